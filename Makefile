@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install system-packages messages static migrate demo worker lint format \
+        makemessages screenshots clean
+
+run: install messages ## Install, migrate the SQLite demo database, seed it and serve it
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install messages static ## The whole suite (set DATABASE_URL and REDIS_URL for the real services)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: system-packages $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+system-packages:
+	bin/install-system-packages
+
+messages: install ## Compile the translation catalogues (.po -> .mo)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
+
+makemessages: install ## Refresh locale/vi from the source (then translate the new entries)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --no-obsolete
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l vi --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+
+static: install
+	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py collectstatic --noinput -v 0
+
+worker: install ## A Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/thidua.sqlite3 var/staticfiles

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from unions import views as unions_views
+
+urlpatterns = [
+    path("", unions_views.home, name="home"),
+    path("", include("unions.urls")),
+    path("", include("movements.urls")),
+    path("", include("awards.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Thi Đua"
+admin.site.site_title = "Thi Đua"
+
+if settings.DEBUG:
+    # Debug only: production serves static files through WhiteNoise from STATIC_ROOT.
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,40 @@
+from unions import scoping
+
+
+def roles(request):
+    """The signed-in user's current roles, for the navigation (one query, cached per request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_roles": _RoleList(user)}
+
+
+class _RoleList:
+    """Evaluated only when a template reads it, so pages without navigation pay nothing."""
+
+    def __init__(self, user):
+        self.user = user
+        self._items = None
+
+    def _load(self):
+        if self._items is None:
+            from unions.models import Role, Unit
+
+            held = scoping.held_roles(self.user)
+            units = Unit.objects.in_bulk({h.unit_id for h in held})
+            labels = dict(Role.choices)
+            self._items = [
+                {"role": h.role, "role_label": labels[h.role], "unit": units[h.unit_id]}
+                for h in sorted(held, key=lambda h: (h.path, h.role))
+                if h.unit_id in units
+            ]
+        return self._items
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __len__(self):
+        return len(self._load())
+
+    def __bool__(self):
+        return bool(self._load())

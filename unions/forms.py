@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import Member, Role, Unit, UnitLevel
+
+
+class DateInput(forms.DateInput):
+    """A text date field in the interface's format (dd/mm/yyyy in Vietnamese)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "autocomplete": "off"}, **kwargs)
+
+
+class BootstrapFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class MemberForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "position",
+            "card_number",
+            "joined_on",
+            "status",
+        ]
+        widgets = {"date_of_birth": DateInput(), "joined_on": DateInput()}
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class MoveMemberForm(BootstrapFormMixin, forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("Move to unit"), queryset=Unit.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units.filter(
+            level__in=[UnitLevel.GRASSROOTS, UnitLevel.GROUP], is_active=True
+        ).order_by("name")
+
+
+class InvitationForm(BootstrapFormMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is already taken."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists."))
+        return email

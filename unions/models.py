@@ -1,0 +1,276 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from unions.text import fold, normalize_text, sort_key
+
+
+class UnitLevel(models.TextChoices):
+    CONFEDERATION = "confederation", _("Confederation")
+    NATIONAL = "national", _("National sectoral union")
+    PROVINCIAL = "provincial", _("Provincial / city union")
+    UPPER_GRASSROOTS = "upper_grassroots", _("Upper-grassroots union")
+    GRASSROOTS = "grassroots", _("Grassroots union")
+    GROUP = "group", _("Union group")
+
+
+class UnitQuerySet(MP_NodeQuerySet):
+    def with_member_counts(self):
+        """Annotate member_count: active members in each unit's whole subtree (one subquery)."""
+        members = (
+            Member.objects.filter(
+                unit__path__startswith=models.OuterRef("path"), status=MemberStatus.ACTIVE
+            )
+            .order_by()
+            .annotate(count=models.Func(models.F("pk"), function="COUNT"))
+            .values("count")
+        )
+        return self.annotate(member_count=models.Subquery(members))
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return UnitQuerySet(self.model).order_by("path")
+
+
+class Unit(MP_Node):
+    """A union in the tree. Depth varies by branch: nothing may assume a fixed depth.
+
+    The materialized path makes "everything below this unit" one indexed prefix query, which is
+    what every scope, report and dashboard asks.
+    """
+
+    steplen = 4  # up to 36**4 = 1.7 million children under one parent
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("A short unique code, e.g. CDVC-HN-001."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name)
+        self.short_name = normalize_text(self.short_name) or ""
+        self.name_folded = fold(self.name)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("unions:unit_detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def holds_members(self):
+        return self.level in (UnitLevel.GRASSROOTS, UnitLevel.GROUP)
+
+    def subtree_q(self, prefix=""):
+        """A Q matching this unit and everything below it (prefix: the lookup to the unit)."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("member status", "Active")
+    TRANSFERRED = "transferred", pgettext_lazy("member status", "Transferred")
+    LEFT = "left", pgettext_lazy("member status", "Left")
+
+
+class MemberQuerySet(models.QuerySet):
+    def search(self, text):
+        """Accent- and case-insensitive search on the name and the card number."""
+        folded = fold(text)
+        if not folded:
+            return self
+        query = Q()
+        for word in folded.split():
+            query &= Q(name_folded__contains=word)
+        return self.filter(query | Q(card_number__iexact=text.strip()))
+
+    def in_vietnamese_order(self):
+        return self.order_by("name_sort_key", "pk")
+
+
+class Member(models.Model):
+    """A union member (đoàn viên) of a grassroots unit or union group."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    position = models.CharField(_("position / job title"), max_length=150, blank=True)
+    card_number = models.CharField(
+        _("union card number"), max_length=32, null=True, blank=True, unique=True
+    )
+    joined_on = models.DateField(_("joined the union on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
+    )
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [models.Index(fields=["unit", "name_sort_key"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.prepare_for_save()
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded", "name_sort_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("unions:member_detail", args=[self.pk])
+
+    def prepare_for_save(self):
+        """Derive the stored forms of the name; bulk_create callers must call this themselves."""
+        self.full_name = normalize_text(self.full_name)
+        self.position = normalize_text(self.position) or ""
+        self.card_number = normalize_text(self.card_number) or None
+        self.name_folded = fold(self.full_name)
+        self.name_sort_key = sort_key(self.full_name)
+
+
+class MemberTransfer(models.Model):
+    """One move of a member between units: the history that a move keeps."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    moved_at = models.DateTimeField(default=timezone.now)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("member transfer")
+        verbose_name_plural = _("member transfers")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.member} · {self.from_unit} → {self.to_unit}"
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    REVIEWER = "reviewer", _("Reviewer")
+    CLERK = "clerk", _("Clerk")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        today = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+            user__is_active=True,
+        )
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role at a unit, optionally for a period. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="unique_role_per_user_and_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="role_validity_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class Activity(models.Model):
+    """One thing someone did in a unit's subtree: the audit trail and the activity page.
+
+    Services write one row per change (in the same transaction as the change). `action` is a
+    dotted name such as "member.moved" or "nomination.forwarded"; `summary` is what a person
+    reads; `data` keeps the details (previous values, comments).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.summary

@@ -1,0 +1,201 @@
+"""Who may see and act on which units and members: the one place that answers it.
+
+Every view, admin page, export and task asks these functions; nothing re-implements them.
+The other apps build their own scopes on top (nominations, decisions) through `units_q()`.
+
+The three scopes of a user, from their current role assignments:
+- managed units: the unit where they are an officer, and everything below it;
+- reviewed units: the children of the unit where they are a reviewer (the level above reviews
+  what comes up from the units directly below);
+- readable units: everything below any unit where they hold any role (reports, lists).
+
+A superuser reads and manages everything. An object outside a user's readable scope does not
+exist for them: views answer 404, never 403, so that no one learns what lies outside.
+403 is for an object a user may read but not change.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from unions.models import Member, Role, RoleAssignment, Unit
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    role: str
+    unit_id: int
+    path: str
+
+
+def held_roles(user):
+    """The user's current roles, read once per user object (one query per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    cached = getattr(user, "_held_roles", None)
+    if cached is None:
+        cached = tuple(
+            HeldRole(role, unit_id, path)
+            for role, unit_id, path in RoleAssignment.objects.current()
+            .filter(user=user)
+            .values_list("role", "unit_id", "unit__path")
+        )
+        user._held_roles = cached
+    return cached
+
+
+def forget_roles(user):
+    """Drop the cached roles after a change of assignments within the same request."""
+    user.__dict__.pop("_held_roles", None)
+
+
+def _paths(user, *roles):
+    return {held.path for held in held_roles(user) if not roles or held.role in roles}
+
+
+def _outermost(paths):
+    """Drop paths that lie inside another one: their subtree is already covered."""
+    kept = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+def units_q(paths, prefix=""):
+    """A Q matching the units at or below any of `paths`.
+
+    `prefix` is the lookup from the queried model to its unit, e.g. "unit__" for members or
+    "proposing_unit__" for nominations. An empty set of paths matches nothing.
+    """
+    query = Q(pk__in=[])
+    for path in _outermost(paths):
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def is_superuser(user):
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+# --- Units ----------------------------------------------------------------------------------
+
+
+def readable_units(user):
+    """Units whose data the user may read: the subtree of every unit where they hold a role."""
+    if is_superuser(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(units_q(_paths(user)))
+
+
+def managed_units(user):
+    """Units the user manages as an officer: their unit and everything below it."""
+    if is_superuser(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(units_q(_paths(user, Role.OFFICER)))
+
+
+def reviewed_units(user):
+    """Units whose submissions the user reviews: the children of their reviewer units."""
+    if is_superuser(user):
+        return Unit.objects.filter(depth__gt=1)
+    query = Q(pk__in=[])
+    for held in held_roles(user):
+        if held.role == Role.REVIEWER:
+            query |= Q(path__startswith=held.path, depth=len(held.path) // Unit.steplen + 1)
+    return Unit.objects.filter(query)
+
+
+def reviewer_units(user):
+    """The units where the user sits on the reviewing committee."""
+    return _role_units(user, Role.REVIEWER)
+
+
+def clerk_units(user):
+    """The units where the user is a clerk (issues decisions, prints certificates)."""
+    return _role_units(user, Role.CLERK)
+
+
+def officer_units(user):
+    """The units where the user is an officer (not the units below them)."""
+    return _role_units(user, Role.OFFICER)
+
+
+def _role_units(user, role):
+    return Unit.objects.filter(pk__in={h.unit_id for h in held_roles(user) if h.role == role})
+
+
+def top_units(user):
+    """The highest units the user can read: where their tree view starts."""
+    if is_superuser(user):
+        return Unit.get_root_nodes()
+    return Unit.objects.filter(path__in=_outermost(_paths(user))).order_by("path")
+
+
+def can_read_unit(user, unit):
+    if is_superuser(user):
+        return True
+    return any(unit.path.startswith(path) for path in _paths(user))
+
+
+def can_manage_unit(user, unit):
+    if is_superuser(user):
+        return True
+    return any(unit.path.startswith(path) for path in _paths(user, Role.OFFICER))
+
+
+def can_grant_roles_at(user, unit):
+    """Accounts are created by an officer of a level above the unit (or an administrator)."""
+    if is_superuser(user):
+        return True
+    return any(
+        unit.path.startswith(path) and unit.path != path for path in _paths(user, Role.OFFICER)
+    )
+
+
+def get_readable_unit(user, pk):
+    """The unit with this pk if the user may read it; 404 otherwise, as if it did not exist."""
+    try:
+        return readable_units(user).get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Members --------------------------------------------------------------------------------
+
+
+def readable_members(user):
+    if is_superuser(user):
+        return Member.objects.all()
+    return Member.objects.filter(units_q(_paths(user), prefix="unit__"))
+
+
+def managed_members(user):
+    if is_superuser(user):
+        return Member.objects.all()
+    return Member.objects.filter(units_q(_paths(user, Role.OFFICER), prefix="unit__"))
+
+
+def get_readable_member(user, pk):
+    try:
+        return readable_members(user).select_related("unit").get(pk=pk)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_manage_member(user, member):
+    return can_manage_unit(user, member.unit)
+
+
+# --- Role assignments -----------------------------------------------------------------------
+
+
+def get_readable_role_assignment(user, pk):
+    query = RoleAssignment.objects.select_related("unit", "user")
+    if not is_superuser(user):
+        query = query.filter(units_q(_paths(user), prefix="unit__"))
+    try:
+        return query.get(pk=pk)
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

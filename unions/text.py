@@ -1,0 +1,69 @@
+"""Vietnamese text: normalisation, accent-free search keys and a Vietnamese sort key.
+
+Names are typed on many keyboards (Unikey in composed or decomposed mode, phones): store them
+NFC, so that one name is one string. Search compares an accent-free, lower-case folding, so that
+"nguyen thi hang" finds "Nguyễn Thị Hằng". Lists sort in Vietnamese order: by given name (the last
+word) first, then by the whole name, letters in the Vietnamese alphabet (a ă â b c d đ e ê ...)
+and the tones as a tie-break.
+"""
+
+import unicodedata
+
+_SPACE = " "
+
+# Combining marks that make a distinct letter of the Vietnamese alphabet (ă â ê ô ơ ư).
+_BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
+# Tone marks, in dictionary order after the level tone: huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
+]  # fmt: skip
+# Two digits per letter keep the key comparable under any database collation (digits sort the
+# same in C, ICU and glibc locales, where letters and spaces do not). 00 ends the primary part,
+# 01 separates words, letters start at 02, anything else sorts last.
+_LETTER_CODE = {letter: f"{index + 2:02d}" for index, letter in enumerate(_ALPHABET)}
+_OTHER_CODE = "99"
+
+
+def normalize_text(value):
+    """NFC-normalise and collapse runs of white space; None stays None."""
+    if value is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def fold(value):
+    """Accent-free, lower-case form for searching: 'Nguyễn Thị Hằng' -> 'nguyen thi hang'."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def _letters_and_tones(word):
+    """Split a word into Vietnamese base letters (with ă â ê ô ơ ư kept) and its tone digits."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if char in _TONES:
+            tones.append(_TONES[char])
+        elif char in (_BREVE, _CIRCUMFLEX, _HORN) and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)
+        elif not unicodedata.combining(char):
+            letters.append(char)
+    return letters, "".join(tones) or "0"
+
+
+def sort_key(full_name):
+    """A key that sorts names in Vietnamese order: given name first, tones as a tie-break."""
+    words = normalize_text(full_name or "").split(_SPACE)
+    ordered = words[-1:] + words  # the given name leads, the whole name breaks ties
+    primary, secondary = [], []
+    for word in ordered:
+        letters, tones = _letters_and_tones(word)
+        primary.append("".join(_LETTER_CODE.get(letter, _OTHER_CODE) for letter in letters))
+        secondary.append(tones)
+    return ("01".join(primary) + "00" + "".join(secondary))[:400]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from unions import views
+
+app_name = "unions"
+
+urlpatterns = [
+    path("units/", views.unit_tree, name="unit_tree"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("units/<int:pk>/members/", views.member_list, name="member_list"),
+    path("units/<int:pk>/members/add/", views.member_create, name="member_create"),
+    path("units/<int:pk>/roles/", views.unit_roles, name="unit_roles"),
+    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("members/<int:pk>/move/", views.member_move, name="member_move"),
+]

@@ -1,0 +1,259 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unions import scoping, services
+from unions.forms import InvitationForm, MemberForm, MemberSearchForm, MoveMemberForm
+from unions.models import Gender, MemberStatus, Unit
+
+MEMBERS_PER_PAGE = 50
+CHILDREN_PER_PAGE = 100
+
+
+def _ancestors(unit):
+    """The unit's ancestors, top first, for the breadcrumbs (one query)."""
+    return unit.get_ancestors() if unit.depth > 1 else Unit.objects.none()
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    user = request.user
+    units = scoping.top_units(user).with_member_counts()
+    return render(request, "unions/home.html", {"top_units": units})
+
+
+@login_required
+def unit_tree(request):
+    units = scoping.top_units(request.user).with_member_counts()
+    return render(request, "unions/unit_tree.html", {"units": units})
+
+
+@login_required
+def unit_children(request, pk):
+    """The children of a unit, as a fragment for the lazy-expanding tree."""
+    unit = scoping.get_readable_unit(request.user, pk)
+    children = unit.get_children().with_member_counts()[:CHILDREN_PER_PAGE]
+    return render(
+        request,
+        "unions/_unit_children.html",
+        {"units": children, "more": unit.numchild > CHILDREN_PER_PAGE, "parent": unit},
+    )
+
+
+@login_required
+def unit_detail(request, pk):
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    totals = (
+        scoping.readable_members(user)
+        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
+    )
+    children_page = Paginator(unit.get_children().with_member_counts(), CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    roles = (
+        unit.role_assignments.current().select_related("user").order_by("role", "user__username")
+    )
+    return render(
+        request,
+        "unions/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": _ancestors(unit),
+            "children_page": children_page,
+            "totals": totals,
+            "women_share": (100 * totals["women"] / totals["members"]) if totals["members"] else 0,
+            "roles": roles,
+            "can_manage": scoping.can_manage_unit(user, unit),
+            "can_grant": scoping.can_grant_roles_at(user, unit),
+        },
+    )
+
+
+@login_required
+def member_list(request, pk):
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    form = MemberSearchForm(request.GET)
+    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
+    status = request.GET.get("status")
+    if status in MemberStatus.values:
+        members = members.filter(status=status)
+    if form.is_valid() and form.cleaned_data["q"]:
+        members = members.search(form.cleaned_data["q"])
+    members = members.select_related("unit").in_vietnamese_order()
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "unions/member_list.html",
+        {
+            "unit": unit,
+            "ancestors": _ancestors(unit),
+            "page_obj": page,
+            "form": form,
+            "status": status,
+            "statuses": MemberStatus.choices,
+            "show_unit_column": not unit.is_leaf(),
+            "can_manage": scoping.can_manage_unit(user, unit),
+        },
+    )
+
+
+@login_required
+def member_create(request, pk):
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    _require(scoping.can_manage_unit(user, unit))
+    if not unit.holds_members:
+        messages.error(request, _("Members are added to a grassroots union or a union group."))
+        return redirect(unit)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.create_member(unit=unit, actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
+            return redirect(member)
+    return render(
+        request,
+        "unions/member_form.html",
+        {"form": form, "unit": unit, "ancestors": _ancestors(unit), "member": None},
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    user = request.user
+    member = scoping.get_readable_member(user, pk)
+    transfers = member.transfers.select_related("from_unit", "to_unit", "moved_by")
+    return render(
+        request,
+        "unions/member_detail.html",
+        {
+            "member": member,
+            "unit": member.unit,
+            "ancestors": _ancestors(member.unit),
+            "transfers": transfers,
+            "can_manage": scoping.can_manage_member(user, member),
+        },
+    )
+
+
+@login_required
+def member_edit(request, pk):
+    user = request.user
+    member = scoping.get_readable_member(user, pk)
+    _require(scoping.can_manage_member(user, member))
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.update_member(member, actor=user, **changes)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(member)
+    return render(
+        request,
+        "unions/member_form.html",
+        {"form": form, "unit": member.unit, "ancestors": _ancestors(member.unit), "member": member},
+    )
+
+
+@login_required
+def member_move(request, pk):
+    user = request.user
+    member = scoping.get_readable_member(user, pk)
+    _require(scoping.can_manage_member(user, member))
+    form = MoveMemberForm(
+        request.POST or None, units=scoping.managed_units(user).exclude(pk=member.unit_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_member(
+                member,
+                to_unit=form.cleaned_data["to_unit"],
+                actor=user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now belongs to %(unit)s.")
+                % {"name": member.full_name, "unit": form.cleaned_data["to_unit"].name},
+            )
+            return redirect("unions:member_detail", pk=member.pk)
+    return render(
+        request,
+        "unions/member_move.html",
+        {"form": form, "member": member, "unit": member.unit, "ancestors": _ancestors(member.unit)},
+    )
+
+
+@login_required
+def unit_roles(request, pk):
+    """Who holds which role at a unit; an officer of a level above invites new accounts."""
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    can_grant = scoping.can_grant_roles_at(user, unit)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST":
+        _require(can_grant)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                invited = services.invite_user(
+                    username=data["username"],
+                    email=data["email"],
+                    full_name=data["full_name"],
+                    unit=unit,
+                    role=data["role"],
+                    actor=user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The account %(username)s was created and an invitation sent to %(email)s.")
+                    % {"username": invited.username, "email": invited.email},
+                )
+                return redirect("unions:unit_roles", pk=unit.pk)
+    roles = unit.role_assignments.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "unions/unit_roles.html",
+        {
+            "unit": unit,
+            "ancestors": _ancestors(unit),
+            "roles": roles,
+            "form": form,
+            "can_grant": can_grant,
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk):
+    assignment = scoping.get_readable_role_assignment(request.user, pk)
+    _require(scoping.can_grant_roles_at(request.user, assignment.unit))
+    services.revoke_role(assignment, actor=request.user)
+    messages.success(request, _("The role was removed."))
+    return redirect("unions:unit_roles", pk=assignment.unit_id)
