@@ -1,0 +1,5 @@
+"""Demo movements, rounds and criteria (filled by the movements work)."""
+
+
+def seed(stdout):
+    pass
