@@ -19,8 +19,8 @@ def make_unit(parent=None, *, name=None, level=None, code=None):
         "level": level or (UnitLevel.GRASSROOTS if parent else UnitLevel.CONFEDERATION),
     }
     if parent is None:
-        return Unit.add_root(**fields)
-    unit = parent.add_child(**fields)
+        return Unit.objects.add_root(fields)
+    unit = Unit.objects.add_child(parent, fields)
     parent.refresh_from_db()
     return unit
 
@@ -29,10 +29,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.vn")
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+    password = factory.django.Password("secret-pass-123")
 
 
 class MemberFactory(factory.django.DjangoModelFactory):

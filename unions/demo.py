@@ -109,8 +109,8 @@ def _unit(parent, code, name, short_name, level):
         return existing, False
     fields = {"code": code, "name": name, "short_name": short_name, "level": level}
     if parent is None:
-        return Unit.add_root(**fields), True
-    return parent.add_child(**fields), True
+        return Unit.objects.add_root(fields), True
+    return Unit.objects.add_child(parent, fields), True
 
 
 def _weighted(rng, pairs):

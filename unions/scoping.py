@@ -129,7 +129,7 @@ def _role_units(user, role):
 def top_units(user):
     """The highest units the user can read: where their tree view starts."""
     if is_superuser(user):
-        return Unit.get_root_nodes()
+        return Unit.objects.get_root_nodes()
     return Unit.objects.filter(path__in=_outermost(_paths(user))).order_by("path")
 
 

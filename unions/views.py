@@ -17,7 +17,7 @@ CHILDREN_PER_PAGE = 100
 
 def _ancestors(unit):
     """The unit's ancestors, top first, for the breadcrumbs (one query)."""
-    return unit.get_ancestors() if unit.depth > 1 else Unit.objects.none()
+    return Unit.objects.get_ancestors(unit)
 
 
 def _require(allowed):
@@ -42,7 +42,7 @@ def unit_tree(request):
 def unit_children(request, pk):
     """The children of a unit, as a fragment for the lazy-expanding tree."""
     unit = scoping.get_readable_unit(request.user, pk)
-    children = unit.get_children().with_member_counts()[:CHILDREN_PER_PAGE]
+    children = Unit.objects.get_children(unit).with_member_counts()[:CHILDREN_PER_PAGE]
     return render(
         request,
         "unions/_unit_children.html",
@@ -59,7 +59,7 @@ def unit_detail(request, pk):
         .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
         .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
     )
-    children_page = Paginator(unit.get_children().with_member_counts(), CHILDREN_PER_PAGE).get_page(
+    children_page = Paginator(Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE).get_page(
         request.GET.get("page")
     )
     roles = (

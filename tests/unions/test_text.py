@@ -1,0 +1,29 @@
+import unicodedata
+
+from unions.text import fold, normalize_text, sort_key
+
+
+def test_normalize_text_composes_decomposed_input():
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hằng")
+    assert decomposed != "Nguyễn Thị Hằng"
+    assert normalize_text(f"  {decomposed}  ") == "Nguyễn Thị Hằng"
+
+
+def test_fold_strips_accents_and_d_bar():
+    assert fold("Đặng Thị Hằng") == "dang thi hang"
+
+
+def test_sort_key_orders_by_given_name_first():
+    names = ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn Bình"]
+    assert sorted(names, key=sort_key) == ["Trần Thị An", "Lê Văn Bình", "Nguyễn Văn Bình"]
+
+
+def test_sort_key_follows_the_vietnamese_alphabet():
+    # a < ă < â and d < đ: the order of the Vietnamese alphabet, not of Unicode code points.
+    names = ["Lê Ân", "Lê Ăn", "Lê An", "Lê Đào", "Lê Dung"]
+    assert sorted(names, key=sort_key) == ["Lê An", "Lê Ăn", "Lê Ân", "Lê Dung", "Lê Đào"]
+
+
+def test_sort_key_breaks_ties_by_tone():
+    names = ["Lê Thị Hà", "Lê Thị Hạ", "Lê Thị Hả", "Lê Thị Ha"]
+    assert sorted(names, key=sort_key) == ["Lê Thị Ha", "Lê Thị Hà", "Lê Thị Hả", "Lê Thị Hạ"]

@@ -1,0 +1,293 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import MemberFactory, make_unit
+from unions.models import Gender, Member, Role, RoleAssignment
+
+
+@pytest.fixture
+def member_a(tree):
+    return MemberFactory(unit=tree.unit_a, full_name="Nguyễn Thị Hằng")
+
+
+# --- The permission matrix: (user, URL) -> expected status ------------------------------------
+# 200: may see (and act); 403: may see, may not act; 404: outside scope; 302: sign in first.
+
+READ_URLS = {
+    "unit_detail": lambda t, m: reverse("unions:unit_detail", args=[t.unit_a.pk]),
+    "unit_children": lambda t, m: reverse("unions:unit_children", args=[t.unit_a.pk]),
+    "member_list": lambda t, m: reverse("unions:member_list", args=[t.unit_a.pk]),
+    "member_detail": lambda t, m: reverse("unions:member_detail", args=[m.pk]),
+    "unit_roles": lambda t, m: reverse("unions:unit_roles", args=[t.unit_a.pk]),
+}
+MANAGE_URLS = {
+    "member_create": lambda t, m: reverse("unions:member_create", args=[t.unit_a.pk]),
+    "member_edit": lambda t, m: reverse("unions:member_edit", args=[m.pk]),
+    "member_move": lambda t, m: reverse("unions:member_move", args=[m.pk]),
+}
+# What each named user gets on unit A's pages: (read pages, manage pages).
+EXPECTED = {
+    "officer_a": (200, 200),  # own unit
+    "officer_b": (404, 404),  # sibling
+    "city_officer": (200, 200),  # parent officer manages its subtree
+    "city_reviewer": (200, 403),  # parent reviewer reads, may not edit
+    "national_reviewer": (200, 403),  # two levels up
+    "clerk": (200, 403),
+    "outsider": (404, 404),  # unrelated branch
+    "nobody": (404, 404),
+    None: (302, 302),  # anonymous
+}
+
+
+@pytest.mark.parametrize("user_name", list(EXPECTED))
+@pytest.mark.parametrize("url_name", list(READ_URLS) + list(MANAGE_URLS))
+def test_unions_pages_permission_matrix(client_for, users, tree, member_a, user_name, url_name):
+    user = getattr(users, user_name) if user_name else None
+    read, manage = EXPECTED[user_name]
+    expected = read if url_name in READ_URLS else manage
+    url = {**READ_URLS, **MANAGE_URLS}[url_name](tree, member_a)
+    response = client_for(user).get(url)
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url.startswith(reverse("account_login"))
+
+
+def test_unknown_unit_is_not_found(client_for, users):
+    assert client_for(users.national_reviewer).get("/units/999999/").status_code == 404
+
+
+def test_parent_unit_is_not_found_for_grassroots_officer(client_for, users, tree):
+    response = client_for(users.officer_a).get(reverse("unions:unit_detail", args=[tree.city.pk]))
+    assert response.status_code == 404
+
+
+# --- Member pages -----------------------------------------------------------------------------
+
+
+def test_member_list_search_without_accents_finds_the_member(client_for, users, tree, member_a):
+    MemberFactory(unit=tree.unit_a, full_name="Trần Văn Hùng")
+    response = client_for(users.officer_a).get(
+        reverse("unions:member_list", args=[tree.unit_a.pk]), {"q": "nguyen thi hang"}
+    )
+    assert list(response.context["page_obj"]) == [member_a]
+
+
+def test_member_list_is_in_vietnamese_order(client_for, users, tree):
+    for name in ["Nguyễn Văn Bình", "Trần Thị An", "Lê Văn Đức", "Lê Văn Dũng"]:
+        MemberFactory(unit=tree.unit_a, full_name=name)
+    response = client_for(users.officer_a).get(reverse("unions:member_list", args=[tree.unit_a.pk]))
+    names = [member.full_name for member in response.context["page_obj"]]
+    assert names == ["Trần Thị An", "Nguyễn Văn Bình", "Lê Văn Dũng", "Lê Văn Đức"]
+
+
+def test_member_list_of_city_lists_the_whole_subtree(client_for, users, tree):
+    MemberFactory(unit=tree.unit_a)
+    MemberFactory(unit=tree.group_a1)
+    MemberFactory(unit=tree.unit_b)
+    MemberFactory(unit=tree.unit_c)
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:member_list", args=[tree.city.pk])
+    )
+    assert response.context["page_obj"].paginator.count == 3
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_member_list_query_count_does_not_grow(
+    client_for, users, tree, rows, django_assert_max_num_queries
+):
+    MemberFactory.create_batch(rows, unit=tree.unit_a)
+    client = client_for(users.city_reviewer)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("unions:member_list", args=[tree.city.pk]), {"q": "a"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("children", [1, 40])
+def test_unit_detail_and_tree_query_counts_do_not_grow(
+    client_for, users, tree, children, django_assert_max_num_queries
+):
+    for _ in range(children):
+        unit = make_unit(tree.unit_b)
+        MemberFactory(unit=unit)
+    tree.unit_b.refresh_from_db()
+    client = client_for(users.city_reviewer)
+    for url in [
+        reverse("unions:unit_detail", args=[tree.unit_b.pk]),
+        reverse("unions:unit_children", args=[tree.unit_b.pk]),
+        reverse("unions:unit_tree"),
+        reverse("home"),
+    ]:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200
+
+
+def test_unit_children_show_subtree_member_counts(client_for, users, tree):
+    MemberFactory.create_batch(2, unit=tree.unit_a)
+    MemberFactory.create_batch(3, unit=tree.group_a1)
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:unit_children", args=[tree.city.pk])
+    )
+    counts = {unit.code: unit.member_count for unit in response.context["units"]}
+    assert counts == {"HN-A": 5, "HN-B": 0}
+
+
+def test_member_create_by_officer(client_for, users, tree):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {
+            "full_name": "  Phạm   Thu Hà ",
+            "gender": Gender.FEMALE,
+            "date_of_birth": "17/05/1988",
+            "status": "active",
+        },
+    )
+    member = Member.objects.get()
+    assert response.status_code == 302
+    assert (member.full_name, member.unit, member.date_of_birth.isoformat()) == (
+        "Phạm Thu Hà",
+        tree.unit_a,
+        "1988-05-17",
+    )
+
+
+def test_member_create_with_bad_date_changes_nothing(client_for, users, tree):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Phạm Thu Hà", "gender": Gender.FEMALE, "date_of_birth": "31/02/1988",
+         "status": "active"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "date_of_birth" in response.context["form"].errors
+    assert Member.objects.count() == 0
+
+
+def test_member_name_with_html_is_escaped(client_for, users, tree):
+    member = MemberFactory(unit=tree.unit_a, full_name="<script>alert(1)</script> Hà")
+    client = client_for(users.officer_a)
+    for url in [
+        reverse("unions:member_detail", args=[member.pk]),
+        reverse("unions:member_list", args=[tree.unit_a.pk]),
+    ]:
+        content = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Hà" in content
+
+
+def test_member_move_by_city_officer(client_for, users, tree, member_a):
+    response = client_for(users.city_officer).post(
+        reverse("unions:member_move", args=[member_a.pk]),
+        {"to_unit": tree.unit_b.pk, "note": "Chuyển công tác"},
+    )
+    member_a.refresh_from_db()
+    assert response.status_code == 302
+    assert member_a.unit == tree.unit_b
+
+
+def test_member_move_offers_only_managed_units(client_for, users, tree, member_a):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_move", args=[member_a.pk]), {"to_unit": tree.unit_b.pk}
+    )
+    member_a.refresh_from_db()
+    assert response.status_code == 200
+    assert "to_unit" in response.context["form"].errors
+    assert member_a.unit == tree.unit_a
+
+
+# --- Accounts: created by an officer of the level above, invited by email ---------------------
+
+
+def test_invitation_creates_account_role_and_email(
+    client_for, users, tree, django_user_model, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users.city_officer).post(
+            reverse("unions:unit_roles", args=[tree.unit_a.pk]),
+            {
+                "full_name": "Đỗ Minh Châu",
+                "username": "chau.do",
+                "email": "Chau.Do@example.vn",
+                "role": Role.OFFICER,
+            },
+        )
+    assert response.status_code == 302
+    invited = django_user_model.objects.get(username="chau.do")
+    assert not invited.has_usable_password()
+    assert RoleAssignment.objects.filter(user=invited, unit=tree.unit_a, role="officer").exists()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["chau.do@example.vn"]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_invitation_link_lets_the_user_set_a_password(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
+    client = client_for(users.city_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("unions:unit_roles", args=[tree.unit_a.pk]),
+            {"full_name": "Đỗ Minh Châu", "username": "chau.do", "email": "chau@example.vn",
+             "role": Role.OFFICER},
+        )  # fmt: skip
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/key/" in line)
+    client.logout()
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else "/" + path
+    response = client.post(
+        form_url, {"password1": "Hoa-sen-2026!", "password2": "Hoa-sen-2026!"}, follow=True
+    )
+    assert response.status_code == 200
+    assert client.login(username="chau.do", password="Hoa-sen-2026!")
+
+
+def test_invitation_by_officer_of_same_level_is_forbidden(client_for, users, tree, django_user_model):
+    response = client_for(users.officer_b).post(
+        reverse("unions:unit_roles", args=[tree.unit_b.pk]),
+        {"full_name": "X", "username": "x", "email": "x@example.vn", "role": Role.OFFICER},
+    )
+    assert response.status_code == 403
+    assert not django_user_model.objects.filter(username="x").exists()
+
+
+def test_invitation_with_taken_username_changes_nothing(client_for, users, tree):
+    response = client_for(users.city_officer).post(
+        reverse("unions:unit_roles", args=[tree.unit_a.pk]),
+        {"full_name": "X", "username": "officer_b", "email": "new@example.vn", "role": "officer"},
+    )
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert len(mail.outbox) == 0
+
+
+def test_open_signup_is_closed(client, db, django_user_model):
+    client.post(
+        reverse("account_signup"),
+        {"username": "intruder", "email": "i@example.vn", "password1": "Xx-123456!",
+         "password2": "Xx-123456!"},
+    )  # fmt: skip
+    assert not django_user_model.objects.filter(username="intruder").exists()
+
+
+def test_login_by_email_works(client, users):
+    response = client.post(
+        reverse("account_login"), {"login": "officer_a@example.vn", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == users.officer_a
+
+
+def test_revoke_role_by_officer_above(client_for, users, tree):
+    assignment = users.officer_a.role_assignments.get()
+    response = client_for(users.city_officer).post(
+        reverse("unions:role_revoke", args=[assignment.pk])
+    )
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_revoke_role_outside_scope_is_not_found(client_for, users):
+    assignment = users.officer_a.role_assignments.get()
+    response = client_for(users.outsider).post(reverse("unions:role_revoke", args=[assignment.pk]))
+    assert response.status_code == 404
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
