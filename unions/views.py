@@ -59,9 +59,9 @@ def unit_detail(request, pk):
         .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
         .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
     )
-    children_page = Paginator(Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    children_page = Paginator(
+        Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE
+    ).get_page(request.GET.get("page"))
     roles = (
         unit.role_assignments.current().select_related("user").order_by("role", "user__username")
     )

@@ -20,7 +20,9 @@ def test_member_search_finds_the_card_number(tree):
 
 
 def test_member_name_is_stored_nfc(tree):
-    member = MemberFactory(unit=tree.unit_a, full_name="Nguye\u0302\u0303n Thi\u0323 Ha\u0306\u0300ng")
+    member = MemberFactory(
+        unit=tree.unit_a, full_name="Nguye\u0302\u0303n Thi\u0323 Ha\u0306\u0300ng"
+    )
     assert member.full_name == "Nguyễn Thị Hằng"
 
 

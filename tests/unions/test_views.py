@@ -241,7 +241,9 @@ def test_invitation_link_lets_the_user_set_a_password(
     assert client.login(username="chau.do", password="Hoa-sen-2026!")
 
 
-def test_invitation_by_officer_of_same_level_is_forbidden(client_for, users, tree, django_user_model):
+def test_invitation_by_officer_of_same_level_is_forbidden(
+    client_for, users, tree, django_user_model
+):
     response = client_for(users.officer_b).post(
         reverse("unions:unit_roles", args=[tree.unit_b.pk]),
         {"full_name": "X", "username": "x", "email": "x@example.vn", "role": Role.OFFICER},
