@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
@@ -22,7 +24,7 @@ def _snapshot():
 @pytest.fixture
 def seeded(db, settings):
     settings.DEBUG = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
 
 
 def test_seed_demo_builds_hanoi_as_described(seeded):
@@ -42,7 +44,7 @@ def test_seed_demo_names_carry_diacritics(seeded):
 
 def test_seed_demo_second_run_changes_nothing(seeded):
     before = _snapshot()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == before
 
 
