@@ -32,9 +32,8 @@ system-packages:
 messages: install ## Compile the translation catalogues (.po -> .mo)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v 0
 
-makemessages: install ## Refresh locale/vi from the source (then translate the new entries)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l vi --ignore=.venv --ignore=var --no-obsolete
-	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l vi --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+makemessages: install ## Refresh locale/vi from the source and fill it from locale/parts
+	bin/update-translations
 
 static: install
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py collectstatic --noinput -v 0

@@ -144,7 +144,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the project's catalogue. locale/third_party/: Vietnamese for the pages of libraries
+# that ship none (django-allauth has no Vietnamese catalogue).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third_party"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
