@@ -13,11 +13,17 @@ nobody: an account with no role at all.
 """
 
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
+from config.celery import app as celery_app
 from tests.factories import UserFactory, grant, make_unit
 from unions.models import Role, UnitLevel
 
@@ -38,6 +44,64 @@ def need_postgresql():
 @pytest.fixture
 def postgresql(db):
     need_postgresql()
+
+
+def need_redis():
+    message = "needs Redis: set REDIS_URL=redis://..."
+    if not settings.REDIS_URL:
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL).ping()
+    except redis.ConnectionError as error:
+        pytest.fail(f"Redis at {settings.REDIS_URL} does not answer: {error}")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process_unless_a_worker_is_asked_for(request):
+    """Tests run Celery tasks eagerly, in-process, so that their effects (mail.outbox, rows) are
+    visible to the test. Tests marked `real_worker` send them through Redis to a real worker."""
+    eager = request.node.get_closest_marker("real_worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on the test database and the configured Redis.
+
+    Use with @pytest.mark.real_worker and transactional_db: the worker is another process and
+    only sees committed rows.
+    """
+    need_redis()
+    need_postgresql()
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
+        f":{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    celery_app.control.purge()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not celery_app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
 
 
 @dataclass
