@@ -48,6 +48,8 @@ class Movement(models.Model):
         default=True,
         help_text=_("Only registered members and units may be nominated."),
     )
+    launched_at = models.DateTimeField(_("launched at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -88,6 +90,12 @@ class Round(models.Model):
     name = models.CharField(_("name"), max_length=150, help_text=_("e.g. Đợt năm 2024"))
     year = models.PositiveSmallIntegerField(_("year"))
     opens_on = models.DateField(_("opens on"))
+    registration_deadline = models.DateTimeField(
+        _("registrations close at"),
+        null=True,
+        blank=True,
+        help_text=_("Units and members register for the round before this time (empty: no limit)."),
+    )
 
     class Meta:
         verbose_name = _("round")
@@ -110,6 +118,10 @@ class Round(models.Model):
     def is_past_deadline(self, level, now=None):
         deadline = self.deadline_for(level)
         return deadline is not None and (now or timezone.now()) > deadline
+
+    def registration_is_open(self, now=None):
+        closes = self.registration_deadline
+        return closes is None or (now or timezone.now()) <= closes
 
 
 class RoundDeadline(models.Model):
@@ -240,6 +252,33 @@ class Registration(models.Model):
                 name="one_collective_registration_per_unit_and_round",
             ),
         ]
+        # The level above asks "what is the state of each child's registrations in this round".
+        indexes = [models.Index(fields=["round", "unit", "state"])]
 
     def __str__(self):
         return f"{self.member or self.unit} · {self.round}"
+
+
+class RegistrationTransition(models.Model):
+    """One change of a registration's state: its history, shown as a timeline."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    from_state = models.CharField(
+        _("from"), max_length=10, choices=RegistrationState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=10, choices=RegistrationState.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("registration history entry")
+        verbose_name_plural = _("registration history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.registration} · {self.from_state or '-'} → {self.to_state}"

@@ -1,0 +1,677 @@
+"""Every change to movements, rounds, criteria and registrations goes through these functions.
+
+Each is atomic, checks its rules (raising ValidationError with a message that names the rule, or
+PermissionDenied), and writes an Activity row for the unit's activity page; registrations also
+keep their own history (RegistrationTransition), shown as a timeline. Views, admin pages and
+the demo seed all call these functions.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from movements import scoping
+from movements.models import (
+    Criterion,
+    CriterionTarget,
+    Movement,
+    MovementState,
+    Registration,
+    RegistrationState,
+    RegistrationTransition,
+    Round,
+    RoundDeadline,
+)
+from unions.models import MemberStatus, Unit, UnitLevel
+from unions.services import record_activity
+
+# Levels from the top down: a lower level must send its submissions up before the level above
+# sends its own, so deadlines must not decrease going up.
+LEVEL_ORDER = [level for level, _label in UnitLevel.choices]
+
+MOVEMENT_FIELDS = {
+    "code",
+    "title_vi",
+    "title_en",
+    "legal_basis",
+    "description",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "requires_registration",
+}
+ROUND_FIELDS = {"name", "year", "opens_on", "registration_deadline"}
+CRITERION_FIELDS = {"group", "text", "max_points", "target", "kind", "required", "position"}
+
+
+def format_moment(value):
+    """A deadline as users read it: local time, dd/mm/yyyy HH:MM."""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _require_manager(actor, movement):
+    if not scoping.can_manage_movement(actor, movement):
+        raise PermissionDenied
+
+
+def _lock(movement):
+    # of=self: the launching unit's row is read, not locked (quota checks lock unit rows).
+    return (
+        Movement.objects.select_for_update(of=("self",))
+        .select_related("launching_unit")
+        .get(pk=movement.pk)
+    )
+
+
+# --- Movements ------------------------------------------------------------------------------
+
+
+def _check_fields(fields, allowed):
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def create_movement(*, actor, launching_unit, rounds=(), criteria=(), **fields):
+    """Create a draft movement, optionally with its rounds and criteria.
+
+    `rounds` and `criteria` are lists of dicts as `update_movement` takes them.
+    """
+    _check_fields(fields, MOVEMENT_FIELDS)
+    if not scoping.can_create_movement_for(actor, launching_unit):
+        raise PermissionDenied
+    movement = Movement(launching_unit=launching_unit, created_by=_user(actor), **fields)
+    movement.full_clean()
+    movement.save()
+    _apply_rounds(movement, rounds)
+    _apply_criteria(movement, criteria)
+    _check_rounds_within_movement(movement)
+    record_activity(
+        unit=launching_unit,
+        actor=actor,
+        action="movement.created",
+        target=movement,
+        summary=_("Created the movement %(title)s") % {"title": movement.title_vi},
+    )
+    return movement
+
+
+@transaction.atomic
+def update_movement(movement, *, actor, rounds=None, criteria=None, **fields):
+    """Change a movement's fields, and add, change or delete its rounds and criteria.
+
+    `rounds`: dicts with "id" (None for a new round), "delete" (bool), the round's fields and
+    "deadlines" ({level: datetime or None}). `criteria`: dicts with "id", "delete" and the
+    criterion's fields. A closed movement is not changed any more; once a movement is open its
+    criteria are fixed (nominations are scored against them) and a round that has registrations
+    is not deleted.
+    """
+    _check_fields(fields, MOVEMENT_FIELDS)
+    movement = _lock(movement)
+    _require_manager(actor, movement)
+    if movement.state == MovementState.CLOSED:
+        raise ValidationError(_("The movement is closed: it can no longer be changed."))
+    previous = {name: str(getattr(movement, name)) for name in fields}
+    for name, value in fields.items():
+        setattr(movement, name, value)
+    changed = {name: old for name, old in previous.items() if str(getattr(movement, name)) != old}
+    if changed:
+        movement.full_clean()
+        movement.save()
+    round_changes = _apply_rounds(movement, rounds or ())
+    if criteria and movement.state != MovementState.DRAFT and _criteria_change(movement, criteria):
+        raise ValidationError(
+            _("The criteria of a launched movement are fixed: nominations are scored on them.")
+        )
+    criterion_changes = _apply_criteria(movement, criteria or ())
+    if changed or round_changes or criterion_changes:
+        _check_rounds_within_movement(movement)
+        record_activity(
+            unit=movement.launching_unit,
+            actor=actor,
+            action="movement.updated",
+            target=movement,
+            summary=_("Edited the movement %(title)s") % {"title": movement.title_vi},
+            data={
+                "previous": changed,
+                "rounds": round_changes,
+                "criteria": criterion_changes,
+            },
+        )
+    return movement
+
+
+@transaction.atomic
+def launch_movement(movement, *, actor):
+    """Draft -> open: the movement is published to the launching unit's whole subtree."""
+    movement = _lock(movement)
+    _require_manager(actor, movement)
+    if movement.state != MovementState.DRAFT:
+        raise ValidationError(
+            _("Only a draft movement can be launched; this one is %(state)s.")
+            % {"state": movement.get_state_display()}
+        )
+    if not movement.rounds.exists():
+        raise ValidationError(_("A movement needs at least one round before it is launched."))
+    if not movement.criteria.exists():
+        raise ValidationError(_("A movement needs at least one criterion before it is launched."))
+    movement.state = MovementState.OPEN
+    movement.launched_at = timezone.now()
+    movement.save(update_fields=["state", "launched_at", "updated_at"])
+    record_activity(
+        unit=movement.launching_unit,
+        actor=actor,
+        action="movement.launched",
+        target=movement,
+        summary=_("Launched the movement %(title)s") % {"title": movement.title_vi},
+        data={"from": MovementState.DRAFT, "to": MovementState.OPEN},
+    )
+    return movement
+
+
+@transaction.atomic
+def close_movement(movement, *, actor):
+    """Open -> closed: no more registrations; the history stays readable."""
+    movement = _lock(movement)
+    _require_manager(actor, movement)
+    if movement.state != MovementState.OPEN:
+        raise ValidationError(
+            _("Only an open movement can be closed; this one is %(state)s.")
+            % {"state": movement.get_state_display()}
+        )
+    movement.state = MovementState.CLOSED
+    movement.closed_at = timezone.now()
+    movement.save(update_fields=["state", "closed_at", "updated_at"])
+    record_activity(
+        unit=movement.launching_unit,
+        actor=actor,
+        action="movement.closed",
+        target=movement,
+        summary=_("Closed the movement %(title)s") % {"title": movement.title_vi},
+        data={"from": MovementState.OPEN, "to": MovementState.CLOSED},
+    )
+    return movement
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- Rounds and criteria (inside create/update_movement) ------------------------------------
+
+
+def _apply_rounds(movement, specs):
+    """Create, change or delete rounds from their specs; returns a list of what changed."""
+    changes = []
+    existing = {r.pk: r for r in movement.rounds.prefetch_related("deadlines")}
+    for spec in specs:
+        spec = dict(spec)
+        pk, delete = spec.pop("id", None), spec.pop("delete", False)
+        deadlines = spec.pop("deadlines", None)
+        _check_fields(spec, ROUND_FIELDS)
+        round_ = existing.get(pk) if pk else None
+        if pk and round_ is None:
+            raise ValidationError(_("This round does not belong to the movement."))
+        if delete:
+            if round_ is not None:
+                if round_.registrations.exists():
+                    raise ValidationError(
+                        _("The round %(round)s has registrations: it cannot be deleted.")
+                        % {"round": round_.name}
+                    )
+                changes.append({"deleted": round_.name})
+                round_.delete()
+            continue
+        if round_ is None:
+            round_ = Round(movement=movement)
+        for name, value in spec.items():
+            setattr(round_, name, value)
+        round_.full_clean()
+        round_.save()
+        if deadlines is not None:
+            _set_deadlines(round_, deadlines)
+        changes.append({"saved": round_.name})
+    return changes
+
+
+def _set_deadlines(round_, deadlines):
+    """Replace the round's deadlines: {level: datetime or None}."""
+    given = {level: moment for level, moment in deadlines.items() if moment is not None}
+    unknown = set(given) - set(UnitLevel.values)
+    if unknown:
+        raise ValidationError(_("Unknown level: %(level)s.") % {"level": ", ".join(unknown)})
+    ordered = sorted(given.items(), key=lambda item: LEVEL_ORDER.index(item[0]))
+    # ordered runs from the top level down: each lower level's deadline must come first.
+    for (upper, upper_at), (lower, lower_at) in zip(ordered, ordered[1:], strict=False):
+        if lower_at > upper_at:
+            raise ValidationError(
+                _(
+                    "In %(round)s the deadline of %(lower)s (%(lower_at)s) is after the deadline "
+                    "of %(upper)s (%(upper_at)s): the level below submits first."
+                )
+                % {
+                    "round": round_.name,
+                    "lower": UnitLevel(lower).label,
+                    "lower_at": format_moment(lower_at),
+                    "upper": UnitLevel(upper).label,
+                    "upper_at": format_moment(upper_at),
+                }
+            )
+    current = {d.level: d for d in round_.deadlines.all()}
+    for level, deadline in current.items():
+        if level not in given:
+            deadline.delete()
+    for level, moment in given.items():
+        if level in current:
+            if current[level].deadline != moment:
+                current[level].deadline = moment
+                current[level].save(update_fields=["deadline"])
+        else:
+            RoundDeadline.objects.create(round=round_, level=level, deadline=moment)
+
+
+def _check_rounds_within_movement(movement):
+    for round_ in movement.rounds.all():
+        if round_.opens_on < movement.starts_on or (
+            movement.ends_on and round_.opens_on > movement.ends_on
+        ):
+            raise ValidationError(
+                _("The round %(round)s opens outside the movement's dates.")
+                % {"round": round_.name}
+            )
+
+
+def _criteria_change(movement, specs):
+    existing = {c.pk: c for c in movement.criteria.all()}
+    for spec in specs:
+        spec = dict(spec)
+        pk, delete = spec.pop("id", None), spec.pop("delete", False)
+        if delete or pk not in existing:
+            return True
+        criterion = existing[pk]
+        for name, value in spec.items():
+            if Criterion._meta.get_field(name).to_python(value) != getattr(criterion, name):
+                return True
+    return False
+
+
+def _apply_criteria(movement, specs):
+    changes = []
+    existing = {c.pk: c for c in movement.criteria.all()}
+    for spec in specs:
+        spec = dict(spec)
+        pk, delete = spec.pop("id", None), spec.pop("delete", False)
+        _check_fields(spec, CRITERION_FIELDS)
+        criterion = existing.get(pk) if pk else None
+        if pk and criterion is None:
+            raise ValidationError(_("This criterion does not belong to the movement."))
+        if delete:
+            if criterion is not None:
+                changes.append({"deleted": criterion.text[:80]})
+                criterion.delete()
+            continue
+        if criterion is None:
+            criterion = Criterion(movement=movement)
+        for name, value in spec.items():
+            setattr(criterion, name, value)
+        criterion.full_clean()
+        criterion.save()
+        changes.append({"saved": criterion.text[:80]})
+    return changes
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+
+def check_deadline(round, *, level, now=None):
+    """Refuse a submission by units of `level` after the round's deadline for that level."""
+    deadline = round.deadline_for(level)
+    if deadline is not None and (now or timezone.now()) > deadline:
+        raise ValidationError(
+            _("The deadline for %(level)s to submit in %(round)s passed on %(when)s.")
+            % {
+                "level": UnitLevel(level).label.lower(),
+                "round": round.name,
+                "when": format_moment(deadline),
+            },
+            code="deadline_passed",
+        )
+
+
+def check_registration_deadline(round, *, now=None):
+    if not round.registration_is_open(now):
+        raise ValidationError(
+            _("Registrations for %(round)s closed on %(when)s.")
+            % {"round": round.name, "when": format_moment(round.registration_deadline)},
+            code="deadline_passed",
+        )
+
+
+# --- Registrations --------------------------------------------------------------------------
+
+
+def _check_can_register(round_, unit, target_award, actor, *, individual):
+    if not scoping.can_register_for(actor, unit):
+        raise PermissionDenied
+    movement = round_.movement
+    if movement.state != MovementState.OPEN:
+        raise ValidationError(
+            _("Registrations are taken only while the movement is open; it is %(state)s.")
+            % {"state": movement.get_state_display()}
+        )
+    if not scoping.movement_covers(movement, unit):
+        raise ValidationError(
+            _("%(unit)s is not part of the movement %(movement)s.")
+            % {"unit": unit.name, "movement": movement.title_vi}
+        )
+    if unit.pk == movement.launching_unit_id:
+        raise ValidationError(
+            _("The launching unit does not register for its own movement: the units below do.")
+        )
+    check_registration_deadline(round_)
+    # Award kinds use the same two values for whom they reward as criteria do.
+    wanted = CriterionTarget.INDIVIDUAL if individual else CriterionTarget.COLLECTIVE
+    if target_award.beneficiary != wanted:
+        if individual:
+            message = _("%(award)s is awarded to collectives, not to a member.")
+        else:
+            message = _("%(award)s is awarded to individuals: register members for it.")
+        raise ValidationError(message % {"award": target_award.name_vi})
+    today = timezone.localdate()
+    if (target_award.valid_from and target_award.valid_from > today) or (
+        target_award.valid_until and target_award.valid_until < today
+    ):
+        raise ValidationError(
+            _("%(award)s is not valid today: choose a current title.")
+            % {"award": target_award.name_vi}
+        )
+
+
+def _check_member(unit, member):
+    if not member.unit.path.startswith(unit.path):
+        raise ValidationError(
+            _("%(member)s is not a member of %(unit)s.")
+            % {"member": member.full_name, "unit": unit.name}
+        )
+    if member.status != MemberStatus.ACTIVE:
+        raise ValidationError(
+            _("%(member)s is no longer an active member.") % {"member": member.full_name}
+        )
+
+
+def _submit(registration, *, actor, target_award, note, unit):
+    """Move a new, draft or returned registration to AWAITING and write its history."""
+    previous = registration.state if registration.pk else ""
+    if registration.pk and registration.state in (
+        RegistrationState.AWAITING,
+        RegistrationState.APPROVED,
+    ):
+        raise ValidationError(
+            _("%(who)s is already registered for %(round)s (%(state)s).")
+            % {
+                "who": _who(registration),
+                "round": registration.round.name,
+                "state": registration.get_state_display(),
+            },
+            code="already_registered",
+        )
+    registration.unit = unit
+    registration.target_award = target_award
+    registration.note = note
+    registration.state = RegistrationState.AWAITING
+    registration.submitted_at = timezone.now()
+    registration.return_reason = ""
+    if not registration.pk:
+        registration.created_by = _user(actor)
+    return previous
+
+
+def _who(registration):
+    return registration.member.full_name if registration.member_id else registration.unit.name
+
+
+def _transition(registration, *, actor, from_state, comment=""):
+    return RegistrationTransition(
+        registration=registration,
+        actor=_user(actor),
+        from_state=from_state,
+        to_state=registration.state,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def register(*, round, unit, target_award, actor, member=None, note=""):
+    """Register `unit` (collective) or one of its members for `round`, aiming at `target_award`.
+
+    Creates the registration, or resubmits one that was returned or never sent. It then awaits
+    the decision of the level above `unit`.
+    """
+    _check_can_register(round, unit, target_award, actor, individual=member is not None)
+    if member is not None:
+        _check_member(unit, member)
+    query = Registration.objects.select_for_update().filter(round=round)
+    if member is not None:
+        query = query.filter(member=member)
+    else:
+        query = query.filter(unit=unit, member__isnull=True)
+    registration = query.first() or Registration(round=round, member=member)
+    previous = _submit(registration, actor=actor, target_award=target_award, note=note, unit=unit)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # Someone registered the same member or unit a moment ago.
+        raise ValidationError(
+            _("%(who)s is already registered for %(round)s.")
+            % {"who": member.full_name if member else unit.name, "round": round.name},
+            code="already_registered",
+        ) from None
+    _transition(registration, actor=actor, from_state=previous, comment=note).save()
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="registration.submitted",
+        target=registration,
+        summary=_("Registered %(who)s for %(round)s aiming at %(award)s")
+        % {"who": _who(registration), "round": round.name, "award": target_award.name_vi},
+        data={"round": round.pk, "member": member.pk if member else None, "previous": previous},
+    )
+    return registration
+
+
+@transaction.atomic
+def register_members(*, round, unit, members, target_award, actor, note=""):
+    """Register several members of `unit` at once: all of them or, on any refusal, none."""
+    members = list(members)
+    if not members:
+        raise ValidationError(_("Select at least one member to register."))
+    _check_can_register(round, unit, target_award, actor, individual=True)
+    for member in members:
+        _check_member(unit, member)
+    existing = {
+        r.member_id: r
+        for r in Registration.objects.select_for_update(of=("self",))
+        .filter(round=round, member__in=members)
+        .select_related("member")
+    }
+    refused = [
+        r.member.full_name
+        for r in existing.values()
+        if r.state in (RegistrationState.AWAITING, RegistrationState.APPROVED)
+    ]
+    if refused:
+        raise ValidationError(
+            _("Already registered for %(round)s: %(names)s.")
+            % {"round": round.name, "names": ", ".join(sorted(refused))},
+            code="already_registered",
+        )
+    resubmitted, new, previous = [], [], {}
+    now = timezone.now()
+    for member in members:
+        registration = existing.get(member.pk) or Registration(round=round, member=member)
+        previous[member.pk] = _submit(
+            registration, actor=actor, target_award=target_award, note=note, unit=unit
+        )
+        registration.updated_at = now  # bulk_update does not touch auto_now fields
+        (resubmitted if registration.pk else new).append(registration)
+    if resubmitted:
+        fields = ["unit", "target_award", "note", "state", "submitted_at", "return_reason"]
+        Registration.objects.bulk_update(resubmitted, [*fields, "updated_at"])
+    try:
+        with transaction.atomic():
+            created = Registration.objects.bulk_create(new)
+    except IntegrityError:
+        raise ValidationError(
+            _("Some of these members were registered for %(round)s a moment ago: try again.")
+            % {"round": round.name},
+            code="already_registered",
+        ) from None
+    result = resubmitted + created
+    RegistrationTransition.objects.bulk_create(
+        _transition(r, actor=actor, from_state=previous[r.member_id], comment=note) for r in result
+    )
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="registration.submitted",
+        summary=_("Registered %(count)d members for %(round)s aiming at %(award)s")
+        % {"count": len(result), "round": round.name, "award": target_award.name_vi},
+        data={"round": round.pk, "members": [m.pk for m in members]},
+    )
+    return result
+
+
+def _lock_registration(registration, actor):
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("round", "unit", "member", "target_award")
+        .get(pk=registration.pk)
+    )
+    if not scoping.can_review_registration(actor, registration):
+        raise PermissionDenied
+    if registration.state != RegistrationState.AWAITING:
+        raise ValidationError(
+            _("This registration was already decided: it is %(state)s.")
+            % {"state": registration.get_state_display()},
+            code="already_decided",
+        )
+    return registration
+
+
+@transaction.atomic
+def approve_registration(registration, *, actor):
+    """The level above accepts the registration: the member or unit may now be nominated."""
+    registration = _lock_registration(registration, actor)
+    registration.state = RegistrationState.APPROVED
+    registration.decided_at = timezone.now()
+    registration.decided_by = _user(actor)
+    registration.save(update_fields=["state", "decided_at", "decided_by", "updated_at"])
+    _transition(registration, actor=actor, from_state=RegistrationState.AWAITING).save()
+    record_activity(
+        unit=registration.unit,
+        actor=actor,
+        action="registration.approved",
+        target=registration,
+        summary=_("Approved the registration of %(who)s for %(round)s")
+        % {"who": _who(registration), "round": registration.round.name},
+    )
+    return registration
+
+
+@transaction.atomic
+def return_registration(registration, *, actor, reason):
+    """The level above sends the registration back, with the reason, to be corrected."""
+    reason = (reason or "").strip()
+    registration = _lock_registration(registration, actor)
+    if not reason:
+        raise ValidationError(_("Give the reason for returning the registration."))
+    registration.state = RegistrationState.RETURNED
+    registration.return_reason = reason
+    registration.decided_at = timezone.now()
+    registration.decided_by = _user(actor)
+    registration.save(
+        update_fields=["state", "return_reason", "decided_at", "decided_by", "updated_at"]
+    )
+    _transition(
+        registration, actor=actor, from_state=RegistrationState.AWAITING, comment=reason
+    ).save()
+    record_activity(
+        unit=registration.unit,
+        actor=actor,
+        action="registration.returned",
+        target=registration,
+        summary=_("Returned the registration of %(who)s for %(round)s")
+        % {"who": _who(registration), "round": registration.round.name},
+        data={"reason": reason},
+    )
+    return registration
+
+
+@transaction.atomic
+def approve_registrations(registrations, *, actor):
+    """Approve a selection: all of them or, if one was decided meanwhile, none."""
+    return [approve_registration(r, actor=actor) for r in registrations]
+
+
+# --- Questions the awards app asks ----------------------------------------------------------
+
+
+def is_registered(round, *, member=None, unit=None, award_kind=None):
+    """Whether an APPROVED registration exists for the member (or the unit's collective one)."""
+    if (member is None) == (unit is None):
+        raise TypeError("give exactly one of member or unit")
+    query = Registration.objects.filter(round=round, state=RegistrationState.APPROVED)
+    if member is not None:
+        query = query.filter(member=member)
+    else:
+        query = query.filter(unit=unit, member__isnull=True)
+    if award_kind is not None:
+        query = query.filter(target_award=award_kind)
+    return query.exists()
+
+
+STATUS_NOT_SENT = "not_sent"
+STATUS_AWAITING = "awaiting"
+STATUS_RETURNED = "returned"
+STATUS_APPROVED = "approved"
+
+
+def registration_counts(round, unit_ids):
+    """{unit_id: {state: count}} of the registrations sent by these units (one query)."""
+    counts = {}
+    rows = (
+        Registration.objects.filter(round=round, unit_id__in=unit_ids)
+        .exclude(state=RegistrationState.DRAFT)
+        .values_list("unit_id", "state")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    for unit_id, state, count in rows:
+        counts.setdefault(unit_id, {})[state] = count
+    return counts
+
+
+def status_from_counts(counts):
+    """One status for a unit's registrations: what the next step waits for.
+
+    Anything awaiting a decision makes it "awaiting" (the level above has work); otherwise
+    anything returned makes it "returned" (the unit has work); otherwise all are approved.
+    """
+    if not counts:
+        return STATUS_NOT_SENT
+    if counts.get(RegistrationState.AWAITING):
+        return STATUS_AWAITING
+    if counts.get(RegistrationState.RETURNED):
+        return STATUS_RETURNED
+    return STATUS_APPROVED
+
+
+def child_registration_status(round, parent_unit):
+    """[(child unit, status)] for every child of `parent_unit`, in two queries."""
+    children = list(Unit.objects.get_children(parent_unit))
+    counts = registration_counts(round, [child.pk for child in children])
+    return [(child, status_from_counts(counts.get(child.pk))) for child in children]
