@@ -15,9 +15,15 @@ MEMBERS_PER_PAGE = 50
 CHILDREN_PER_PAGE = 100
 
 
-def _ancestors(unit):
-    """The unit's ancestors, top first, for the breadcrumbs (one query)."""
-    return Unit.objects.get_ancestors(unit)
+def _ancestors(user, unit):
+    """The unit's ancestors, top first, for the breadcrumbs (one query).
+
+    Units above the user's scope are named but not linked: their pages would answer 404.
+    """
+    ancestors = list(Unit.objects.get_ancestors(unit))
+    for ancestor in ancestors:
+        ancestor.readable = scoping.can_read_unit(user, ancestor)
+    return ancestors
 
 
 def _require(allowed):
@@ -70,7 +76,7 @@ def unit_detail(request, pk):
         "unions/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(unit),
+            "ancestors": _ancestors(user, unit),
             "children_page": children_page,
             "totals": totals,
             "women_share": (100 * totals["women"] / totals["members"]) if totals["members"] else 0,
@@ -99,7 +105,7 @@ def member_list(request, pk):
         "unions/member_list.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(unit),
+            "ancestors": _ancestors(user, unit),
             "page_obj": page,
             "form": form,
             "status": status,
@@ -130,7 +136,7 @@ def member_create(request, pk):
     return render(
         request,
         "unions/member_form.html",
-        {"form": form, "unit": unit, "ancestors": _ancestors(unit), "member": None},
+        {"form": form, "unit": unit, "ancestors": _ancestors(user, unit), "member": None},
     )
 
 
@@ -145,7 +151,7 @@ def member_detail(request, pk):
         {
             "member": member,
             "unit": member.unit,
-            "ancestors": _ancestors(member.unit),
+            "ancestors": _ancestors(user, member.unit),
             "transfers": transfers,
             "can_manage": scoping.can_manage_member(user, member),
         },
@@ -170,7 +176,12 @@ def member_edit(request, pk):
     return render(
         request,
         "unions/member_form.html",
-        {"form": form, "unit": member.unit, "ancestors": _ancestors(member.unit), "member": member},
+        {
+            "form": form,
+            "unit": member.unit,
+            "ancestors": _ancestors(user, member.unit),
+            "member": member,
+        },
     )
 
 
@@ -202,7 +213,12 @@ def member_move(request, pk):
     return render(
         request,
         "unions/member_move.html",
-        {"form": form, "member": member, "unit": member.unit, "ancestors": _ancestors(member.unit)},
+        {
+            "form": form,
+            "member": member,
+            "unit": member.unit,
+            "ancestors": _ancestors(user, member.unit),
+        },
     )
 
 
@@ -241,7 +257,7 @@ def unit_roles(request, pk):
         "unions/unit_roles.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(unit),
+            "ancestors": _ancestors(user, unit),
             "roles": roles,
             "form": form,
             "can_grant": can_grant,
