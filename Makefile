@@ -38,6 +38,9 @@ makemessages: install ## Refresh locale/vi from the source and fill it from loca
 static: install
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py collectstatic --noinput -v 0
 
+screenshots: install messages static ## Regenerate docs/screenshots from the browser journeys
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
 worker: install ## A Celery worker (needs REDIS_URL)
 	$(BIN)/celery -A config worker --loglevel=INFO
 

@@ -1,0 +1,87 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against the Django live server.
+
+Never downloads a browser: Playwright launches /usr/bin/chromium (Debian package `chromium`,
+installed by bin/install-system-packages with WITH_BROWSER=1, as .ci/run does). In CI
+(REQUIRE_SERVICES=1) a missing browser fails the journeys; elsewhere it skips them.
+"""
+
+import os
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import services_required
+
+# Playwright's sync API keeps an event loop running in this thread; the test code still talks
+# to the database synchronously, which Django allows once told so.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+ROOT = Path(__file__).resolve().parents[2]
+# `make screenshots` sets SCREENSHOTS_DIR=docs/screenshots; otherwise they go to test-results/.
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "test-results" / "screenshots"))
+DEMO_PASSWORD = "thidua-demo"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        message = f"needs Chromium at {CHROMIUM} (Debian package chromium)"
+        if services_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    """The demo data, seeded the way `make run` seeds it."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    settings.DEBUG = False
+
+
+@pytest.fixture
+def site(live_server, page, demo):
+    """The live server's address; the page's default timeout suits a loaded 2-core machine."""
+    page.set_default_timeout(15_000)
+    return live_server.url
+
+
+def sign_in(page, site, username):
+    page.context.clear_cookies()
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

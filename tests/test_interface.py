@@ -1,0 +1,59 @@
+from django.urls import reverse
+
+from tests.factories import MemberFactory
+
+
+def test_interface_defaults_to_vietnamese(client, db):
+    content = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="vi">' in content
+    assert "Đăng nhập" in content
+
+
+def test_language_switch_turns_the_interface_to_english_and_back(client, db):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    content = client.get(reverse("account_login")).content.decode()
+    assert '<html lang="en">' in content
+    assert "Sign In" in content
+    client.post(reverse("set_language"), {"language": "vi", "next": "/"})
+    assert "Đăng nhập" in client.get(reverse("account_login")).content.decode()
+
+
+def test_dates_read_day_first_in_vietnamese(client_for, users, tree):
+    member = MemberFactory(unit=tree.unit_a)
+    content = client_for(users.officer_a).get(member.get_absolute_url()).content.decode()
+    assert "17/05/1985" in content
+
+
+def test_navigation_shows_the_user_roles(client_for, users, tree):
+    content = client_for(users.officer_a).get(reverse("home")).content.decode()
+    assert "Công đoàn cơ sở A" in content
+
+
+def test_two_factor_setup_is_offered(client_for, users):
+    response = client_for(users.officer_a).get(reverse("mfa_index"))
+    assert response.status_code == 200
+    assert reverse("mfa_activate_totp") in response.content.decode()
+
+
+def test_static_files_are_local(client, db):
+    content = client.get(reverse("account_login")).content.decode()
+    assert "cdn" not in content.lower()
+    assert "/static/vendor/bootstrap" in content
+
+
+def test_password_reset_sends_an_email(client, users, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": "officer_a@example.vn"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["officer_a@example.vn"]
+
+
+def test_browser_language_does_not_override_vietnamese(client, db):
+    content = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in content.content.decode()
+
+
+def test_breadcrumbs_do_not_link_above_the_user_scope(client_for, users, tree):
+    content = client_for(users.officer_a).get(tree.unit_a.get_absolute_url()).content.decode()
+    assert "Công đoàn Viên chức Hà Nội" in content
+    assert tree.city.get_absolute_url() not in content
