@@ -70,3 +70,32 @@ class InvitationForm(BootstrapFormMixin, forms.Form):
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this email already exists."))
         return email
+
+
+class ActivityFilterForm(BootstrapFormMixin, forms.Form):
+    AREAS = [
+        ("", _("Everything")),
+        ("member", _("Members")),
+        ("members", _("Member imports")),
+        ("role", _("Roles and accounts")),
+        ("movement", _("Movements")),
+        ("registration", _("Registrations")),
+        ("nomination", _("Nominations and reviews")),
+        ("decision", _("Decisions")),
+    ]
+    area = forms.ChoiceField(label=_("Area"), choices=AREAS, required=False)
+    actor = forms.CharField(label=_("User"), max_length=150, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def filter(self, activities):
+        data = self.cleaned_data
+        if data.get("area"):
+            activities = activities.filter(action__startswith=f"{data['area']}.")
+        if data.get("actor"):
+            activities = activities.filter(actor__username__iexact=data["actor"].strip())
+        if data.get("date_from"):
+            activities = activities.filter(created_at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            activities = activities.filter(created_at__date__lte=data["date_to"])
+        return activities

@@ -8,8 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from unions import scoping, services
-from unions.forms import InvitationForm, MemberForm, MemberSearchForm, MoveMemberForm
-from unions.models import Gender, MemberStatus, Unit
+from unions.forms import (
+    ActivityFilterForm,
+    InvitationForm,
+    MemberForm,
+    MemberSearchForm,
+    MoveMemberForm,
+)
+from unions.models import Activity, Gender, MemberStatus, Unit
 
 MEMBERS_PER_PAGE = 50
 CHILDREN_PER_PAGE = 100
@@ -273,3 +279,29 @@ def role_revoke(request, pk):
     services.revoke_role(assignment, actor=request.user)
     messages.success(request, _("The role was removed."))
     return redirect("unions:unit_roles", pk=assignment.unit_id)
+
+
+ACTIVITIES_PER_PAGE = 50
+
+
+def unit_activity_queryset(user, unit, params):
+    """The unit's subtree activity, filtered by `params`; also used by the export."""
+    form = ActivityFilterForm(params)
+    activities = Activity.objects.filter(unit__path__startswith=unit.path)
+    if form.is_valid():
+        activities = form.filter(activities)
+    return form, activities.select_related("actor", "unit")
+
+
+@login_required
+def unit_activity(request, pk):
+    """Who did what and when in the unit's subtree, from the activity rows services write."""
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    form, activities = unit_activity_queryset(user, unit, request.GET)
+    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "unions/unit_activity.html",
+        {"unit": unit, "ancestors": _ancestors(user, unit), "form": form, "page_obj": page},
+    )
