@@ -150,6 +150,13 @@ def can_review_unit_registrations(user, unit):
     )
 
 
+def reviews_children_of(user, unit):
+    """Whether the user sits on `unit`'s reviewing committee (decides its children's)."""
+    if scoping.is_superuser(user):
+        return True
+    return any(h.role == Role.REVIEWER and h.unit_id == unit.pk for h in scoping.held_roles(user))
+
+
 def can_review_registration(user, registration):
     return can_review_unit_registrations(user, registration.unit)
 

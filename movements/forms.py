@@ -1,0 +1,181 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from movements.models import Criterion, CriterionTarget, Movement, Registration, Round
+from unions.forms import BootstrapFormMixin, DateInput
+from unions.models import UnitLevel
+
+# Every level that may send submissions up, from the bottom of the tree upwards (the order in
+# which the deadlines fall). The confederation sends nothing up.
+DEADLINE_LEVELS = [
+    UnitLevel.GROUP,
+    UnitLevel.GRASSROOTS,
+    UnitLevel.UPPER_GRASSROOTS,
+    UnitLevel.PROVINCIAL,
+    UnitLevel.NATIONAL,
+]
+
+
+def award_kinds():
+    """The award kind model, reached through the registration so that movements does not
+    import the awards app (awards builds on movements, not the other way round)."""
+    return Registration._meta.get_field("target_award").related_model
+
+
+def award_kinds_for(target):
+    """Award kinds valid today whose beneficiary is `target` (individual or collective)."""
+    return award_kinds().objects.valid_on(timezone.localdate()).filter(beneficiary=target)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    def __init__(self, **kwargs):
+        super().__init__(
+            attrs={"placeholder": _("dd/mm/yyyy hh:mm"), "autocomplete": "off"}, **kwargs
+        )
+
+
+class MovementForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Movement
+        fields = [
+            "launching_unit",
+            "code",
+            "title_vi",
+            "title_en",
+            "kind",
+            "legal_basis",
+            "description",
+            "starts_on",
+            "ends_on",
+            "requires_registration",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, launching_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if launching_units is None:
+            # The launching unit is fixed once the movement exists: its subtree takes part.
+            del self.fields["launching_unit"]
+        else:
+            field = self.fields["launching_unit"]
+            field.queryset = launching_units.order_by("path")
+            field.label_from_instance = lambda unit: unit.name
+            if len(field.queryset) == 1:
+                field.initial = field.queryset[0].pk
+
+    def movement_fields(self):
+        """The cleaned movement fields the services take (the launching unit aside)."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if name != "launching_unit"
+        }
+
+
+def _deadline_field(level):
+    return forms.DateTimeField(label=UnitLevel(level).label, required=False, widget=DateTimeInput())
+
+
+class RoundForm(BootstrapFormMixin, forms.ModelForm):
+    """A round, with one deadline per submitting level (empty: that level has no deadline)."""
+
+    deadline_group = _deadline_field(UnitLevel.GROUP)
+    deadline_grassroots = _deadline_field(UnitLevel.GRASSROOTS)
+    deadline_upper_grassroots = _deadline_field(UnitLevel.UPPER_GRASSROOTS)
+    deadline_provincial = _deadline_field(UnitLevel.PROVINCIAL)
+    deadline_national = _deadline_field(UnitLevel.NATIONAL)
+
+    class Meta:
+        model = Round
+        fields = ["name", "year", "opens_on", "registration_deadline"]
+        widgets = {"opens_on": DateInput(), "registration_deadline": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for deadline in self.instance.deadlines.all():
+                self.initial[f"deadline_{deadline.level}"] = deadline.deadline
+
+    def deadline_fields(self):
+        return [self[f"deadline_{level}"] for level in DEADLINE_LEVELS]
+
+    def deadlines(self):
+        return {level: self.cleaned_data.get(f"deadline_{level}") for level in DEADLINE_LEVELS}
+
+    def to_spec(self):
+        spec = {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {"id": self.instance.pk, **spec, "deadlines": self.deadlines()}
+
+
+class CriterionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["position", "group", "text", "max_points", "target", "kind", "required"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def to_spec(self):
+        return {"id": self.instance.pk, **{n: self.cleaned_data[n] for n in self._meta.fields}}
+
+
+RoundFormSet = inlineformset_factory(
+    Movement, Round, form=RoundForm, extra=1, can_delete=True, min_num=0
+)
+CriterionFormSet = inlineformset_factory(
+    Movement, Criterion, form=CriterionForm, extra=2, can_delete=True, min_num=0
+)
+
+
+def formset_specs(formset):
+    """The changes a bound, valid formset asks for, as the services take them."""
+    specs = []
+    for form in formset.forms:
+        if formset.can_delete and formset._should_delete_form(form):
+            if form.instance.pk:
+                specs.append({"id": form.instance.pk, "delete": True})
+            continue
+        if form.has_changed():
+            specs.append(form.to_spec())
+    return specs
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    """The title a unit (collective) or its members (individual) aim for, and a note."""
+
+    target_award = forms.ModelChoiceField(label=_("Title aimed for"), queryset=None)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["target_award"]
+        field.queryset = award_kinds_for(target).order_by("name_vi")
+        field.label_from_instance = lambda kind: kind.name
+
+
+class MemberRegistrationForm(RegistrationForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, target=CriterionTarget.INDIVIDUAL, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].error_messages["required"] = _(
+            "Select at least one member to register."
+        )
+
+
+class ReturnForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Say what the unit must correct or complete."),
+        error_messages={"required": _("Give the reason for returning the registration.")},
+    )

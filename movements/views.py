@@ -1,0 +1,731 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from movements import scoping, services
+from movements.forms import (
+    CriterionFormSet,
+    MemberRegistrationForm,
+    MovementForm,
+    RegistrationForm,
+    ReturnForm,
+    RoundFormSet,
+    formset_specs,
+)
+from movements.models import (
+    CriterionKind,
+    CriterionTarget,
+    Movement,
+    MovementState,
+    Registration,
+    RegistrationState,
+    Round,
+)
+from unions import scoping as unit_scoping
+from unions.models import Activity, MemberStatus, Role, Unit
+
+PER_PAGE = 50
+STATUS_LABELS = {
+    services.STATUS_NOT_SENT: RegistrationState.DRAFT.label,
+    services.STATUS_AWAITING: RegistrationState.AWAITING.label,
+    services.STATUS_RETURNED: RegistrationState.RETURNED.label,
+    services.STATUS_APPROVED: RegistrationState.APPROVED.label,
+}
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _page(request, queryset, name="page"):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(name))
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+def _next_url(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Movements ------------------------------------------------------------------------------
+
+
+@login_required
+def movement_list(request):
+    user = request.user
+    movements = scoping.visible_movements(user).select_related("launching_unit")
+    state = request.GET.get("state", "")
+    if state in MovementState.values:
+        movements = movements.filter(state=state)
+    return render(
+        request,
+        "movements/movement_list.html",
+        {
+            "page_obj": _page(request, movements.order_by("-starts_on", "code")),
+            "state": state,
+            "states": MovementState.choices,
+            "can_create": scoping.launchable_units(user).exists(),
+        },
+    )
+
+
+def criteria_tables(criteria):
+    """The scoring tables of a movement: one per target, lines grouped, with their totals.
+
+    Standard lines add up to the table's total (usually 100); bonus and penalty lines are
+    shown apart, as the most a nominee may gain or lose on top of it.
+    """
+    tables = []
+    for target, label in CriterionTarget.choices:
+        lines = [criterion for criterion in criteria if criterion.target == target]
+        if not lines:
+            continue
+        groups = {}
+        for criterion in lines:
+            groups.setdefault(criterion.group, []).append(criterion)
+
+        def total(items, kind):
+            return sum((c.max_points for c in items if c.kind == kind), start=0)
+
+        tables.append(
+            {
+                "target": label,
+                "groups": [
+                    {
+                        "name": name,
+                        "lines": items,
+                        "total": total(items, CriterionKind.STANDARD),
+                        "bonus": total(items, CriterionKind.BONUS),
+                        "penalty": total(items, CriterionKind.PENALTY),
+                    }
+                    for name, items in groups.items()
+                ],
+                "total": total(lines, CriterionKind.STANDARD),
+                "bonus": total(lines, CriterionKind.BONUS),
+                "penalty": total(lines, CriterionKind.PENALTY),
+            }
+        )
+    return tables
+
+
+def _my_units_in(user, movement):
+    """The user's units inside the movement: where they register, and where they review."""
+    launching = movement.launching_unit
+    held = [
+        h
+        for h in unit_scoping.held_roles(user)
+        if h.path.startswith(launching.path) and h.role in (Role.OFFICER, Role.REVIEWER)
+    ]
+    units = Unit.objects.in_bulk({h.unit_id for h in held}) if held else {}
+    registering = sorted(
+        {units[h.unit_id] for h in held if h.role == Role.OFFICER and h.unit_id != launching.pk},
+        key=lambda unit: unit.path,
+    )
+    reviewing = sorted(
+        {units[h.unit_id] for h in held if h.role == Role.REVIEWER}, key=lambda unit: unit.path
+    )
+    return registering, reviewing
+
+
+@login_required
+def movement_detail(request, pk):
+    user = request.user
+    movement = scoping.get_visible_movement(user, pk)
+    rounds = movement.rounds.prefetch_related("deadlines")
+    registering, reviewing = _my_units_in(user, movement)
+    history = Activity.objects.filter(
+        target_type=Movement._meta.label_lower, target_id=movement.pk
+    ).select_related("actor")[:20]
+    return render(
+        request,
+        "movements/movement_detail.html",
+        {
+            "movement": movement,
+            "rounds": rounds,
+            "tables": criteria_tables(list(movement.criteria.all())),
+            "can_manage": scoping.can_manage_movement(user, movement),
+            "registering_units": registering,
+            "reviewing_units": reviewing,
+            "history": history,
+        },
+    )
+
+
+def _forms_valid(*forms):
+    # Validate every form (not only up to the first invalid one) so that all errors show.
+    results = [form.is_valid() for form in forms if form is not None]
+    return all(results)
+
+
+@login_required
+def movement_create(request):
+    user = request.user
+    units = scoping.launchable_units(user)
+    _require(units.exists())
+    data = request.POST if request.method == "POST" else None
+    form = MovementForm(data, launching_units=units)
+    rounds = RoundFormSet(data, instance=Movement(), prefix="rounds")
+    criteria = CriterionFormSet(data, instance=Movement(), prefix="criteria")
+    if data is not None and _forms_valid(form, rounds, criteria):
+        try:
+            movement = services.create_movement(
+                actor=user,
+                launching_unit=form.cleaned_data["launching_unit"],
+                rounds=formset_specs(rounds),
+                criteria=formset_specs(criteria),
+                **form.movement_fields(),
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The movement %(title)s was created as a draft.") % {"title": movement.title},
+            )
+            return redirect(movement)
+    return render(
+        request,
+        "movements/movement_form.html",
+        {"form": form, "rounds": rounds, "criteria": criteria, "movement": None},
+    )
+
+
+@login_required
+def movement_edit(request, pk):
+    user = request.user
+    movement = scoping.get_visible_movement(user, pk)
+    _require(scoping.can_manage_movement(user, movement))
+    if movement.state == MovementState.CLOSED:
+        messages.error(request, _("The movement is closed: it can no longer be changed."))
+        return redirect(movement)
+    data = request.POST if request.method == "POST" else None
+    form = MovementForm(data, instance=movement)
+    rounds = RoundFormSet(
+        data,
+        instance=movement,
+        prefix="rounds",
+        queryset=Round.objects.prefetch_related("deadlines"),
+    )
+    # Once launched, nominations are scored on the criteria: they are no longer edited.
+    criteria = None
+    if movement.state == MovementState.DRAFT:
+        criteria = CriterionFormSet(data, instance=movement, prefix="criteria")
+    if data is not None and _forms_valid(form, rounds, criteria):
+        try:
+            services.update_movement(
+                movement,
+                actor=user,
+                rounds=formset_specs(rounds),
+                criteria=formset_specs(criteria) if criteria is not None else None,
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("movements:movement_detail", pk=movement.pk)
+    return render(
+        request,
+        "movements/movement_form.html",
+        {
+            "form": form,
+            "rounds": rounds,
+            "criteria": criteria,
+            "movement": movement,
+            "fixed_criteria": criteria_tables(list(movement.criteria.all()))
+            if criteria is None
+            else None,
+        },
+    )
+
+
+def _movement_transition(request, pk, *, service, action, success):
+    user = request.user
+    movement = scoping.get_visible_movement(user, pk)
+    _require(scoping.can_manage_movement(user, movement))
+    if request.method == "POST":
+        try:
+            service(movement, actor=user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, success % {"title": movement.title})
+        return redirect("movements:movement_detail", pk=movement.pk)
+    return render(
+        request,
+        "movements/movement_confirm.html",
+        {
+            "action": action,
+            "movement": movement,
+            "round_count": movement.rounds.count(),
+            "criterion_count": movement.criteria.count(),
+        },
+    )
+
+
+@login_required
+def movement_launch(request, pk):
+    return _movement_transition(
+        request,
+        pk,
+        service=services.launch_movement,
+        action="launch",
+        success=_("The movement %(title)s is launched: its whole subtree now sees it."),
+    )
+
+
+@login_required
+def movement_close(request, pk):
+    return _movement_transition(
+        request,
+        pk,
+        service=services.close_movement,
+        action="close",
+        success=_("The movement %(title)s is closed."),
+    )
+
+
+# --- A unit's movements ---------------------------------------------------------------------
+
+
+@login_required
+def unit_movements(request, pk):
+    """The movements open to a unit, with each round's deadlines and the unit's status."""
+    user = request.user
+    unit = unit_scoping.get_readable_unit(user, pk)
+    movements = list(
+        scoping.movements_open_to_unit(unit)
+        .select_related("launching_unit")
+        .prefetch_related(Prefetch("rounds", queryset=Round.objects.prefetch_related("deadlines")))
+        .order_by("-starts_on", "code")
+    )
+    counts = {}
+    rows = (
+        Registration.objects.filter(round__movement__in=[m.pk for m in movements], unit=unit)
+        .exclude(state=RegistrationState.DRAFT)
+        .values_list("round_id", "state")
+        .order_by()
+        .annotate(count=Count("pk"))
+    )
+    for round_id, state, count in rows:
+        counts.setdefault(round_id, {})[state] = count
+    for movement in movements:
+        for round_ in movement.rounds.all():
+            status = services.status_from_counts(counts.get(round_.pk))
+            round_.unit_status = status
+            round_.unit_status_label = STATUS_LABELS[status]
+    return render(
+        request,
+        "movements/unit_movements.html",
+        {
+            "unit": unit,
+            "ancestors": Unit.objects.get_ancestors(unit),
+            "movements": movements,
+            "can_register": scoping.can_register_for(user, unit),
+        },
+    )
+
+
+# --- Registrations of one unit in one round -------------------------------------------------
+
+
+def _round_and_unit(user, round_pk, unit_pk):
+    round_ = scoping.get_visible_round(user, round_pk)
+    unit = unit_scoping.get_readable_unit(user, unit_pk)
+    if not scoping.movement_covers(round_.movement, unit):
+        raise Http404
+    return round_, unit
+
+
+def _registration_refusal(round_, unit):
+    """Why the unit cannot register in this round now (None: it can)."""
+    movement = round_.movement
+    if movement.state != MovementState.OPEN:
+        return _("Registrations are taken only while the movement is open.")
+    if unit.pk == movement.launching_unit_id:
+        return _("The launching unit does not register for its own movement: the units below do.")
+    if not round_.registration_is_open():
+        return _("Registrations for %(round)s closed on %(when)s.") % {
+            "round": round_.name,
+            "when": services.format_moment(round_.registration_deadline),
+        }
+    return None
+
+
+@login_required
+def round_unit(request, round_pk, unit_pk):
+    """A unit's registrations in a round: its collective one and its members'.
+
+    The unit's officers register here; the reviewers of the level above decide here.
+    """
+    user = request.user
+    round_, unit = _round_and_unit(user, round_pk, unit_pk)
+    can_register = scoping.can_register_for(user, unit)
+    refusal = _registration_refusal(round_, unit)
+    collective = (
+        Registration.objects.filter(round=round_, unit=unit, member__isnull=True)
+        .select_related("target_award")
+        .first()
+    )
+    may_send = can_register and refusal is None
+    may_send = may_send and (collective is None or collective.state == RegistrationState.RETURNED)
+    form = None
+    if may_send:
+        initial = {"target_award": collective.target_award_id} if collective else None
+        form = RegistrationForm(
+            request.POST or None, target=CriterionTarget.COLLECTIVE, initial=initial
+        )
+    if request.method == "POST":
+        _require(can_register)
+        if form is None:
+            messages.error(request, refusal or _("The unit is already registered for this round."))
+            return redirect(request.path)
+        if form.is_valid():
+            try:
+                services.register(
+                    round=round_,
+                    unit=unit,
+                    target_award=form.cleaned_data["target_award"],
+                    note=form.cleaned_data["note"],
+                    actor=user,
+                )
+            except ValidationError as error:
+                form.add_error(None, ValidationError(error.messages))
+            else:
+                messages.success(request, _("The registration was sent to the level above."))
+                return redirect(request.path)
+    members = (
+        Registration.objects.filter(round=round_, unit=unit, member__isnull=False)
+        .select_related("member__unit", "target_award")
+        .order_by("member__name_sort_key", "pk")
+    )
+    state = request.GET.get("state", "")
+    if state in RegistrationState.values:
+        members = members.filter(state=state)
+    return render(
+        request,
+        "movements/round_unit.html",
+        {
+            "round": round_,
+            "movement": round_.movement,
+            "unit": unit,
+            "collective": collective,
+            "form": form,
+            "page_obj": _page(request, members),
+            "state": state,
+            "states": RegistrationState.choices,
+            "can_register": can_register,
+            "refusal": refusal,
+            "can_review": scoping.can_review_unit_registrations(user, unit),
+            "has_children": unit.numchild > 0,
+        },
+    )
+
+
+@login_required
+def round_register_members(request, round_pk, unit_pk):
+    """Pick members of the unit (searchable, paginated) and register them for the round."""
+    user = request.user
+    round_, unit = _round_and_unit(user, round_pk, unit_pk)
+    _require(scoping.can_register_for(user, unit))
+    back = reverse("movements:round_unit", args=[round_.pk, unit.pk])
+    refusal = _registration_refusal(round_, unit)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
+    candidates = unit_scoping.managed_members(user).filter(
+        unit__path__startswith=unit.path, status=MemberStatus.ACTIVE
+    )
+    form = MemberRegistrationForm(request.POST or None, members=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = services.register_members(
+                round=round_,
+                unit=unit,
+                members=form.cleaned_data["members"],
+                target_award=form.cleaned_data["target_award"],
+                note=form.cleaned_data["note"],
+                actor=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            count = len(registered)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d member was registered and awaits the level above.",
+                    "%(count)d members were registered and await the level above.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(back)
+    query = request.GET.get("q", "").strip()[:100]
+    listed = candidates.search(query) if query else candidates
+    page = _page(request, listed.select_related("unit").in_vietnamese_order())
+    registered = dict(
+        Registration.objects.filter(round=round_, member__in=[m.pk for m in page]).values_list(
+            "member_id", "state"
+        )
+    )
+    labels = dict(RegistrationState.choices)
+    selected = {str(pk) for pk in request.POST.getlist("members")}
+    for member in page:
+        member.registration_state = registered.get(member.pk)
+        member.registration_label = labels.get(member.registration_state, "")
+        member.can_select = member.registration_state in (None, RegistrationState.RETURNED)
+        member.selected = str(member.pk) in selected
+    return render(
+        request,
+        "movements/round_register_members.html",
+        {
+            "round": round_,
+            "movement": round_.movement,
+            "unit": unit,
+            "form": form,
+            "page_obj": page,
+            "q": query,
+        },
+    )
+
+
+@login_required
+def round_children(request, round_pk, unit_pk):
+    """The level above: each child unit's registration status in the round."""
+    user = request.user
+    round_, unit = _round_and_unit(user, round_pk, unit_pk)
+    children = list(Unit.objects.get_children(unit))
+    counts = services.registration_counts(round_, [child.pk for child in children])
+    rows = []
+    totals = dict.fromkeys(STATUS_LABELS, 0)
+    for child in children:
+        status = services.status_from_counts(counts.get(child.pk))
+        totals[status] += 1
+        rows.append(
+            {
+                "unit": child,
+                "status": status,
+                "label": STATUS_LABELS[status],
+                "counts": counts.get(child.pk, {}),
+            }
+        )
+    wanted = request.GET.get("status", "")
+    if wanted in STATUS_LABELS:
+        rows = [row for row in rows if row["status"] == wanted]
+    return render(
+        request,
+        "movements/round_children.html",
+        {
+            "round": round_,
+            "movement": round_.movement,
+            "unit": unit,
+            "rows": rows,
+            "totals": [(key, STATUS_LABELS[key], totals[key]) for key in STATUS_LABELS],
+            "status": wanted,
+            "can_review": scoping.reviews_children_of(user, unit),
+        },
+    )
+
+
+# --- Registrations --------------------------------------------------------------------------
+
+
+@login_required
+def registration_list(request):
+    user = request.user
+    waiting = request.GET.get("waiting") == "1"
+    if waiting:
+        registrations = scoping.registrations_reviewable_by(user).filter(
+            state=RegistrationState.AWAITING
+        )
+    else:
+        registrations = scoping.registrations_visible_to(user)
+    state = request.GET.get("state", "")
+    if state in RegistrationState.values and not waiting:
+        registrations = registrations.filter(state=state)
+    registrations = registrations.select_related(
+        "round__movement", "unit", "member", "target_award"
+    ).order_by("-submitted_at", "-pk")
+    return render(
+        request,
+        "movements/registration_list.html",
+        {
+            "page_obj": _page(request, registrations),
+            "waiting": waiting,
+            "state": state,
+            "states": RegistrationState.choices,
+        },
+    )
+
+
+def _target_of(registration):
+    return CriterionTarget.INDIVIDUAL if registration.member_id else CriterionTarget.COLLECTIVE
+
+
+@login_required
+def registration_detail(request, pk):
+    user = request.user
+    registration = scoping.get_visible_registration(user, pk)
+    can_resubmit = (
+        registration.state in (RegistrationState.RETURNED, RegistrationState.DRAFT)
+        and scoping.can_register_for(user, registration.unit)
+        and _registration_refusal(registration.round, registration.unit) is None
+    )
+    resubmit_form = None
+    if can_resubmit:
+        resubmit_form = RegistrationForm(
+            target=_target_of(registration),
+            initial={"target_award": registration.target_award_id, "note": registration.note},
+        )
+    return render(
+        request,
+        "movements/registration_detail.html",
+        {
+            "registration": registration,
+            "round": registration.round,
+            "movement": registration.round.movement,
+            "transitions": registration.transitions.select_related("actor"),
+            "can_review": registration.state == RegistrationState.AWAITING
+            and scoping.can_review_registration(user, registration),
+            "resubmit_form": resubmit_form,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _reviewable(request, pk):
+    registration = scoping.get_visible_registration(request.user, pk)
+    _require(scoping.can_review_registration(request.user, registration))
+    return registration
+
+
+@login_required
+@require_POST
+def registration_approve(request, pk):
+    registration = _reviewable(request, pk)
+    try:
+        services.approve_registration(registration, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The registration was approved."))
+    return redirect(_next_url(request, reverse("movements:registration_detail", args=[pk])))
+
+
+@login_required
+def registration_return(request, pk):
+    registration = _reviewable(request, pk)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_registration(
+                registration, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The registration was returned to the unit."))
+        return redirect(_next_url(request, reverse("movements:registration_detail", args=[pk])))
+    return render(
+        request,
+        "movements/registration_return.html",
+        {
+            "registration": registration,
+            "round": registration.round,
+            "movement": registration.round.movement,
+            "form": form,
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_resubmit(request, pk):
+    user = request.user
+    registration = scoping.get_visible_registration(user, pk)
+    _require(scoping.can_register_for(user, registration.unit))
+    form = RegistrationForm(request.POST, target=_target_of(registration))
+    if not form.is_valid():
+        messages.error(request, _("Choose the title aimed for."))
+    else:
+        try:
+            services.register(
+                round=registration.round,
+                unit=registration.unit,
+                member=registration.member,
+                target_award=form.cleaned_data["target_award"],
+                note=form.cleaned_data["note"],
+                actor=user,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The registration was sent again to the level above."))
+    return redirect("movements:registration_detail", pk=registration.pk)
+
+
+@login_required
+@require_POST
+def registration_bulk_approve(request):
+    """Approve a selection, after a confirmation page that lists it."""
+    user = request.user
+    back = _next_url(request, reverse("movements:registration_list") + "?waiting=1")
+    ids = [value for value in request.POST.getlist("registrations") if value.isdigit()]
+    if not ids:
+        messages.error(request, _("Select at least one registration."))
+        return redirect(back)
+    selection = list(
+        scoping.registrations_reviewable_by(user)
+        .filter(pk__in=ids, state=RegistrationState.AWAITING)
+        .select_related("round__movement", "unit", "member", "target_award")
+        .order_by("unit__path", "member__name_sort_key", "pk")
+    )
+    if len(selection) != len(set(ids)):
+        messages.error(
+            request,
+            _(
+                "Some of the selected registrations are not awaiting your decision any more: "
+                "nothing was changed."
+            ),
+        )
+        return redirect(back)
+    if request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "movements/registration_bulk_confirm.html",
+            {"selection": selection, "next": back},
+        )
+    try:
+        services.approve_registrations(selection, actor=user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d registration was approved.",
+                "%(count)d registrations were approved.",
+                len(selection),
+            )
+            % {"count": len(selection)},
+        )
+    return redirect(back)
