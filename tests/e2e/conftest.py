@@ -58,6 +58,22 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "vi-VN"}
 
 
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server, serving static files through WhiteNoise as production does.
+
+    Its default static handler looks files up by their source names, while the pages ask for the
+    hashed names of the collected manifest (`make test` runs collectstatic first).
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda handler: handler
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def demo(transactional_db, settings):
     """The demo data, seeded the way `make run` seeds it."""

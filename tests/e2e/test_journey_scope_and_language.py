@@ -29,12 +29,12 @@ def test_journey_language_switch_goes_to_english_and_back(page, site):
     expect(page.locator("h1")).to_have_text("Cây tổ chức công đoàn")
     screenshot(page, "02-union-tree")
 
-    page.click("text=VI")
+    page.click("[data-testid=language-menu]")
     page.click("button[value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Union tree")
 
-    page.click("text=EN")
+    page.click("[data-testid=language-menu]")
     page.click("button[value=vi]")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
 
