@@ -1,9 +1,17 @@
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from unions.models import UnitLevel
+from movements.models import Criterion, Round
+from unions.models import Member, Unit, UnitLevel
 
 
 class AwardCategory(models.TextChoices):
@@ -115,6 +123,18 @@ class AwardKind(models.Model):
     cap_per_round = models.PositiveIntegerField(
         _("cap per round for the whole movement"), null=True, blank=True
     )
+    movement = models.ForeignKey(
+        "movements.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_kinds",
+        verbose_name=_("only in the movement"),
+        help_text=_(
+            "For an honour of one movement (e.g. exemplary of the movement); "
+            "empty: usable in every movement."
+        ),
+    )
 
     objects = AwardKindQuerySet.as_manager()
 
@@ -147,3 +167,395 @@ class AwardKind(models.Model):
     @property
     def has_vote_rule(self):
         return self.vote_threshold is not None
+
+    def is_valid_on(self, day=None):
+        day = day or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )
+
+    def clean(self):
+        errors = {}
+        vote_fields = (self.vote_threshold, self.vote_denominator)
+        if any(v not in (None, "") for v in vote_fields) and not all(
+            v not in (None, "") for v in vote_fields
+        ):
+            errors["vote_denominator"] = _(
+                "A vote rule needs both a pass threshold and what it is counted over."
+            )
+        if self.vote_quorum is not None and self.vote_threshold is None:
+            errors["vote_quorum"] = _("A quorum belongs to a vote rule: set the pass threshold.")
+        for name in ("vote_quorum", "vote_threshold", "quota_share"):
+            value = getattr(self, name)
+            if value is not None and not (Decimal(0) < value <= Decimal(1)):
+                errors[name] = _("Give a share between 0 and 1, e.g. 0.15 for 15 %.")
+        if (self.prerequisite_kind_id is None) != (self.prerequisite_years is None):
+            errors["prerequisite_years"] = _(
+                "A prerequisite needs both the award kind and the number of years."
+            )
+        if self.prerequisite_kind_id is not None and self.prerequisite_kind_id == self.pk:
+            errors["prerequisite_kind"] = _("An award kind cannot be its own prerequisite.")
+        if self.quota_share is not None and not self.quota_base:
+            errors["quota_base"] = _("Say what the quota share is a share of.")
+        if self.quota_base and self.quota_share is None:
+            errors["quota_share"] = _("Give the quota share for this base.")
+        if (self.quota_base == QuotaBase.AWARD_KIND) != (self.quota_base_kind_id is not None):
+            errors["quota_base_kind"] = _(
+                "Choose the award kind of the quota base exactly when the base is another "
+                "award kind."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def vote_result(self, *, members_total, present, votes_for):
+        """(quorum met, passed) under this kind's vote rule.
+
+        Shares are compared at the four decimals they are stored with, so that a rule of
+        2/3 (stored 0.6667) passes with 2 votes of 3, as the regulation means.
+        """
+        quorum_met = self.vote_quorum is None or (
+            members_total > 0 and _share(present, members_total) >= self.vote_quorum
+        )
+        if self.vote_threshold is None:
+            return quorum_met, quorum_met
+        base = present if self.vote_denominator == VoteDenominator.PRESENT else members_total
+        passed = quorum_met and base > 0 and _share(votes_for, base) >= self.vote_threshold
+        return quorum_met, passed
+
+
+def _share(part, whole):
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+# --- Nominations ----------------------------------------------------------------------------
+
+
+class NominationState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("nomination state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("nomination state", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("nomination state", "Under review")
+    FORWARDED = "forwarded", pgettext_lazy("nomination state", "Forwarded to the level above")
+    RETURNED = "returned", pgettext_lazy("nomination state", "Returned for completion")
+    APPROVED = "approved", pgettext_lazy("nomination state", "Approved")
+    REJECTED = "rejected", pgettext_lazy("nomination state", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("nomination state", "Withdrawn")
+
+
+S = NominationState
+# One achievement, one award: while a nomination is in one of these states no second one of the
+# same nominee for the same award kind in the same round may exist.
+OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.RETURNED, S.APPROVED)
+# What counts against a quota: sent up and not (yet) sent back, refused or withdrawn.
+COUNTED_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.APPROVED)
+# Waiting for a decision of the committee of the reviewing unit.
+AWAITING_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED)
+EDITABLE_STATES = (S.DRAFT, S.RETURNED)
+WITHDRAWABLE_STATES = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.RETURNED)
+FINAL_STATES = (S.APPROVED, S.REJECTED, S.WITHDRAWN)
+
+
+class Nomination(models.Model):
+    """A nomination dossier (hồ sơ đề nghị khen thưởng) of a member or, for a collective award,
+    a unit.
+
+    It travels up the tree one level at a time: `reviewing_unit` is the unit whose committee
+    holds it now (or last held it), `furthest_unit` the highest unit it has reached, and
+    `deciding_unit` the unit of the award kind's granting level above the proposing unit, where
+    it may be approved. States change only through awards.services.
+    """
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("round")
+    )
+    award_kind = models.ForeignKey(
+        AwardKind,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("proposed award"),
+    )
+    nominee_member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("nominated member"),
+    )
+    nominee_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="collective_nominations",
+        verbose_name=_("nominated collective"),
+    )
+    proposing_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="proposed_nominations",
+        verbose_name=_("proposing unit"),
+    )
+    reviewing_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held by"),
+    )
+    furthest_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    deciding_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    achievement = models.TextField(_("achievement report"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=NominationState.choices, default=S.DRAFT
+    )
+    self_score_total = models.DecimalField(
+        _("self-assessed score"), max_digits=7, decimal_places=2, default=0
+    )
+    review_score = models.DecimalField(
+        _("reviewers' average score"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The average of the totals given by the reviewers of the unit holding it."),
+    )
+    public_citation = models.TextField(
+        _("public citation"),
+        blank=True,
+        help_text=_("The short text shown on the honour roll, if published."),
+    )
+    publishable = models.BooleanField(_("may be published"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nominee_member__isnull=False, nominee_unit__isnull=True)
+                | Q(nominee_member__isnull=True, nominee_unit__isnull=False),
+                name="nomination_has_one_nominee",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "award_kind", "nominee_member"],
+                condition=Q(nominee_member__isnull=False, state__in=OPEN_STATES),
+                name="one_open_nomination_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "award_kind", "nominee_unit"],
+                condition=Q(nominee_unit__isnull=False, state__in=OPEN_STATES),
+                name="one_open_nomination_per_unit",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reviewing_unit", "state"]),
+            models.Index(fields=["round", "award_kind", "state"]),
+            models.Index(fields=["proposing_unit", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.nominee_name} · {self.award_kind}"
+
+    def get_absolute_url(self):
+        return reverse("awards:nomination_detail", args=[self.pk])
+
+    @property
+    def nominee(self):
+        return self.nominee_member if self.nominee_member_id else self.nominee_unit
+
+    @property
+    def nominee_name(self):
+        nominee = self.nominee
+        return nominee.full_name if self.nominee_member_id else nominee.name
+
+    @property
+    def is_collective(self):
+        return self.nominee_unit_id is not None
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_awaiting(self):
+        return self.state in AWAITING_STATES
+
+
+class SelfScore(models.Model):
+    """The proposer's own score of the nominee on one criterion of the movement."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="self_scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment score")
+        verbose_name_plural = _("self-assessment scores")
+        ordering = ["criterion__position", "criterion__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "criterion"], name="one_self_score_per_criterion"
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="self_score_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
+
+class ReviewScore(models.Model):
+    """One reviewer's own score of a nomination on one criterion."""
+
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="review_scores"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewing unit")
+    )
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reviewer score")
+        verbose_name_plural = _("reviewer scores")
+        ordering = ["criterion__position", "criterion__pk", "reviewer__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "criterion", "reviewer"],
+                name="one_review_score_per_reviewer_and_criterion",
+            ),
+            models.CheckConstraint(condition=Q(points__gte=0), name="review_score_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.criterion}: {self.points}"
+
+
+class CouncilVote(models.Model):
+    """The secret-ballot result of a council meeting on a nomination (biên bản bỏ phiếu).
+
+    `quorum_met` and `passed` are computed from the award kind's vote rule when the vote is
+    recorded, and kept: a later change of the rule does not rewrite a past meeting.
+    """
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="votes")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("council of")
+    )
+    meeting_date = models.DateField(_("meeting date"))
+    members_total = models.PositiveSmallIntegerField(_("council members"))
+    present = models.PositiveSmallIntegerField(_("members present"))
+    votes_for = models.PositiveSmallIntegerField(_("for"))
+    votes_against = models.PositiveSmallIntegerField(_("against"))
+    abstain = models.PositiveSmallIntegerField(_("abstain"))
+    quorum_met = models.BooleanField(_("quorum met"))
+    passed = models.BooleanField(_("passed"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("council vote")
+        verbose_name_plural = _("council votes")
+        ordering = ["meeting_date", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(present__lte=models.F("members_total")),
+                name="vote_present_within_council",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nomination} · {self.meeting_date:%d/%m/%Y}"
+
+
+def evidence_path(instance, filename):
+    # The stored name is random: the uploader's file name is kept apart (original_name) and
+    # never becomes a path.
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Evidence(models.Model):
+    """A file of the dossier: stored in the private storage, streamed only to its readers."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("awards:evidence_download", args=[self.nomination_id, self.pk])
+
+
+class NominationTransition(models.Model):
+    """One change of a nomination's state (who, when, from, to, where, why): its timeline."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=NominationState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=NominationState.choices)
+    at_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("at unit")
+    )
+    to_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("nomination history entry")
+        verbose_name_plural = _("nomination history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.nomination} · {self.from_state or '-'} → {self.to_state}"

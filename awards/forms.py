@@ -1,0 +1,236 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from awards import evidence as evidence_checks
+from awards.models import NominationState
+from unions.forms import BootstrapFormMixin, DateInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ScoreFieldsMixin:
+    """A points field and a comment field per criterion, named score_<pk> and comment_<pk>."""
+
+    def add_score_fields(self, criteria, initial=None):
+        self.criteria = list(criteria)
+        initial = initial or {}
+        for criterion in self.criteria:
+            points, comment = initial.get(criterion.pk, (None, ""))
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=criterion.text,
+                required=False,
+                min_value=0,
+                max_value=criterion.max_points,
+                max_digits=6,
+                decimal_places=2,
+                initial=points,
+                widget=forms.NumberInput(attrs={"step": "0.25"}),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=2000, initial=comment
+            )
+
+    def score_rows(self):
+        """[(criterion, points field, comment field)] for the template's scoring table."""
+        return [
+            (c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"])
+            for c in getattr(self, "criteria", [])
+        ]
+
+    def scores(self):
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}"))
+            for c in self.criteria
+        }
+
+
+class NominationSetupForm(BootstrapFormMixin, forms.Form):
+    """Which unit proposes, and in which round (GET: it decides the criteria of the form)."""
+
+    unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=None, empty_label=None)
+    round = forms.ModelChoiceField(label=_("Movement and round"), queryset=None)
+
+    def __init__(self, *args, units, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = lambda r: f"{r.movement.title} · {r.name}"
+
+
+class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
+    award_kind = forms.ModelChoiceField(label=_("Proposed award"), queryset=None)
+    achievement = forms.CharField(
+        label=_("Achievement report"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("The nominee's achievements in the movement, as the dossier states them."),
+    )
+    public_citation = forms.CharField(
+        label=_("Public citation"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A short text for the honour roll, if the award may be published."),
+    )
+    publishable = forms.BooleanField(label=_("May be published on the honour roll"), required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG; at most %(size)s each; you may choose several."),
+    )
+
+    def __init__(self, *args, award_kinds, criteria, score_initial=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_kind"].queryset = award_kinds
+        self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
+            "size": filesizeformat(evidence_checks.max_bytes())
+        }
+        self.add_score_fields(criteria, score_initial)
+
+    def clean_evidence(self):
+        files = self.cleaned_data["evidence"]
+        errors = []
+        for upload in files:
+            try:
+                evidence_checks.inspect(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class DecisionForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, reason_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = _("Reasons")
+
+
+class ReviewScoreForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
+    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_score_fields(criteria, initial_scores)
+
+
+class VoteForm(BootstrapFormMixin, forms.Form):
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    members_total = forms.IntegerField(label=_("Council members"), min_value=1, max_value=1000)
+    present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
+    votes_for = forms.IntegerField(label=pgettext_lazy("vote", "For"), min_value=0, max_value=1000)
+    votes_against = forms.IntegerField(
+        label=pgettext_lazy("vote", "Against"), min_value=0, max_value=1000
+    )
+    abstain = forms.IntegerField(
+        label=pgettext_lazy("vote", "Abstain"), min_value=0, max_value=1000
+    )
+
+    def clean_meeting_date(self):
+        day = self.cleaned_data["meeting_date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The meeting date cannot be in the future."))
+        return day
+
+
+SORTS = {
+    "-score": (_("Self-assessed score, highest first"), ["-self_score_total", "pk"]),
+    "score": (_("Self-assessed score, lowest first"), ["self_score_total", "pk"]),
+    "-review": (_("Reviewers' score, highest first"), ["-review_score", "pk"]),
+    "-submitted": (_("Most recently submitted"), ["-submitted_at", "-pk"]),
+    "submitted": (_("Submitted first"), ["submitted_at", "pk"]),
+}
+AWAITING = "awaiting"
+
+
+class QueueFilterForm(BootstrapFormMixin, forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    movement = forms.ModelChoiceField(label=_("Movement"), queryset=None, required=False)
+    round = forms.ModelChoiceField(label=_("Round"), queryset=None, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit below"), queryset=None, required=False)
+    award_kind = forms.ModelChoiceField(label=_("Award"), queryset=None, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
+    )
+
+    def __init__(self, *args, movements, rounds, units, award_kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            (AWAITING, _("Awaiting our decision")),
+            ("", _("All states")),
+            *[(value, label) for value, label in NominationState.choices if value != "draft"],
+        ]
+        self.fields["movement"].queryset = movements
+        self.fields["round"].queryset = rounds
+        self.fields["round"].label_from_instance = lambda r: f"{r.movement.code} · {r.name}"
+        self.fields["unit"].queryset = units
+        self.fields["award_kind"].queryset = award_kinds
+
+
+class NominationFilterForm(BootstrapFormMixin, forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    movement = forms.ModelChoiceField(label=_("Movement"), queryset=None, required=False)
+
+    def __init__(self, *args, movements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states")), *NominationState.choices]
+        self.fields["movement"].queryset = movements
+
+
+BULK_ACTIONS = {
+    "approve": _("Approve"),
+    "return": _("Return for completion"),
+    "forward": _("Forward to the level above"),
+}
+
+
+class BulkActionForm(BootstrapFormMixin, forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
+    ids = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    comment = forms.CharField(
+        label=_("Comment (one for all)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].queryset = nominations
+        self.fields["ids"].error_messages["required"] = _("Select at least one nomination.")
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "A selected nomination no longer awaits your decision."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Give the reasons for returning the nominations."))
+        return data

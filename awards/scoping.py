@@ -1,0 +1,113 @@
+"""Who may see which nominations, and whose review queue holds which: built on unions.scoping.
+
+- A user reads the nominations proposed by the units of their readable subtree (the units at or
+  below a unit where they hold a role). A nomination only ever travels up through the proposing
+  unit's ancestors, so every unit it reaches reads it too: the reviewers and clerks of the levels
+  it passed keep seeing it after it moved on or came back.
+- A reviewer at unit U reviews what U's committee holds: the nominations submitted by U's
+  children, those forwarded from further below, and those whose award is granted at U's own
+  level when U itself proposes them. Their queue lists every nomination that has reached U;
+  the ones awaiting U's decision are `awaiting_decision_by(user)`.
+
+Views fetch nominations only through get_visible_nomination(): outside the scope, 404.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from awards.models import AWAITING_STATES, Evidence, Nomination
+from unions import scoping
+from unions.models import Role, Unit
+
+
+def _paths(user, *roles):
+    return {held.path for held in scoping.held_roles(user) if not roles or held.role in roles}
+
+
+def depth_of(path):
+    return len(path) // Unit.steplen
+
+
+def nominations_visible_to(user):
+    if scoping.is_superuser(user):
+        return Nomination.objects.all()
+    return Nomination.objects.filter(scoping.units_q(_paths(user), prefix="proposing_unit__"))
+
+
+def _reached_q(paths):
+    """Nominations that have reached any of the units at `paths` (the unit itself included)."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(proposing_unit__path__startswith=path, furthest_unit__depth__lte=depth_of(path))
+    return query
+
+
+def review_queue_for(user):
+    """Every nomination that has reached a unit where the user is a reviewer, in any state."""
+    if scoping.is_superuser(user):
+        return Nomination.objects.filter(furthest_unit__isnull=False)
+    return Nomination.objects.filter(_reached_q(_paths(user, Role.REVIEWER)))
+
+
+def awaiting_decision_by(user):
+    """The nominations waiting for a decision of a committee where the user is a reviewer."""
+    queryset = Nomination.objects.filter(state__in=AWAITING_STATES)
+    if scoping.is_superuser(user):
+        return queryset
+    return queryset.filter(reviewing_unit__in=reviewer_unit_ids(user))
+
+
+def reviewer_unit_ids(user):
+    return {held.unit_id for held in scoping.held_roles(user) if held.role == Role.REVIEWER}
+
+
+def is_reviewer_at(user, unit_id):
+    return scoping.is_superuser(user) or unit_id in reviewer_unit_ids(user)
+
+
+def has_reviewed_on_the_way(user, nomination):
+    """Whether the user reviews at a unit the nomination has reached (it may have moved on)."""
+    if scoping.is_superuser(user):
+        return True
+    if nomination.furthest_unit_id is None:
+        return False
+    proposing_path = nomination.proposing_unit.path
+    furthest_depth = nomination.furthest_unit.depth
+    return any(
+        proposing_path.startswith(path) and depth_of(path) >= furthest_depth
+        for path in _paths(user, Role.REVIEWER)
+    )
+
+
+def get_visible_nomination(user, pk):
+    try:
+        return (
+            nominations_visible_to(user)
+            .select_related(
+                "round__movement",
+                "award_kind",
+                "nominee_member__unit",
+                "nominee_unit",
+                "proposing_unit",
+                "reviewing_unit",
+                "furthest_unit",
+                "deciding_unit",
+                "created_by",
+            )
+            .get(pk=pk)
+        )
+    except (Nomination.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_visible_evidence(user, nomination_pk, pk):
+    nomination = get_visible_nomination(user, nomination_pk)
+    try:
+        return Evidence.objects.select_related("nomination").get(nomination=nomination, pk=pk)
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_propose_for(user, unit):
+    """Officers of a unit, or of a unit above it, propose its members and itself."""
+    return scoping.can_manage_unit(user, unit)

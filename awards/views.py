@@ -1,0 +1,666 @@
+"""Nomination pages. Thin: objects come through awards.scoping (404 outside the scope), the
+403 decisions through the predicates of awards.rules, and every change through awards.services.
+"""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from awards import scoping, services
+from awards.forms import (
+    AWAITING,
+    BULK_ACTIONS,
+    SORTS,
+    BulkActionForm,
+    DecisionForm,
+    NominationFilterForm,
+    NominationForm,
+    NominationSetupForm,
+    QueueFilterForm,
+    ReviewScoreForm,
+    VoteForm,
+)
+from awards.models import AwardKind, Beneficiary, ReviewScore
+from awards.rules import allowed_actions
+from movements import scoping as movements_scoping
+from movements.models import Round
+from unions import scoping as unions_scoping
+from unions.models import Unit
+
+PER_PAGE = 25
+LIST_RELATED = [
+    "round__movement",
+    "award_kind",
+    "nominee_member",
+    "nominee_unit",
+    "proposing_unit",
+    "reviewing_unit",
+]
+
+
+PROPOSER_RULES = {
+    "awards.edit_nomination",
+    "awards.submit_nomination",
+    "awards.withdraw_nomination",
+}
+
+
+def _guard(request, nomination, rule):
+    """None if the user may do `rule` now; otherwise 403 (they may see the nomination, not do
+    this), except for someone whose moment has passed (another reviewer decided first, the
+    nomination moved on, the proposer already sent it): they are sent back to the page with a
+    clear message."""
+    user = request.user
+    if rules.test_rule(rule, user, nomination):
+        return None
+    if rule in PROPOSER_RULES:
+        moment_passed = scoping.can_propose_for(user, nomination.proposing_unit)
+    else:
+        moment_passed = scoping.has_reviewed_on_the_way(user, nomination) and not (
+            rules.test_rule("awards.review_nomination", user, nomination)
+        )
+    if not moment_passed:
+        raise PermissionDenied
+    messages.error(
+        request,
+        _("This can no longer be done: the nomination is now “%(state)s” (%(unit)s).")
+        % {
+            "state": nomination.get_state_display(),
+            "unit": (nomination.reviewing_unit or nomination.proposing_unit).name,
+        },
+    )
+    return redirect(nomination)
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+@login_required
+def nomination_list(request):
+    """The nominations the user may read, optionally of one unit's subtree."""
+    user = request.user
+    nominations = scoping.nominations_visible_to(user)
+    unit = None
+    if request.GET.get("unit"):
+        unit = unions_scoping.get_readable_unit(user, request.GET["unit"])
+        nominations = nominations.filter(unit.subtree_q("proposing_unit__"))
+    form = NominationFilterForm(
+        request.GET or None, movements=movements_scoping.visible_movements(user)
+    )
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            nominations = nominations.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["movement"]:
+            nominations = nominations.filter(round__movement=form.cleaned_data["movement"])
+    nominations = nominations.select_related(*LIST_RELATED).order_by("-updated_at", "-pk")
+    page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "awards/nomination_list.html", {"page_obj": page, "form": form, "unit": unit}
+    )
+
+
+def _queue_choices(user):
+    reviewer_ids = scoping.reviewer_unit_ids(user)
+    if unions_scoping.is_superuser(user):
+        units = Unit.objects.filter(depth__lte=2)
+    else:
+        units = unions_scoping.reviewed_units(user) | Unit.objects.filter(pk__in=reviewer_ids)
+    visible = movements_scoping.visible_movements(user)
+    return {
+        "movements": visible,
+        "rounds": Round.objects.filter(movement__in=visible).select_related("movement"),
+        "units": units.order_by("path"),
+        "award_kinds": AwardKind.objects.all(),
+    }
+
+
+@login_required
+def review_queue(request):
+    """What came up to the committees where the user is a reviewer, awaiting decision first."""
+    user = request.user
+    is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
+    form = QueueFilterForm(request.GET or {"state": AWAITING}, **_queue_choices(user))
+    nominations = scoping.review_queue_for(user)
+    sort = "-score"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"] == AWAITING:
+            nominations = nominations.filter(pk__in=scoping.awaiting_decision_by(user).values("pk"))
+        elif data["state"]:
+            nominations = nominations.filter(state=data["state"])
+        if data["movement"]:
+            nominations = nominations.filter(round__movement=data["movement"])
+        if data["round"]:
+            nominations = nominations.filter(round=data["round"])
+        if data["unit"]:
+            nominations = nominations.filter(data["unit"].subtree_q("proposing_unit__"))
+        if data["award_kind"]:
+            nominations = nominations.filter(award_kind=data["award_kind"])
+        sort = data["sort"] or sort
+    else:
+        nominations = nominations.none()
+    nominations = nominations.select_related(*LIST_RELATED).order_by(*SORTS[sort][1])
+    page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
+    awaiting_ids = set(
+        scoping.awaiting_decision_by(user)
+        .filter(pk__in=[n.pk for n in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    for nomination in page.object_list:
+        nomination.selectable = nomination.pk in awaiting_ids
+    return render(
+        request,
+        "awards/review_queue.html",
+        {
+            "page_obj": page,
+            "form": form,
+            "is_reviewer": is_reviewer,
+            "bulk_actions": BULK_ACTIONS,
+            "any_selectable": bool(awaiting_ids),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Step 1 lists the selection and its count; step 2 (confirmed) acts on all or none."""
+    user = request.user
+    form = BulkActionForm(request.POST, nominations=scoping.awaiting_decision_by(user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("awards:review_queue")
+    data = form.cleaned_data
+    selected = list(data["ids"].select_related(*LIST_RELATED).order_by("pk"))
+    action = data["action"]
+    rule = {
+        "approve": "awards.approve_nomination",
+        "return": "awards.return_nomination",
+        "forward": "awards.forward_nomination",
+    }[action]
+    refused = [n for n in selected if not rules.test_rule(rule, user, n)]
+    if request.POST.get("confirmed") == "1" and not refused:
+        try:
+            if action == "approve":
+                services.approve_nominations(selected, actor=user, comment=data["comment"])
+            elif action == "return":
+                services.return_nominations(selected, actor=user, reason=data["comment"])
+            else:
+                services.forward_nominations(selected, actor=user, comment=data["comment"])
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(action)s: done for %(count)d nomination(s).")
+                % {"action": BULK_ACTIONS[action], "count": len(selected)},
+            )
+            return redirect("awards:review_queue")
+    return render(
+        request,
+        "awards/bulk_confirm.html",
+        {
+            "form": form,
+            "selected": selected,
+            "refused": refused,
+            "action_label": BULK_ACTIONS[action],
+            "action": action,
+        },
+    )
+
+
+@login_required
+def award_kind_list(request):
+    kinds = AwardKind.objects.select_related(
+        "prerequisite_kind", "quota_base_kind", "movement"
+    ).order_by("category", "granting_level", "code")
+    return render(request, "awards/award_kind_list.html", {"award_kinds": kinds})
+
+
+# --- Proposing --------------------------------------------------------------------------------
+
+
+def _proposing_units(user, nominee_unit):
+    """The units the user may propose from: the nominee's unit and those above it that the
+    user manages, nearest first."""
+    units = Unit.objects.filter(
+        path__in=movements_scoping.ancestor_paths(nominee_unit.path)
+    ).order_by("-depth")
+    allowed = [unit.pk for unit in units if unions_scoping.can_manage_unit(user, unit)]
+    return Unit.objects.filter(pk__in=allowed).order_by("-depth")
+
+
+def _award_kinds_for(proposing_unit, round_, beneficiary):
+    levels = Unit.objects.filter(
+        path__in=movements_scoping.ancestor_paths(proposing_unit.path)
+    ).values("level")
+    return (
+        AwardKind.objects.valid_on()
+        .filter(beneficiary=beneficiary, granting_level__in=levels)
+        .filter(Q(movement__isnull=True) | Q(movement=round_.movement_id))
+        .order_by("granting_level", "code")
+    )
+
+
+def _open_rounds(unit):
+    return (
+        Round.objects.filter(movement__in=movements_scoping.movements_open_to_unit(unit))
+        .select_related("movement")
+        .order_by("movement__code", "opens_on", "pk")
+    )
+
+
+def _create(request, *, member=None, nominee_unit=None):
+    user = request.user
+    target_unit = member.unit if member else nominee_unit
+    units = _proposing_units(user, target_unit)
+    if not units:
+        raise PermissionDenied
+    data = request.GET.copy()
+    data.setdefault("unit", str(units[0].pk))
+    chosen_unit = units.filter(pk=data["unit"]).first() if data["unit"].isdigit() else None
+    chosen_unit = chosen_unit or units[0]
+    rounds = _open_rounds(chosen_unit)
+    if "round" not in data and len(rounds) == 1:
+        data["round"] = str(rounds[0].pk)
+    setup = NominationSetupForm(data, units=units, rounds=rounds)
+    context = {
+        "setup": setup,
+        "member": member,
+        "nominee_unit": nominee_unit,
+        "nominee_name": member.full_name if member else nominee_unit.name,
+        "nomination": None,
+    }
+    if not setup.is_valid():
+        if not rounds:
+            messages.warning(
+                request,
+                _("No open movement takes nominations from %(unit)s now.")
+                % {"unit": chosen_unit.name},
+            )
+        return render(request, "awards/nomination_form.html", context)
+    proposing_unit, round_ = setup.cleaned_data["unit"], setup.cleaned_data["round"]
+    beneficiary = Beneficiary.INDIVIDUAL if member else Beneficiary.COLLECTIVE
+    form = NominationForm(
+        request.POST or None,
+        request.FILES or None,
+        award_kinds=_award_kinds_for(proposing_unit, round_, beneficiary),
+        criteria=services.criteria_for(round_, beneficiary),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nomination = services.create_nomination(
+                actor=user,
+                proposing_unit=proposing_unit,
+                round=round_,
+                award_kind=data["award_kind"],
+                achievement=data["achievement"],
+                member=member,
+                unit=nominee_unit,
+                self_scores=form.scores(),
+                files=data["evidence"],
+                public_citation=data["public_citation"],
+                publishable=data["publishable"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, nomination)
+    context.update(form=form, proposing_unit=proposing_unit, round=round_)
+    return render(request, "awards/nomination_form.html", context)
+
+
+def _saved(request, nomination):
+    """After saving a draft: submit it too if that button was pressed."""
+    if "submit" not in request.POST:
+        messages.success(request, _("The nomination was saved as a draft."))
+        return redirect(nomination)
+    try:
+        services.submit_nomination(nomination, actor=request.user)
+    except ValidationError as error:
+        messages.warning(
+            request,
+            _("The nomination was saved, but it could not be submitted: %(reason)s")
+            % {"reason": _error_text(error)},
+        )
+        return redirect("awards:nomination_edit", pk=nomination.pk)
+    messages.success(request, _("The nomination was submitted."))
+    return redirect(nomination)
+
+
+@login_required
+def nominate_member(request, pk):
+    member = unions_scoping.get_readable_member(request.user, pk)
+    return _create(request, member=member)
+
+
+@login_required
+def nominate_unit(request, pk):
+    unit = unions_scoping.get_readable_unit(request.user, pk)
+    return _create(request, nominee_unit=unit)
+
+
+@login_required
+def nomination_edit(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    if (response := _guard(request, nomination, "awards.edit_nomination")) is not None:
+        return response
+    own = {s.criterion_id: (s.points, s.comment) for s in nomination.self_scores.all()}
+    form = NominationForm(
+        request.POST or None,
+        request.FILES or None,
+        award_kinds=_award_kinds_for(
+            nomination.proposing_unit, nomination.round, nomination.award_kind.beneficiary
+        ),
+        criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
+        score_initial=own,
+        initial={
+            "award_kind": nomination.award_kind_id,
+            "achievement": nomination.achievement,
+            "public_citation": nomination.public_citation,
+            "publishable": nomination.publishable,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_nomination(
+                nomination,
+                actor=user,
+                award_kind=data["award_kind"],
+                achievement=data["achievement"],
+                public_citation=data["public_citation"],
+                publishable=data["publishable"],
+                self_scores=form.scores(),
+                files=data["evidence"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _saved(request, nomination)
+    return render(
+        request,
+        "awards/nomination_form.html",
+        {
+            "form": form,
+            "nomination": nomination,
+            "nominee_name": nomination.nominee_name,
+            "proposing_unit": nomination.proposing_unit,
+            "round": nomination.round,
+            "evidence": nomination.evidence.all(),
+        },
+    )
+
+
+# --- The nomination page ----------------------------------------------------------------------
+
+
+def _score_table(nomination):
+    """Rows per criterion: the self score, each reviewer's points, and their average."""
+    criteria = list(services.criteria_for(nomination.round, nomination.award_kind.beneficiary))
+    own = {s.criterion_id: s for s in nomination.self_scores.all()}
+    reviews = list(
+        ReviewScore.objects.filter(nomination=nomination).select_related("reviewer", "unit")
+    )
+    reviewers = []
+    for score in reviews:
+        key = (score.unit_id, score.reviewer_id)
+        if key not in [(r["unit"].pk, r["user"].pk) for r in reviewers]:
+            reviewers.append({"unit": score.unit, "user": score.reviewer, "total": 0})
+    by_cell = {(s.criterion_id, s.unit_id, s.reviewer_id): s for s in reviews}
+    rows = []
+    for criterion in criteria:
+        cells = [by_cell.get((criterion.pk, r["unit"].pk, r["user"].pk)) for r in reviewers]
+        given = [cell.points for cell in cells if cell is not None]
+        for reviewer, cell in zip(reviewers, cells, strict=True):
+            if cell is not None:
+                sign = -1 if criterion.kind == "penalty" else 1
+                reviewer["total"] += sign * cell.points
+        rows.append(
+            {
+                "criterion": criterion,
+                "own": own.get(criterion.pk),
+                "cells": cells,
+                "average": sum(given) / len(given) if given else None,
+            }
+        )
+    return rows, reviewers
+
+
+@login_required
+def nomination_detail(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    rows, reviewers = _score_table(nomination)
+    actions = allowed_actions(user, nomination)
+    return render(
+        request,
+        "awards/nomination_detail.html",
+        {
+            "nomination": nomination,
+            "score_rows": rows,
+            "reviewers": reviewers,
+            "votes": nomination.votes.select_related("unit", "recorded_by"),
+            "evidence": nomination.evidence.all(),
+            "transitions": nomination.transitions.select_related("actor", "at_unit", "to_unit"),
+            "actions": actions,
+            "reason_form": DecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def nomination_submit(request, pk):
+    nomination = scoping.get_visible_nomination(request.user, pk)
+    if (response := _guard(request, nomination, "awards.submit_nomination")) is not None:
+        return response
+    try:
+        services.submit_nomination(nomination, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The nomination was submitted."))
+    return redirect(nomination)
+
+
+@login_required
+@require_POST
+def nomination_start_review(request, pk):
+    nomination = scoping.get_visible_nomination(request.user, pk)
+    if (response := _guard(request, nomination, "awards.start_review")) is not None:
+        return response
+    try:
+        services.start_review(nomination, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(nomination)
+
+
+DECISIONS = {
+    # name: (rule, service, reason required, title, button, success message)
+    "approve": (
+        "awards.approve_nomination",
+        services.approve_nomination,
+        False,
+        _("Approve"),
+    ),
+    "forward": (
+        "awards.forward_nomination",
+        services.forward_nomination,
+        False,
+        _("Forward to the level above"),
+    ),
+    "return": (
+        "awards.return_nomination",
+        services.return_nomination,
+        True,
+        _("Return for completion"),
+    ),
+    "reject": (
+        "awards.reject_nomination",
+        services.reject_nomination,
+        True,
+        _("Reject"),
+    ),
+    "withdraw": (
+        "awards.withdraw_nomination",
+        services.withdraw_nomination,
+        False,
+        _("Withdraw the nomination"),
+    ),
+}
+
+
+def _decision(request, pk, name):
+    nomination = scoping.get_visible_nomination(request.user, pk)
+    rule, service, reason_required, title = DECISIONS[name]
+    if (response := _guard(request, nomination, rule)) is not None:
+        return response
+    form = DecisionForm(request.POST or None, reason_required=reason_required)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["comment"]
+        kwargs = {"reason": text} if reason_required else {"comment": text}
+        try:
+            service(nomination, actor=request.user, **kwargs)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(nomination)
+        messages.success(
+            request,
+            _("%(action)s: done for %(nominee)s.")
+            % {"action": title, "nominee": nomination.nominee_name},
+        )
+        return redirect(nomination)
+    return render(
+        request,
+        "awards/nomination_action.html",
+        {"nomination": nomination, "form": form, "title": title, "name": name},
+    )
+
+
+@login_required
+def nomination_approve(request, pk):
+    return _decision(request, pk, "approve")
+
+
+@login_required
+def nomination_forward(request, pk):
+    return _decision(request, pk, "forward")
+
+
+@login_required
+def nomination_return(request, pk):
+    return _decision(request, pk, "return")
+
+
+@login_required
+def nomination_reject(request, pk):
+    return _decision(request, pk, "reject")
+
+
+@login_required
+def nomination_withdraw(request, pk):
+    return _decision(request, pk, "withdraw")
+
+
+@login_required
+def nomination_scores(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    if (response := _guard(request, nomination, "awards.review_nomination")) is not None:
+        return response
+    mine = {
+        s.criterion_id: (s.points, s.comment)
+        for s in nomination.review_scores.filter(reviewer=user)
+    }
+    form = ReviewScoreForm(
+        request.POST or None,
+        criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
+        initial_scores=mine,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review_scores(nomination, actor=user, scores=form.scores())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your scores were saved."))
+            return redirect(nomination)
+    return render(request, "awards/review_scores.html", {"nomination": nomination, "form": form})
+
+
+@login_required
+def nomination_vote(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    if (response := _guard(request, nomination, "awards.review_nomination")) is not None:
+        return response
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.record_vote(nomination, actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if vote.passed:
+                messages.success(request, _("The vote was recorded: it passed."))
+            else:
+                messages.warning(request, _("The vote was recorded: it did not pass."))
+            return redirect(nomination)
+    return render(request, "awards/vote_form.html", {"nomination": nomination, "form": form})
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+
+
+@login_required
+def evidence_download(request, pk, evidence_pk):
+    """Streamed only to the nomination's readers; the storage has no public URL."""
+    evidence = scoping.get_visible_evidence(request.user, pk, evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=evidence.content_type == "application/pdf" and "download" in request.GET,
+        filename=evidence.original_name,
+    )
+    # The browser shows it as the type it was checked to be, and nothing in it runs.
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk, evidence_pk):
+    evidence = scoping.get_visible_evidence(request.user, pk, evidence_pk)
+    nomination = evidence.nomination
+    if (response := _guard(request, nomination, "awards.edit_nomination")) is not None:
+        return response
+    try:
+        services.delete_evidence(evidence, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("The file %(name)s was removed.") % {"name": evidence.original_name}
+        )
+    return redirect("awards:nomination_edit", pk=nomination.pk)
