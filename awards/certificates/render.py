@@ -22,6 +22,7 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -37,8 +38,9 @@ CHUNK_SIZE = 100
 
 _COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
-_ANCHOR = "certificate-{}"
-_SEPARATE_PAGES = ".thidua-certificate + .thidua-certificate { break-before: page; }"
+_ANCHOR = "certificate-"
+# Each certificate starts a page; the one-page check then catches any that takes two.
+SEPARATE_PAGES = ".thidua-certificate + .thidua-certificate { break-before: page; }"
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,12 @@ def _static_base_url():
     return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
 
 
-def _render(html, extra_css=""):
-    """Lay out a document with the project's fonts, loading nothing but its own files."""
+def lay_out(html, extra_css=""):
+    """Lay out a document with the project's fonts, loading nothing but its own files.
+
+    Returns WeasyPrint's rendered document and the fetcher (whose `refused` lists what the
+    document asked for in vain).
+    """
     fetcher = SafeURLFetcher()
     font_config = FontConfiguration()
     base_css = CSS(
@@ -106,12 +112,31 @@ def _render(html, extra_css=""):
     return document, fetcher
 
 
+def certificates_html(template_source, certificates):
+    """The HTML of a chunk: each certificate's markup in a section of its own, one page each."""
+    styles, template = _prepare(template_source)
+    sections = []
+    for index, certificate in enumerate(certificates):
+        markup = _render_markup(
+            template,
+            {"certificate": certificate, "qr_code": qr_data_uri(certificate.verification_url)},
+        )
+        sections.append(
+            f'<section class="thidua-certificate" id="{_ANCHOR}{index}">{markup}</section>'
+        )
+    first = certificates[0]
+    title = f"{first.award_name} – " + (
+        first.awardee_name if len(certificates) == 1 else first.decision_number
+    )
+    return _document(styles, "".join(sections), title)
+
+
 def _page_ranges(document, count):
     starts = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
-            if anchor.startswith("certificate-"):
-                starts.setdefault(int(anchor.removeprefix("certificate-")), number)
+            if anchor.startswith(_ANCHOR):
+                starts.setdefault(int(anchor.removeprefix(_ANCHOR)), number)
     bounds = [starts.get(index) for index in range(count)] + [len(document.pages)]
     if None in bounds:
         raise ValidationError(
@@ -129,21 +154,8 @@ def render_chunk(template_source, certificates):
     certificates = list(certificates)
     if not certificates:
         raise ValidationError(_("There is no certificate to print."), code="empty")
-    styles, template = _prepare(template_source)
-    sections = []
-    for index, certificate in enumerate(certificates):
-        markup = _render_markup(
-            template,
-            {"certificate": certificate, "qr_code": qr_data_uri(certificate.verification_url)},
-        )
-        sections.append(
-            f'<section class="thidua-certificate" id="{_ANCHOR.format(index)}">{markup}</section>'
-        )
-    first = certificates[0]
-    title = f"{first.award_name} – " + (
-        first.awardee_name if len(certificates) == 1 else first.decision_number
-    )
-    document, fetcher = _render(_document(styles, "".join(sections), title), _SEPARATE_PAGES)
+    html = certificates_html(template_source, certificates)
+    document, fetcher = lay_out(html, SEPARATE_PAGES)
     page_ranges = _page_ranges(document, len(certificates))
     too_long = [
         certificates[index].awardee_name
@@ -171,11 +183,39 @@ def split_pdf(pdf, page_ranges):
     for start, stop in page_ranges:
         writer = PdfWriter()
         for number in range(start, stop):
-            writer.add_page(reader.pages[number])
+            writer.add_page(_own_resources(reader.pages[number]))
         buffer = io.BytesIO()
         writer.write(buffer)
         files.append(buffer.getvalue())
     return files
+
+
+_DRAW_XOBJECT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _own_resources(page):
+    """The page, its resources cut down to the images its own content draws.
+
+    WeasyPrint gives every page of a document one shared dictionary of images. Copied as it is,
+    each certificate's file would carry every QR code of its chunk: other awardees' verification
+    links in one person's download, and a split that grows with the square of the chunk.
+    """
+    resources = page.get("/Resources")
+    if resources is None:
+        return page
+    resources = resources.get_object()
+    images = resources.get("/XObject")
+    if images is None:
+        return page
+    images = images.get_object()
+    drawn = {b"/" + name for name in _DRAW_XOBJECT.findall(page.get_contents().get_data())}
+    own = DictionaryObject(
+        {NameObject(name): ref for name, ref in images.items() if name.encode() in drawn}
+    )
+    trimmed = DictionaryObject(resources)
+    trimmed[NameObject("/XObject")] = own
+    page[NameObject("/Resources")] = trimmed
+    return page
 
 
 def merge_pdfs(sources, output):
@@ -218,5 +258,5 @@ def render_decision_pdf(decision, *, template_source=None):
     """The decision (Quyết định khen thưởng) and its annex of awardees, A4 portrait, to sign."""
     styles, template = _prepare(template_source or default_template_source(DECISION))
     body = _render_markup(template, {"decision": decision})
-    document, _fetcher = _render(_document(styles, body, decision.number))
+    document, _fetcher = lay_out(_document(styles, body, decision.number))
     return document.write_pdf()
