@@ -11,9 +11,10 @@ the demo, and every submission would then be refused as late.
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from movements import services
 from movements.models import (
@@ -158,6 +159,12 @@ def _seed_movement(fields, *, unit_code, officer, rounds, criteria, stdout):
 
 @transaction.atomic
 def seed(stdout):
+    # The activity rows keep their summaries as written: write them in the users' language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed(stdout)
+
+
+def _seed(stdout):
     today = timezone.localdate()
     past_round = {
         # The first phase, kept as history: its deadlines passed long ago.

@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from movements import services
 from movements.models import Criterion, CriterionTarget, Movement, Registration, Round
 from unions.forms import BootstrapFormMixin, DateInput
 from unions.models import UnitLevel
@@ -108,7 +109,7 @@ class RoundForm(BootstrapFormMixin, forms.ModelForm):
         return {level: self.cleaned_data.get(f"deadline_{level}") for level in DEADLINE_LEVELS}
 
     def to_spec(self):
-        spec = {name: self.cleaned_data[name] for name in self._meta.fields}
+        spec = {name: self.cleaned_data[name] for name in services.ROUND_FIELDS}
         return {"id": self.instance.pk, **spec, "deadlines": self.deadlines()}
 
 
@@ -119,7 +120,8 @@ class CriterionForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
     def to_spec(self):
-        return {"id": self.instance.pk, **{n: self.cleaned_data[n] for n in self._meta.fields}}
+        spec = {name: self.cleaned_data[name] for name in services.CRITERION_FIELDS}
+        return {"id": self.instance.pk, **spec}
 
 
 RoundFormSet = inlineformset_factory(

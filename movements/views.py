@@ -126,7 +126,8 @@ def criteria_tables(criteria):
 
 
 def _my_units_in(user, movement):
-    """The user's units inside the movement: where they register, and where they review."""
+    """The user's units inside the movement: where they register, and whose children they
+    follow (the status of each child's registrations)."""
     launching = movement.launching_unit
     held = [
         h
@@ -138,10 +139,16 @@ def _my_units_in(user, movement):
         {units[h.unit_id] for h in held if h.role == Role.OFFICER and h.unit_id != launching.pk},
         key=lambda unit: unit.path,
     )
-    reviewing = sorted(
-        {units[h.unit_id] for h in held if h.role == Role.REVIEWER}, key=lambda unit: unit.path
+    # Reviewers decide what their children send; the launching unit's officers follow it too.
+    following = sorted(
+        {
+            units[h.unit_id]
+            for h in held
+            if units[h.unit_id].numchild and (h.role == Role.REVIEWER or h.unit_id == launching.pk)
+        },
+        key=lambda unit: unit.path,
     )
-    return registering, reviewing
+    return registering, following
 
 
 @login_required
