@@ -34,11 +34,28 @@ def nominations_visible_to(user):
     return Nomination.objects.filter(scoping.units_q(_paths(user), prefix="proposing_unit__"))
 
 
-def _reached_q(paths):
-    """Nominations that have reached any of the units at `paths` (the unit itself included)."""
+def _reviewer_roles(user):
+    return [held for held in scoping.held_roles(user) if held.role == Role.REVIEWER]
+
+
+def _reached_q(roles):
+    """Nominations that have come before the committee of any of these units.
+
+    A committee at unit U holds what is proposed below U once it has come up to U (or past it),
+    and what U itself proposes only when U grants it: what U sends up goes to the unit above.
+    """
     query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(proposing_unit__path__startswith=path, furthest_unit__depth__lte=depth_of(path))
+    for held in roles:
+        depth = depth_of(held.path)
+        query |= Q(
+            proposing_unit__path__startswith=held.path,
+            proposing_unit__depth__gt=depth,
+            furthest_unit__depth__lte=depth,
+        ) | Q(
+            proposing_unit_id=held.unit_id,
+            deciding_unit_id=held.unit_id,
+            furthest_unit__isnull=False,
+        )
     return query
 
 
@@ -46,7 +63,7 @@ def review_queue_for(user):
     """Every nomination that has reached a unit where the user is a reviewer, in any state."""
     if scoping.is_superuser(user):
         return Nomination.objects.filter(furthest_unit__isnull=False)
-    return Nomination.objects.filter(_reached_q(_paths(user, Role.REVIEWER)))
+    return Nomination.objects.filter(_reached_q(_reviewer_roles(user)))
 
 
 def awaiting_decision_by(user):
@@ -66,17 +83,22 @@ def is_reviewer_at(user, unit_id):
 
 
 def has_reviewed_on_the_way(user, nomination):
-    """Whether the user reviews at a unit the nomination has reached (it may have moved on)."""
+    """Whether the nomination has come before a committee where the user is a reviewer (it may
+    have moved on since): the same test as _reached_q, on one nomination."""
     if scoping.is_superuser(user):
         return True
     if nomination.furthest_unit_id is None:
         return False
-    proposing_path = nomination.proposing_unit.path
+    proposing = nomination.proposing_unit
     furthest_depth = nomination.furthest_unit.depth
-    return any(
-        proposing_path.startswith(path) and depth_of(path) >= furthest_depth
-        for path in _paths(user, Role.REVIEWER)
-    )
+    for held in _reviewer_roles(user):
+        depth = depth_of(held.path)
+        below = proposing.path.startswith(held.path) and proposing.depth > depth
+        if (below and furthest_depth <= depth) or (
+            held.unit_id == proposing.pk == nomination.deciding_unit_id
+        ):
+            return True
+    return False
 
 
 def get_visible_nomination(user, pk):

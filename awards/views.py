@@ -256,11 +256,16 @@ def _award_kinds_for(proposing_unit, round_, beneficiary):
 
 
 def _open_rounds(unit):
-    return (
+    """The rounds of the open movements that concern `unit` whose deadline for the unit's level
+    has not passed (a past phase of a movement stays in the history, not in the form)."""
+    rounds = (
         Round.objects.filter(movement__in=movements_scoping.movements_open_to_unit(unit))
         .select_related("movement")
-        .order_by("movement__code", "opens_on", "pk")
+        .prefetch_related("deadlines")
+        .order_by("movement__code", "-opens_on", "-pk")
     )
+    current = [r.pk for r in rounds if not r.is_past_deadline(unit.level)]
+    return rounds.filter(pk__in=current)
 
 
 def _create(request, *, member=None, nominee_unit=None):

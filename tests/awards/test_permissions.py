@@ -1,0 +1,261 @@
+"""The permission matrix of every awards page and action.
+
+Users: the named users of tests/conftest.py and the anonymous visitor. Nominations: proposed by
+grassroots union A ("own", seen from officer_a), its union group A1 ("child"), A's sibling B
+("sibling"), the city union ("parent") and grassroots union C of another city ("unrelated").
+
+200 (or, for a POST-only action, a redirect back to the nomination): allowed. 403: the user
+can see the nomination but may not act on it. 404: outside the user's scope, as if it did not
+exist. 302 to the login page: anonymous.
+"""
+
+import pytest
+from django.urls import reverse
+
+from awards import services
+from tests.awards.conftest import kind, pdf_upload
+from tests.factories import MemberFactory
+from unions.models import UnitLevel
+
+PROPOSERS = ["own", "child", "sibling", "parent", "unrelated"]
+USERS = ["officer_a", "officer_b", "city_officer", "city_reviewer", "national_reviewer", "clerk",
+         "outsider", "nobody", None]  # fmt: skip
+
+
+def row(own, child, sibling, parent, unrelated):
+    return dict(zip(PROPOSERS, [own, child, sibling, parent, unrelated], strict=True))
+
+
+ANONYMOUS = row(*[302] * 5)
+READ = {
+    "officer_a": row(200, 200, 404, 404, 404),
+    "officer_b": row(404, 404, 200, 404, 404),
+    "city_officer": row(200, 200, 200, 200, 404),
+    "city_reviewer": row(200, 200, 200, 200, 404),
+    "national_reviewer": row(200, 200, 200, 200, 200),
+    "clerk": row(200, 200, 200, 200, 404),
+    "outsider": row(404, 404, 404, 404, 200),
+    "nobody": row(404, 404, 404, 404, 404),
+    None: ANONYMOUS,
+}
+# Drafting, editing, submitting, withdrawing: the officers of the proposing unit or above it.
+MANAGE = {
+    "officer_a": row(200, 200, 404, 404, 404),
+    "officer_b": row(404, 404, 200, 404, 404),
+    "city_officer": row(200, 200, 200, 200, 404),
+    "city_reviewer": row(403, 403, 403, 403, 404),
+    "national_reviewer": row(403, 403, 403, 403, 403),
+    "clerk": row(403, 403, 403, 403, 404),
+    "outsider": row(404, 404, 404, 404, 200),
+    "nobody": row(404, 404, 404, 404, 404),
+    None: ANONYMOUS,
+}
+# Reviewing: the reviewers of the unit that holds the submitted nomination. A and B submit to
+# the city, A1 to A (no named reviewer there), the city to the national union, C to its city.
+REVIEW = {
+    "officer_a": row(403, 403, 404, 404, 404),
+    "officer_b": row(404, 404, 403, 404, 404),
+    "city_officer": row(403, 403, 403, 403, 404),
+    "city_reviewer": row(200, 403, 200, 403, 404),
+    "national_reviewer": row(403, 403, 403, 200, 403),
+    "clerk": row(403, 403, 403, 403, 404),
+    "outsider": row(404, 404, 404, 404, 403),
+    "nobody": row(404, 404, 404, 404, 404),
+    None: ANONYMOUS,
+}
+
+
+class World:
+    """For each proposer: its unit, a nominee, a draft, a submitted nomination decided at the
+    first level above, and a submitted one that must be forwarded further."""
+
+    def __init__(self, tree, round_, superuser):
+        round_.movement.requires_registration = False
+        round_.movement.save()
+        individual = {
+            UnitLevel.GRASSROOTS: kind("LDTT", UnitLevel.GRASSROOTS),
+            UnitLevel.PROVINCIAL: kind("BK-HN", UnitLevel.PROVINCIAL),
+            UnitLevel.NATIONAL: kind("BK-CDVC", UnitLevel.NATIONAL),
+        }
+        collective = {
+            UnitLevel.NATIONAL: kind("CO-CDVC", UnitLevel.NATIONAL, beneficiary="collective"),
+            UnitLevel.CONFEDERATION: kind(
+                "CO-TLD", UnitLevel.CONFEDERATION, beneficiary="collective"
+            ),
+        }
+        above = {  # proposer -> (unit, granting level of its first reviewer, the level above that)
+            "own": (tree.unit_a, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+            "child": (tree.group_a1, UnitLevel.GRASSROOTS, UnitLevel.PROVINCIAL),
+            "sibling": (tree.unit_b, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+            "parent": (tree.city, UnitLevel.NATIONAL, UnitLevel.CONFEDERATION),
+            "unrelated": (tree.unit_c, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+        }
+        self.units, self.members, self.draft, self.submitted, self.upward = {}, {}, {}, {}, {}
+        for key, (unit, first, second) in above.items():
+            self.units[key] = unit
+            kinds_ = individual if unit.holds_members else collective
+            if unit.holds_members:
+                self.members[key] = MemberFactory(unit=unit)
+                nominees = [{"member": MemberFactory(unit=unit)} for _ in range(3)]
+            else:  # a city union proposes collectives of its subtree
+                nominees = [{"unit": unit}, {"unit": tree.unit_a}, {"unit": tree.unit_b}]
+
+            def make(award_kind, submit, nominee, unit=unit):
+                nomination = services.create_nomination(
+                    actor=superuser,
+                    proposing_unit=unit,
+                    round=round_,
+                    award_kind=award_kind,
+                    achievement="Thành tích",
+                    self_scores={
+                        c.pk: (10, "")
+                        for c in services.criteria_for(round_, award_kind.beneficiary)
+                    },
+                    files=[pdf_upload()],
+                    **nominee,
+                )
+                if submit:
+                    nomination = services.submit_nomination(nomination, actor=superuser)
+                return nomination
+
+            self.draft[key] = make(kinds_[first], False, nominees[0])
+            self.submitted[key] = make(kinds_[first], True, nominees[1])
+            self.upward[key] = make(kinds_[second], True, nominees[2])
+
+
+@pytest.fixture
+def world(tree, users, round_, superuser, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path, "base_url": None},
+        },
+    }
+    return World(tree, round_, superuser)
+
+
+def _evidence(nomination):
+    return nomination.evidence.get().pk
+
+
+def url(name, evidence=False):
+    def build(nomination):
+        args = [nomination.pk, _evidence(nomination)] if evidence else [nomination.pk]
+        return reverse(f"awards:{name}", args=args)
+
+    return build
+
+
+# page -> (method, which nomination, its URL, the expected table)
+PAGES = {
+    "detail": ("get", "submitted", url("nomination_detail"), READ),
+    "evidence_download": ("get", "submitted", url("evidence_download", evidence=True), READ),
+    "edit": ("get", "draft", url("nomination_edit"), MANAGE),
+    "edit_post": ("post", "draft", url("nomination_edit"), MANAGE),
+    "submit": ("post", "draft", url("nomination_submit"), MANAGE),
+    "withdraw": ("get", "submitted", url("nomination_withdraw"), MANAGE),
+    "withdraw_post": ("post", "submitted", url("nomination_withdraw"), MANAGE),
+    "evidence_delete": ("post", "draft", url("evidence_delete", evidence=True), MANAGE),
+    "start_review": ("post", "submitted", url("nomination_start_review"), REVIEW),
+    "scores": ("get", "submitted", url("nomination_scores"), REVIEW),
+    "vote": ("get", "submitted", url("nomination_vote"), REVIEW),
+    "approve": ("get", "submitted", url("nomination_approve"), REVIEW),
+    "approve_post": ("post", "submitted", url("nomination_approve"), REVIEW),
+    "forward": ("get", "upward", url("nomination_forward"), REVIEW),
+    "forward_post": ("post", "upward", url("nomination_forward"), REVIEW),
+    "return": ("get", "submitted", url("nomination_return"), REVIEW),
+    "return_post": ("post", "submitted", url("nomination_return"), REVIEW),
+    "reject": ("get", "submitted", url("nomination_reject"), REVIEW),
+    "reject_post": ("post", "submitted", url("nomination_reject"), REVIEW),
+}
+
+
+def _code(client, method, url):
+    """The status, with a successful POST (a redirect to the nomination) counted as 200."""
+    response = getattr(client, method)(url, {"comment": "Ý kiến"} if method == "post" else None)
+    if response.status_code == 302 and not response.url.startswith(reverse("account_login")):
+        return 200 if method == "post" else 302
+    return response.status_code
+
+
+@pytest.mark.parametrize("user_name", USERS)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_nomination_pages_permission_matrix(client_for, users, world, page, user_name):
+    method, which, url_for, expected = PAGES[page]
+    client = client_for(getattr(users, user_name) if user_name else None)
+    codes = {key: _code(client, method, url_for(getattr(world, which)[key])) for key in PROPOSERS}
+    assert codes == expected[user_name]
+
+
+@pytest.mark.parametrize("user_name", USERS)
+def test_nominate_pages_permission_matrix(client_for, users, world, user_name):
+    client = client_for(getattr(users, user_name) if user_name else None)
+    unit_codes = {
+        key: _code(client, "get", reverse("awards:nominate_unit", args=[world.units[key].pk]))
+        for key in PROPOSERS
+    }
+    member_codes = {
+        key: _code(client, "get", reverse("awards:nominate_member", args=[member.pk]))
+        for key, member in world.members.items()
+    }
+    expected = MANAGE[user_name]
+    assert unit_codes == expected
+    assert member_codes == {key: expected[key] for key in world.members}
+
+
+@pytest.mark.parametrize("user_name", USERS)
+def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, world, user_name):
+    client = client_for(getattr(users, user_name) if user_name else None)
+    listed = {}
+    for name in ("awards:nomination_list", "awards:review_queue", "awards:award_kind_list"):
+        response = client.get(reverse(name), {"state": ""} if "queue" in name else None)
+        if user_name is None:
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("account_login"))
+            continue
+        assert response.status_code == 200
+        if "page_obj" in response.context:
+            listed[name] = {n.proposing_unit.code for n in response.context["page_obj"]}
+    if user_name is None:
+        return
+    readable = {world.units[k].code for k, code in READ[user_name].items() if code == 200}
+    assert listed["awards:nomination_list"] == readable
+
+
+def test_review_queue_lists_what_came_up_to_the_reviewer(client_for, users, world):
+    response = client_for(users.city_reviewer).get(reverse("awards:review_queue"))
+    queued = {(n.proposing_unit.code, n.award_kind.code) for n in response.context["page_obj"]}
+    assert queued == {
+        ("HN-A", "BK-HN"),
+        ("HN-A", "BK-CDVC"),
+        ("HN-B", "BK-HN"),
+        ("HN-B", "BK-CDVC"),
+    }
+
+
+def test_bulk_action_of_someone_else_s_queue_is_refused(client_for, users, world):
+    nomination = world.submitted["own"]
+    response = client_for(users.national_reviewer).post(
+        reverse("awards:bulk_action"),
+        {"action": "approve", "ids": [nomination.pk], "confirmed": "1"},
+    )
+    assert response.status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.state == "submitted"
+
+
+def test_anonymous_bulk_action_redirects_to_login(client, world):
+    response = client.post(reverse("awards:bulk_action"), {"action": "approve"})
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_evidence_of_another_nomination_is_not_found(client_for, users, world):
+    mine, other = world.submitted["own"], world.submitted["sibling"]
+    url = reverse("awards:evidence_download", args=[mine.pk, _evidence(other)])
+    assert client_for(users.city_reviewer).get(url).status_code == 404
+
+
+def test_unknown_nomination_is_not_found(client_for, users, world):
+    url = reverse("awards:nomination_detail", args=[999999])
+    assert client_for(users.national_reviewer).get(url).status_code == 404
