@@ -274,3 +274,61 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class MemberImportStatus(models.TextChoices):
+    VALIDATING = "validating", pgettext_lazy("import status", "Checking")
+    REFUSED = "refused", pgettext_lazy("import status", "File refused")
+    READY = "ready", pgettext_lazy("import status", "Checked")
+    IMPORTING = "importing", pgettext_lazy("import status", "Importing")
+    IMPORTED = "imported", pgettext_lazy("import status", "Imported")
+    FAILED = "failed", pgettext_lazy("import status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("import status", "Cancelled")
+
+
+class MemberImport(models.Model):
+    """One uploaded member list: checked first, written only when an officer confirms.
+
+    The file itself is kept in the database (not on disk) so that a worker on another host can
+    read it; it is emptied once the import is written or cancelled. `preview` holds what the
+    check found (rows to create and update, errors as codes rendered in the reader's language);
+    see unions.imports.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="member_imports", verbose_name=_("unit")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_data = models.BinaryField(editable=False, default=bytes)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=MemberImportStatus.choices,
+        default=MemberImportStatus.VALIDATING,
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    create_count = models.PositiveIntegerField(default=0)
+    update_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    preview = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("unions:member_import_detail", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from unions import views
+from unions import import_views, views
 
 app_name = "unions"
 
@@ -16,4 +16,27 @@ urlpatterns = [
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/move/", views.member_move, name="member_move"),
+    # Member import and export (unions/import_views.py)
+    path("units/<int:pk>/members/import/", import_views.member_import, name="member_import"),
+    path("units/<int:pk>/members/export/", import_views.member_export, name="member_export"),
+    path(
+        "members/import-template/",
+        import_views.member_import_template,
+        name="member_import_template",
+    ),
+    path(
+        "member-imports/<int:pk>/",
+        import_views.member_import_detail,
+        name="member_import_detail",
+    ),
+    path(
+        "member-imports/<int:pk>/confirm/",
+        import_views.member_import_confirm,
+        name="member_import_confirm",
+    ),
+    path(
+        "member-imports/<int:pk>/cancel/",
+        import_views.member_import_cancel,
+        name="member_import_cancel",
+    ),
 ]
