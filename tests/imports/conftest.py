@@ -6,8 +6,33 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from unions.imports import COLUMNS
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the source (English) messages; the interface is Vietnamese by default.
+
+    Column headers and the words in the cells are data and stay as the files write them.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_for(client_for):
+    """The shared client_for, with the interface switched to English as the switcher does."""
+
+    def sign_in(user):
+        client = client_for(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return sign_in
+
 
 HEADERS_VI = [column.vi for column in COLUMNS]
 HEADERS_EN = [column.en for column in COLUMNS]
