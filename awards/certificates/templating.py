@@ -25,16 +25,23 @@ def fit_size(text, width_mm, max_pt, min_pt=8, lines=1, variant="bold"):
     Usage: style="font-size: {% fit_size certificate.awardee_name 230 30 lines=2 %}"
     `variant` is the face the text is set in: bold, normal or italic.
     """
-    size = fit_font_size(
-        str(text), width_mm=float(width_mm), max_pt=float(max_pt), min_pt=float(min_pt),
-        lines=int(lines), variant=variant,
-    )  # fmt: skip
+    try:
+        size = fit_font_size(
+            str(text), width_mm=float(width_mm), max_pt=float(max_pt), min_pt=float(min_pt),
+            lines=int(lines), variant=variant,
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as error:
+        # Raised while rendering, so that a staff member's typo reads as a template error.
+        raise TemplateSyntaxError(
+            "fit_size takes a text, then numbers: width_mm max_pt [min_pt] [lines=N], "
+            f"and variant=bold, normal or italic ({error!r})"
+        ) from error
     return f"{size}pt"
 
 
 @register.filter
 def long_date(value):
-    """ "ngày 04 tháng 9 năm 2024": the date line of an administrative document.
+    """The date line of an administrative document: "ngày 04 tháng 9 năm 2024".
 
     As the rules for official documents (Decree 30/2020) write it: a day below 10 and the
     months 1 and 2 take a leading zero, so that nothing can be written in front of them.

@@ -264,3 +264,10 @@ def test_decision_escapes_html_in_an_awardee_name():
         awardees=(AnnexRow(name="<script>x</script>", award_name="Bằng khen"),)
     )
     assert "<script>x</script>" in pdf_text(render_decision_pdf(decision))
+
+
+def test_template_with_a_wrong_fit_size_argument_is_a_validation_error():
+    with pytest.raises(ValidationError) as error:
+        render_chunk('{% fit_size certificate.awardee_name "wide" 20 %}', [sample_certificate()])
+    assert error.value.code == "template_render"
+    assert "fit_size" in error.value.messages[0]
