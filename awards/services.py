@@ -401,21 +401,24 @@ def _transition(nomination, *, actor, from_state, at_unit, to_unit=None, comment
 
 
 def _lock(nomination):
-    # of=self: the related rows are read, not locked (the award kind's lock is the quota's).
-    return (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related(
-            "round__movement__launching_unit",
-            "award_kind",
-            "nominee_member__unit",
-            "nominee_unit",
-            "proposing_unit",
-            "reviewing_unit",
-            "furthest_unit",
-            "deciding_unit",
-        )
-        .get(pk=nomination.pk)
-    )
+    """Lock the nomination's row, then read it with its relations.
+
+    Two statements on purpose: a statement that waited for the lock sees the locked row as the
+    other transaction committed it, but rows joined to it as they were when it started (under
+    READ COMMITTED), e.g. the unit a concurrent forward just moved it to. The second statement
+    reads everything as committed after the lock was taken.
+    """
+    list(Nomination.objects.select_for_update().filter(pk=nomination.pk).values_list("pk"))
+    return Nomination.objects.select_related(
+        "round__movement__launching_unit",
+        "award_kind",
+        "nominee_member__unit",
+        "nominee_unit",
+        "proposing_unit",
+        "reviewing_unit",
+        "furthest_unit",
+        "deciding_unit",
+    ).get(pk=nomination.pk)
 
 
 def _already_decided(nomination):

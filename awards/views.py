@@ -130,7 +130,9 @@ def review_queue(request):
     """What came up to the committees where the user is a reviewer, awaiting decision first."""
     user = request.user
     is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
-    form = QueueFilterForm(request.GET or {"state": AWAITING}, **_queue_choices(user))
+    params = request.GET.copy()
+    params.setdefault("state", AWAITING)  # "All states" is an explicit empty state
+    form = QueueFilterForm(params, **_queue_choices(user))
     nominations = scoping.review_queue_for(user)
     sort = "-score"
     if form.is_valid():
@@ -537,7 +539,8 @@ def _decision(request, pk, name):
     rule, service, reason_required, title = DECISIONS[name]
     if (response := _guard(request, nomination, rule)) is not None:
         return response
-    form = DecisionForm(request.POST or None, reason_required=reason_required)
+    posted = request.POST if request.method == "POST" else None  # all fields may be empty
+    form = DecisionForm(posted, reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["comment"]
         kwargs = {"reason": text} if reason_required else {"comment": text}
@@ -595,7 +598,7 @@ def nomination_scores(request, pk):
         for s in nomination.review_scores.filter(reviewer=user)
     }
     form = ReviewScoreForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
         initial_scores=mine,
     )
