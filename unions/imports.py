@@ -29,7 +29,7 @@ from functools import partial
 import openpyxl
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -702,22 +702,45 @@ def import_rows(*, unit, data, file_name, actor, member_import=None, progress=No
     return checked
 
 
+# Every column an import may change, with the derived ones and the time of the change.
+UPDATED_FIELDS = (
+    *(column.field for column in COLUMNS if column.field != "card_number"),
+    "name_folded",
+    "name_sort_key",
+    "updated_at",
+)
+
+
 def _write_updates(updates):
+    """One UPDATE per member, sent with executemany.
+
+    Not bulk_update(): it builds a CASE WHEN expression with a branch per row and per field,
+    which took 22 seconds for 10,000 members (quadratic in the batch); executemany with a
+    single-row statement takes well under one (psycopg pipelines it, SQLite runs in-process).
+    The members are locked by check_rows(lock=True) in the same transaction.
+    """
     if not updates:
         return
     now = timezone.now()
-    fields = {"updated_at"}
-    members = []
+    fields = [Member._meta.get_field(name) for name in UPDATED_FIELDS]
+    quote = connection.ops.quote_name
+    statement = "UPDATE {table} SET {columns} WHERE {pk} = %s".format(
+        table=quote(Member._meta.db_table),
+        columns=", ".join(f"{quote(field.column)} = %s" for field in fields),
+        pk=quote(Member._meta.pk.column),
+    )
+    params = []
     for _number, member, changes in updates:
         for name, (_old, new) in changes.items():
             setattr(member, name, new)
-            fields.add(name)
-        if "full_name" in changes:
-            fields |= {"name_folded", "name_sort_key"}
         member.prepare_for_save()
         member.updated_at = now
-        members.append(member)
-    Member.objects.bulk_update(members, sorted(fields), batch_size=500)
+        values = [
+            field.get_db_prep_save(getattr(member, field.attname), connection) for field in fields
+        ]
+        params.append([*values, member.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, params)
 
 
 def _scaled(progress, low, high):
@@ -825,7 +848,7 @@ def _counts(checked):
 
 def _locked(member_import, actor):
     locked = (
-        MemberImport.objects.select_for_update()
+        MemberImport.objects.select_for_update(of=("self",))
         .select_related("unit")
         .defer("file_data")
         .get(pk=member_import.pk)
@@ -862,7 +885,7 @@ def run_member_import(import_id):
     report = _progress_reporter(import_id)
     with transaction.atomic():
         member_import = (
-            MemberImport.objects.select_for_update()
+            MemberImport.objects.select_for_update(of=("self",))
             .select_related("unit", "confirmed_by")
             .get(pk=import_id)
         )
