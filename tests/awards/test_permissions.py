@@ -66,61 +66,80 @@ REVIEW = {
 
 
 class World:
-    """For each proposer: its unit, a nominee, a draft, a submitted nomination decided at the
-    first level above, and a submitted one that must be forwarded further."""
+    """For each proposer: its unit and a member; and, built when a test first asks for them, a
+    draft ("draft"), a submitted nomination decided at the first level above ("submitted") and a
+    submitted one to be forwarded further ("upward")."""
+
+    # proposer -> (granting level of its first reviewer, the level above that)
+    LEVELS = {
+        "own": (UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+        "child": (UnitLevel.GRASSROOTS, UnitLevel.PROVINCIAL),
+        "sibling": (UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+        "parent": (UnitLevel.NATIONAL, UnitLevel.CONFEDERATION),
+        "unrelated": (UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+    }
 
     def __init__(self, tree, round_, superuser):
+        self.tree, self.round, self.superuser = tree, round_, superuser
         round_.movement.requires_registration = False
         round_.movement.save()
-        individual = {
-            UnitLevel.GRASSROOTS: kind("LDTT", UnitLevel.GRASSROOTS),
-            UnitLevel.PROVINCIAL: kind("BK-HN", UnitLevel.PROVINCIAL),
-            UnitLevel.NATIONAL: kind("BK-CDVC", UnitLevel.NATIONAL),
+        self.kinds = {
+            "individual": {
+                UnitLevel.GRASSROOTS: kind("LDTT", UnitLevel.GRASSROOTS),
+                UnitLevel.PROVINCIAL: kind("BK-HN", UnitLevel.PROVINCIAL),
+                UnitLevel.NATIONAL: kind("BK-CDVC", UnitLevel.NATIONAL),
+            },
+            "collective": {
+                UnitLevel.NATIONAL: kind("CO-CDVC", UnitLevel.NATIONAL, beneficiary="collective"),
+                UnitLevel.CONFEDERATION: kind(
+                    "CO-TLD", UnitLevel.CONFEDERATION, beneficiary="collective"
+                ),
+            },
         }
-        collective = {
-            UnitLevel.NATIONAL: kind("CO-CDVC", UnitLevel.NATIONAL, beneficiary="collective"),
-            UnitLevel.CONFEDERATION: kind(
-                "CO-TLD", UnitLevel.CONFEDERATION, beneficiary="collective"
-            ),
+        self.units = {
+            "own": tree.unit_a,
+            "child": tree.group_a1,
+            "sibling": tree.unit_b,
+            "parent": tree.city,
+            "unrelated": tree.unit_c,
         }
-        above = {  # proposer -> (unit, granting level of its first reviewer, the level above that)
-            "own": (tree.unit_a, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
-            "child": (tree.group_a1, UnitLevel.GRASSROOTS, UnitLevel.PROVINCIAL),
-            "sibling": (tree.unit_b, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
-            "parent": (tree.city, UnitLevel.NATIONAL, UnitLevel.CONFEDERATION),
-            "unrelated": (tree.unit_c, UnitLevel.PROVINCIAL, UnitLevel.NATIONAL),
+        self.members = {
+            key: MemberFactory(unit=unit) for key, unit in self.units.items() if unit.holds_members
         }
-        self.units, self.members, self.draft, self.submitted, self.upward = {}, {}, {}, {}, {}
-        for key, (unit, first, second) in above.items():
-            self.units[key] = unit
-            kinds_ = individual if unit.holds_members else collective
-            if unit.holds_members:
-                self.members[key] = MemberFactory(unit=unit)
-                nominees = [{"member": MemberFactory(unit=unit)} for _ in range(3)]
-            else:  # a city union proposes collectives of its subtree
-                nominees = [{"unit": unit}, {"unit": tree.unit_a}, {"unit": tree.unit_b}]
+        self._built = {}
 
-            def make(award_kind, submit, nominee, unit=unit):
-                nomination = services.create_nomination(
-                    actor=superuser,
-                    proposing_unit=unit,
-                    round=round_,
-                    award_kind=award_kind,
-                    achievement="Thành tích",
-                    self_scores={
-                        c.pk: (10, "")
-                        for c in services.criteria_for(round_, award_kind.beneficiary)
-                    },
-                    files=[pdf_upload()],
-                    **nominee,
-                )
-                if submit:
-                    nomination = services.submit_nomination(nomination, actor=superuser)
-                return nomination
+    def __getattr__(self, which):
+        if which not in ("draft", "submitted", "upward"):
+            raise AttributeError(which)
+        if which not in self._built:
+            self._built[which] = {key: self._make(key, which) for key in self.units}
+        return self._built[which]
 
-            self.draft[key] = make(kinds_[first], False, nominees[0])
-            self.submitted[key] = make(kinds_[first], True, nominees[1])
-            self.upward[key] = make(kinds_[second], True, nominees[2])
+    def _make(self, key, which):
+        unit = self.units[key]
+        first, second = self.LEVELS[key]
+        if unit.holds_members:
+            award_kind = self.kinds["individual"][second if which == "upward" else first]
+            nominee = {"member": MemberFactory(unit=unit)}
+        else:  # a city union proposes collectives of its subtree
+            award_kind = self.kinds["collective"][second if which == "upward" else first]
+            nominee = {"unit": {"draft": unit, "submitted": self.tree.unit_a,
+                                "upward": self.tree.unit_b}[which]}  # fmt: skip
+        nomination = services.create_nomination(
+            actor=self.superuser,
+            proposing_unit=unit,
+            round=self.round,
+            award_kind=award_kind,
+            achievement="Thành tích",
+            self_scores={
+                c.pk: (10, "") for c in services.criteria_for(self.round, award_kind.beneficiary)
+            },
+            files=[pdf_upload()] if which != "upward" else [],
+            **nominee,
+        )
+        if which != "draft":
+            nomination = services.submit_nomination(nomination, actor=self.superuser)
+        return nomination
 
 
 @pytest.fixture
@@ -206,6 +225,7 @@ def test_nominate_pages_permission_matrix(client_for, users, world, user_name):
 
 @pytest.mark.parametrize("user_name", USERS)
 def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, world, user_name):
+    world.draft, world.submitted  # noqa: B018 - build them
     client = client_for(getattr(users, user_name) if user_name else None)
     listed = {}
     for name in ("awards:nomination_list", "awards:review_queue", "awards:award_kind_list"):
@@ -224,6 +244,7 @@ def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, worl
 
 
 def test_review_queue_lists_what_came_up_to_the_reviewer(client_for, users, world):
+    world.draft, world.submitted, world.upward  # noqa: B018 - build them
     response = client_for(users.city_reviewer).get(reverse("awards:review_queue"))
     queued = {(n.proposing_unit.code, n.award_kind.code) for n in response.context["page_obj"]}
     assert queued == {

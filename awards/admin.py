@@ -1,0 +1,249 @@
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards import services
+from awards.models import (
+    AwardKind,
+    CouncilVote,
+    Evidence,
+    Nomination,
+    NominationTransition,
+    ReviewScore,
+    SelfScore,
+)
+from unions.admin import ScopedAdminMixin
+
+
+@admin.register(AwardKind)
+class AwardKindAdmin(admin.ModelAdmin):
+    """Award kinds are rules kept as data: staff with the model's permissions edit them; every
+    staff user may read them."""
+
+    list_display = [
+        "code",
+        "name_vi",
+        "category",
+        "beneficiary",
+        "granting_level",
+        "movement",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["category", "beneficiary", "granting_level", "movement"]
+    search_fields = ["code", "name_vi", "name_en", "legal_basis"]
+    list_select_related = ["movement"]
+    raw_id_fields = ["movement"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["code", "name_vi", "name_en", "category", "beneficiary", "movement"]},
+        ),
+        (
+            gettext_lazy("Who grants it, on what basis, when"),
+            {"fields": ["granting_level", "legal_basis", "valid_from", "valid_until"]},
+        ),
+        (
+            gettext_lazy("Council vote rule"),
+            {"fields": ["vote_quorum", "vote_threshold", "vote_denominator"]},
+        ),
+        (
+            gettext_lazy("Prerequisite"),
+            {"fields": ["prerequisite_kind", "prerequisite_years"]},
+        ),
+        (
+            gettext_lazy("Quotas"),
+            {
+                "fields": [
+                    "quota_share",
+                    "quota_base",
+                    "quota_base_kind",
+                    "cap_per_unit_per_round",
+                    "cap_per_round",
+                ]
+            },
+        ),
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(_ReadOnlyInline):
+    model = NominationTransition
+    fields = ["at", "actor", "from_state", "to_state", "at_unit", "to_unit", "comment"]
+    readonly_fields = fields
+
+
+class SelfScoreInline(_ReadOnlyInline):
+    model = SelfScore
+    fields = ["criterion", "points", "comment"]
+    readonly_fields = fields
+
+
+class ReviewScoreInline(_ReadOnlyInline):
+    model = ReviewScore
+    fields = ["unit", "reviewer", "criterion", "points", "comment"]
+    readonly_fields = fields
+
+
+class CouncilVoteInline(_ReadOnlyInline):
+    model = CouncilVote
+    fields = [
+        "unit",
+        "meeting_date",
+        "members_total",
+        "present",
+        "votes_for",
+        "votes_against",
+        "abstain",
+        "quorum_met",
+        "passed",
+    ]
+    readonly_fields = fields
+
+
+class EvidenceInline(_ReadOnlyInline):
+    model = Evidence
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class NominationScopeMixin(ScopedAdminMixin):
+    """Read through the proposing unit's subtree, as on the site; never changed in place."""
+
+    unit_lookup = "proposing_unit__"
+
+    def _unit_of(self, obj):
+        return obj.proposing_unit
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nomination)
+class NominationAdmin(NominationScopeMixin, admin.ModelAdmin):
+    """Nominations are read here; their states change only through the services, which the
+    actions below call exactly as the pages do."""
+
+    list_display = [
+        "__str__",
+        "state",
+        "award_kind",
+        "round",
+        "proposing_unit",
+        "reviewing_unit",
+        "self_score_total",
+        "submitted_at",
+    ]
+    list_filter = ["state", "award_kind", "round__movement"]
+    search_fields = ["nominee_member__name_folded", "nominee_unit__name", "proposing_unit__name"]
+    list_select_related = [
+        "award_kind",
+        "round__movement",
+        "proposing_unit",
+        "reviewing_unit",
+        "nominee_member",
+        "nominee_unit",
+    ]
+    date_hierarchy = "created_at"
+    inlines = [
+        SelfScoreInline,
+        ReviewScoreInline,
+        CouncilVoteInline,
+        EvidenceInline,
+        TransitionInline,
+    ]
+    actions = ["approve_selected", "forward_selected", "return_selected"]
+
+    def _run(self, request, queryset, service, done_message, **kwargs):
+        nominations = list(queryset.select_related("proposing_unit", "nominee_member"))
+        try:
+            service(nominations, actor=request.user, **kwargs)
+        except PermissionDenied:
+            self.message_user(
+                request,
+                _("You do not review every selected nomination at the unit that holds it."),
+                messages.ERROR,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, done_message % {"count": len(nominations)})
+
+    @admin.action(description=gettext_lazy("Approve the selected nominations"))
+    def approve_selected(self, request, queryset):
+        self._run(
+            request, queryset, services.approve_nominations, _("Approved %(count)d nomination(s).")
+        )
+
+    @admin.action(description=gettext_lazy("Forward the selected nominations to the level above"))
+    def forward_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            services.forward_nominations,
+            _("Forwarded %(count)d nomination(s)."),
+        )
+
+    @admin.action(description=gettext_lazy("Return the selected nominations for completion"))
+    def return_selected(self, request, queryset):
+        """Asks for the reasons on an intermediate page, then returns them all with it."""
+        reason = (request.POST.get("reason") or "").strip()
+        if request.POST.get("confirmed") == "1" and reason:
+            self._run(
+                request,
+                queryset,
+                services.return_nominations,
+                _("Returned %(count)d nomination(s)."),
+                reason=reason,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "awards/admin/return_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Return the selected nominations for completion"),
+                "nominations": queryset.select_related("award_kind", "proposing_unit"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+                "missing_reason": request.POST.get("confirmed") == "1",
+            },
+        )
+
+
+@admin.register(NominationTransition)
+class NominationTransitionAdmin(NominationScopeMixin, admin.ModelAdmin):
+    """The history of every nomination in the staff user's subtree (read-only)."""
+
+    unit_lookup = "nomination__proposing_unit__"
+    list_display = ["at", "nomination", "from_state", "to_state", "at_unit", "actor"]
+    list_filter = ["to_state"]
+    list_select_related = ["nomination__nominee_member", "nomination__nominee_unit",
+                           "nomination__award_kind", "at_unit", "actor"]  # fmt: skip
+    search_fields = ["comment", "nomination__nominee_member__name_folded"]
+    date_hierarchy = "at"
+
+    def _unit_of(self, obj):
+        return obj.nomination.proposing_unit
