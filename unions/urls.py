@@ -12,6 +12,9 @@ urlpatterns = [
     path("units/<int:pk>/members/add/", views.member_create, name="member_create"),
     path("units/<int:pk>/roles/", views.unit_roles, name="unit_roles"),
     path("units/<int:pk>/activity/", views.unit_activity, name="unit_activity"),
+    path(
+        "units/<int:pk>/activity/export/", views.unit_activity_export, name="unit_activity_export"
+    ),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),

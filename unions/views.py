@@ -16,6 +16,7 @@ from unions.forms import (
     MoveMemberForm,
 )
 from unions.models import Activity, Gender, MemberStatus, Unit
+from unions.spreadsheets import build_workbook, xlsx_response
 
 MEMBERS_PER_PAGE = 50
 CHILDREN_PER_PAGE = 100
@@ -305,3 +306,31 @@ def unit_activity(request, pk):
         "unions/unit_activity.html",
         {"unit": unit, "ancestors": _ancestors(user, unit), "form": form, "page_obj": page},
     )
+
+
+ACTIVITY_EXPORT_LIMIT = 50_000
+
+
+@login_required
+def unit_activity_export(request, pk):
+    """The activity page's rows, with its filters, as .xlsx."""
+    user = request.user
+    unit = scoping.get_readable_unit(user, pk)
+    _form, activities = unit_activity_queryset(user, unit, request.GET)
+    rows = (
+        (
+            activity.created_at,
+            activity.actor.get_username() if activity.actor else "",
+            activity.unit.name,
+            activity.action,
+            activity.summary,
+        )
+        for activity in activities[:ACTIVITY_EXPORT_LIMIT].iterator(chunk_size=2000)
+    )
+    workbook = build_workbook(
+        [_("Time"), _("User"), _("Unit"), _("Action"), _("What")],
+        rows,
+        column_widths=[18, 18, 40, 24, 80],
+        sheet_title=_("Activity"),
+    )
+    return xlsx_response(f"hoat-dong-{unit.code}.xlsx", workbook)

@@ -71,3 +71,29 @@ def test_activity_query_count_does_not_grow(
     client = client_for(users.city_reviewer)
     with django_assert_max_num_queries(8):
         client.get(reverse("unions:unit_activity", args=[tree.city.pk]))
+
+
+def test_activity_export_keeps_filters_and_writes_text_safely(client_for, users, tree, history):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.create_member(
+        unit=tree.unit_a, actor=users.officer_a, full_name="=HYPERLINK(1)", gender="male"
+    )
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:unit_activity_export", args=[tree.city.pk]), {"actor": "officer_a"}
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Thời gian", "Người dùng", "Đơn vị", "Thao tác", "Nội dung")
+    assert len(rows) == 1 + 4  # officer_a: two creations and a move written at both ends
+    formula_cell = next(c for c in sheet["E"] if "HYPERLINK" in str(c.value))
+    assert formula_cell.data_type == "s"
+
+
+def test_activity_export_of_sibling_is_not_found(client_for, users, tree):
+    response = client_for(users.officer_a).get(
+        reverse("unions:unit_activity_export", args=[tree.unit_b.pk])
+    )
+    assert response.status_code == 404
