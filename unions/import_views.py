@@ -197,12 +197,7 @@ def member_import_detail(request, pk):
             "can_confirm": member_import.status == MemberImportStatus.READY
             and not member_import.error_count,
             "can_cancel": member_import.status
-            in (
-                MemberImportStatus.VALIDATING,
-                MemberImportStatus.READY,
-                MemberImportStatus.REFUSED,
-                MemberImportStatus.FAILED,
-            ),
+            not in (MemberImportStatus.IMPORTED, MemberImportStatus.CANCELLED),
         },
     )
 

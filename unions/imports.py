@@ -216,6 +216,7 @@ FAILURES = {
         "Someone added or changed members with these card numbers meanwhile: check the file again."
     ),
     "permission": gettext_lazy("You no longer manage this unit."),
+    "unit": gettext_lazy("Members can no longer be added to this unit."),
 }
 
 
@@ -675,7 +676,7 @@ def import_rows(*, unit, data, file_name, actor, member_import=None, progress=No
     for start in range(0, len(new_members), 1000):
         Member.objects.bulk_create(new_members[start : start + 1000])
         if progress:
-            progress(60 + 40 * (start + 1000) // max(total, 1))
+            progress(min(100, 60 + 40 * (start + 1000) // max(total, 1)))
     _write_updates(checked.updates)
     record_activity(
         unit=unit,
@@ -904,6 +905,8 @@ def run_member_import(import_id):
             _fail(member_import, error.checked.preview(), error.checked)
         except FileRefused as refusal:
             _fail(member_import, {"refusal": refusal.as_dict()})
+        except ValidationError:  # the unit no longer holds members
+            _fail(member_import, {"failure": {"code": "unit"}})
         except PermissionDenied:
             _fail(member_import, {"failure": {"code": "permission"}})
         except IntegrityError:
@@ -929,9 +932,14 @@ def _fail(member_import, preview, checked=None):
 
 @transaction.atomic
 def cancel_member_import(member_import, *, actor):
-    """Drop an import that was not written; the file is deleted."""
+    """Drop an import that was not written; the file is deleted.
+
+    Also possible while it is being written: the lock waits for the writing transaction, and an
+    import that is still marked as being written afterwards has failed (a worker that died) or
+    not started (the task then finds it cancelled and does nothing).
+    """
     member_import = _locked(member_import, actor)
-    if member_import.status in (MemberImportStatus.IMPORTING, MemberImportStatus.IMPORTED):
+    if member_import.status == MemberImportStatus.IMPORTED:
         raise ValidationError(_("An import that has been written cannot be cancelled."))
     member_import.status = MemberImportStatus.CANCELLED
     member_import.file_data = b""

@@ -241,3 +241,36 @@ def test_large_import_runs_as_a_task_with_progress(tree, users, run_on_commit, m
     upload.refresh_from_db()
     assert upload.status == MemberImportStatus.IMPORTED
     assert Member.objects.filter(unit=tree.unit_a).count() == 1200
+
+
+def test_cancel_of_an_import_never_written_stops_its_task(tree, users, run_on_commit):
+    upload = _checked_upload(tree, users, run_on_commit, good_file())
+    MemberImport.objects.filter(pk=upload.pk).update(
+        status=MemberImportStatus.IMPORTING, confirmed_by=users.officer_a
+    )
+    imports.cancel_member_import(upload, actor=users.officer_a)
+    imports.run_member_import(upload.pk)  # the task arriving late
+    upload.refresh_from_db()
+    assert upload.status == MemberImportStatus.CANCELLED
+    assert Member.objects.count() == 0
+
+
+def test_cancel_of_a_written_import_is_refused(tree, users, run_on_commit):
+    upload = _checked_upload(tree, users, run_on_commit, good_file())
+    run_on_commit(imports.confirm_member_import, upload, actor=users.officer_a)
+    with pytest.raises(ValidationError):
+        imports.cancel_member_import(upload, actor=users.officer_a)
+    upload.refresh_from_db()
+    assert upload.status == MemberImportStatus.IMPORTED
+
+
+def test_run_member_import_fails_when_the_officer_lost_the_role(tree, users, run_on_commit):
+    upload = _checked_upload(tree, users, run_on_commit, good_file())
+    MemberImport.objects.filter(pk=upload.pk).update(
+        status=MemberImportStatus.IMPORTING, confirmed_by=users.officer_b
+    )
+    imports.run_member_import(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == MemberImportStatus.FAILED
+    assert imports.failure_message(upload.preview["failure"]) == "You no longer manage this unit."
+    assert Member.objects.count() == 0
