@@ -69,15 +69,15 @@ def _prepare(source):
 
 
 def _render_markup(template, context):
-    # A certificate is a Vietnamese document, whatever the language of whoever queued it.
-    with translation.override(settings.LANGUAGE_CODE):
-        try:
+    try:
+        # A certificate is a Vietnamese document, whatever the language of whoever queued it.
+        with translation.override(settings.LANGUAGE_CODE):
             return template.render(Context(context, autoescape=True))
-        except (TemplateDoesNotExist, TemplateSyntaxError) as error:
-            raise ValidationError(
-                _("The certificate template has an error: %(error)s") % {"error": error},
-                code="template_render",
-            ) from error
+    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+        raise ValidationError(
+            _("The certificate template has an error: %(error)s") % {"error": error},
+            code="template_render",
+        ) from error
 
 
 def _document(styles, body, title):
