@@ -1,5 +1,330 @@
-"""Demo award kinds, registrations and nominations (filled by the awards work)."""
+"""Demo award kinds, registrations and nominations, made through the services by the demo users.
+
+Runs after movements.demo (the movements TMGPVT and CSVH-HN with a round open now). Idempotent:
+award kinds are found by code; registrations and nominations are made only when the current
+round of TMGPVT has none yet, so a second run creates and changes nothing.
+
+What the demo shows, in the current round of TMGPVT:
+- grassroots union CDVC-HN-001 (coso1.officer) has a nomination in every state: a draft, one
+  submitted to the Hanoi union, one under review there (scored), one returned for completion,
+  one rejected, one withdrawn, one forwarded to the national union, and approved ones at each
+  level: Lao động tiên tiến and Chiến sĩ thi đua cơ sở granted by its own committee, a Bằng
+  khen of the Hanoi union, and Điển hình tiêu biểu of the movement after the national council's
+  vote;
+- CDVC-HN-002 (coso2.officer) has its own, which coso1.officer never sees, and the reverse;
+- registered members of CDVC-HN-001 without any nomination are left for the walk-through:
+  coso1.officer nominates one with evidence, hanoi.reviewer returns it, coso1.officer completes
+  and resubmits it, hanoi.reviewer forwards it and cdvc.reviewer approves it.
+"""
+
+import logging
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+
+from awards import services
+from awards.models import AwardCategory, AwardKind, Beneficiary, Nomination, QuotaBase
+from movements import services as movements_services
+from movements.models import Movement, Registration
+from unions.models import Member, MemberStatus, Unit, UnitLevel
+
+LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022"
+DECREE = "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ"
+UNION_RULE = (
+    "Quyết định số 999/QĐ-TLĐ ngày 29/5/2024 của Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam"
+)
+SINCE = date(2024, 1, 1)
+
+TITLE, FORM = AwardCategory.EMULATION_TITLE, AwardCategory.COMMENDATION
+IND, COL = Beneficiary.INDIVIDUAL, Beneficiary.COLLECTIVE
+
+# code: fields. Quotas and vote thresholds are illustrative data (unverified), kept as data.
+AWARD_KINDS = {
+    "LDTT": {
+        "name_vi": "Lao động tiên tiến",
+        "name_en": "Advanced worker",
+        "category": TITLE,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.GRASSROOTS,
+        "legal_basis": f"{LAW}; {DECREE}",
+    },
+    "CSTD-CS": {
+        "name_vi": "Chiến sĩ thi đua cơ sở",
+        "name_en": "Grassroots emulation fighter",
+        "category": TITLE,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.GRASSROOTS,
+        "legal_basis": f"{LAW}; {DECREE}. Tỷ lệ không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (dữ liệu minh họa)",
+        "quota_share": Decimal("0.15"),
+        "quota_base": QuotaBase.AWARD_KIND,
+        "prerequisite_years": 1,
+    },
+    "GK-CDCS": {
+        "name_vi": "Giấy khen của Ban Chấp hành công đoàn cơ sở",
+        "name_en": "Certificate of merit of the grassroots union",
+        "category": FORM,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.GRASSROOTS,
+        "legal_basis": f"{UNION_RULE}; Điều lệ Công đoàn Việt Nam",
+        "cap_per_unit_per_round": 10,
+    },
+    "BK-CDVC-HN": {
+        "name_vi": "Bằng khen của Công đoàn Viên chức thành phố Hà Nội",
+        "name_en": "Certificate of merit of the Hanoi Civil Servants' Union",
+        "category": FORM,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.PROVINCIAL,
+        "legal_basis": f"{UNION_RULE}; Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội",
+        "cap_per_unit_per_round": 4,
+    },
+    "BK-CDVC": {
+        "name_vi": "Bằng khen của Công đoàn Viên chức Việt Nam",
+        "name_en": "Certificate of merit of the Vietnam Civil Servants' Trade Union",
+        "category": FORM,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.NATIONAL,
+        "legal_basis": f"{UNION_RULE}; Quy chế khen thưởng của Công đoàn Viên chức Việt Nam",
+        "cap_per_unit_per_round": 4,
+        "cap_per_round": 300,
+    },
+    "DHTB-TMGPVT": {
+        "name_vi": "Điển hình tiêu biểu phong trào “Tham mưu giỏi, phục vụ tốt”",
+        "name_en": "Exemplary model of the movement “Good advice, good service”",
+        "category": FORM,
+        "beneficiary": IND,
+        "granting_level": UnitLevel.NATIONAL,
+        "legal_basis": "Nghị quyết số 04/NQ-CĐVC ngày 16/8/2019 của Ban Chấp hành Công đoàn Viên chức Việt Nam; Hội đồng Thi đua – Khen thưởng bỏ phiếu kín (dữ liệu minh họa)",
+        "vote_quorum": Decimal("0.6667"),
+        "vote_threshold": Decimal("0.6667"),
+        "vote_denominator": "present",
+        "cap_per_round": 150,
+    },
+    "CDCS-VMXS": {
+        "name_vi": "Công đoàn cơ sở vững mạnh xuất sắc",
+        "name_en": "Excellent strong grassroots union",
+        "category": TITLE,
+        "beneficiary": COL,
+        "granting_level": UnitLevel.PROVINCIAL,
+        "legal_basis": f"{UNION_RULE}; Hướng dẫn đánh giá, xếp loại công đoàn cơ sở (dữ liệu minh họa)",
+    },
+}
+
+ACHIEVEMENTS = [
+    "Chủ trì tham mưu xây dựng {n} văn bản quy phạm pháp luật và đề án trình UBND thành phố, bảo đảm đúng tiến độ, chất lượng; không có văn bản bị trả lại.",
+    "Rút ngắn thời gian giải quyết hồ sơ hành chính trung bình từ 10 xuống {n} ngày làm việc; 100% hồ sơ trả đúng hẹn, không có phản ánh của người dân.",
+    "Có sáng kiến “Số hóa quy trình tiếp nhận hồ sơ” được Hội đồng sáng kiến cấp cơ sở công nhận, áp dụng tại {n} phòng, đơn vị.",
+    "Tích cực tham gia hoạt động công đoàn: vận động {n} đoàn viên tham gia hiến máu tình nguyện và quỹ “Mái ấm công đoàn”.",
+    "Hoàn thành xuất sắc nhiệm vụ được giao; tham mưu kịp thời giải quyết {n} vụ việc phức tạp, được lãnh đạo cơ quan ghi nhận.",
+]
+
+MEMBERS_REGISTERED = 24
 
 
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _award_kinds(stdout):
+    created = 0
+    tmgpvt = Movement.objects.filter(code="TMGPVT").first()
+    for code, fields in AWARD_KINDS.items():
+        if AwardKind.objects.filter(code=code).exists():
+            continue
+        fields = {**fields, "valid_from": SINCE}
+        if code == "CSTD-CS":
+            ldtt = AwardKind.objects.get(code="LDTT")
+            fields.update(prerequisite_kind=ldtt, quota_base_kind=ldtt)
+        if code == "DHTB-TMGPVT":
+            fields["movement"] = tmgpvt
+        kind = AwardKind(code=code, **fields)
+        kind.full_clean()
+        kind.save()
+        created += 1
+    stdout.write(f"  award kinds: {created} new")
+
+
+def _scores(round_, rng, level=0.85):
+    scores = {}
+    for criterion in services.criteria_for(round_, IND):
+        if criterion.kind == "penalty":
+            points = Decimal(0)
+        elif criterion.kind == "bonus":
+            points = Decimal(rng.choice([0, 0, 2, 3, 5])).min(criterion.max_points)
+        else:
+            share = Decimal(str(round(rng.uniform(level - 0.1, min(level + 0.1, 1.0)), 2)))
+            points = (criterion.max_points * share).quantize(Decimal("0.25"))
+        scores[criterion.pk] = (points, "")
+    return scores
+
+
+def _collective_scores(round_):
+    return {
+        c.pk: (c.max_points * Decimal("0.9"), "")
+        for c in services.criteria_for(round_, COL)
+        if c.kind != "penalty"
+    }
+
+
+def _evidence_pdf(title, name, text):
+    from weasyprint import HTML
+
+    html = (
+        "<html><head><meta charset='utf-8'><style>body{font-family:'DejaVu Serif',serif;"
+        "font-size:12pt;margin:2cm} h1{font-size:16pt;text-align:center}</style></head><body>"
+        f"<p style='text-align:center'><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>"
+        f"Độc lập - Tự do - Hạnh phúc</p><h1>{title}</h1><p><b>{name}</b></p><p>{text}</p>"
+        "<p><i>Tài liệu minh họa của dữ liệu demo.</i></p></body></html>"
+    )
+    progress = logging.getLogger("weasyprint.progress")
+    level = progress.level
+    progress.setLevel(logging.WARNING)
+    try:
+        return HTML(string=html).write_pdf()
+    finally:
+        progress.setLevel(level)
+
+
+def _register(round_, unit, members, officer, reviewer, target):
+    fresh = [m for m in members if not Registration.objects.filter(round=round_, member=m).exists()]
+    if fresh:
+        registrations = movements_services.register_members(
+            round=round_, unit=unit, members=fresh, target_award=target, actor=officer
+        )
+        movements_services.approve_registrations(registrations, actor=reviewer)
+
+
+@transaction.atomic
 def seed(stdout):
-    pass
+    # The history and activity rows keep their texts as written: write them in the users'
+    # language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed(stdout)
+
+
+def _seed(stdout):
+    movement = Movement.objects.filter(code="TMGPVT").first()
+    _award_kinds(stdout)
+    if movement is None:
+        stdout.write("  nominations: skipped, the movement TMGPVT is not there")
+        return
+    year = timezone.localdate().year
+    round_ = movement.rounds.filter(year=year).order_by("-opens_on").first()
+    if round_ is None:
+        stdout.write("  nominations: skipped, TMGPVT has no round this year")
+        return
+    if Nomination.objects.filter(round=round_).exists():
+        stdout.write("  nominations: already there")
+        return
+    rng = random.Random(20190816)  # the day of Resolution 04/NQ-CĐVC
+    kinds = {kind.code: kind for kind in AwardKind.objects.all()}
+    coso1, coso2 = Unit.objects.get(code="CDVC-HN-001"), Unit.objects.get(code="CDVC-HN-002")
+    officer1, officer2 = _user("coso1.officer"), _user("coso2.officer")
+    hanoi, national = _user("hanoi.reviewer"), _user("cdvc.reviewer")
+
+    def members_of(unit):
+        return list(
+            Member.objects.filter(unit=unit, status=MemberStatus.ACTIVE).order_by("card_number")[
+                :MEMBERS_REGISTERED
+            ]
+        )
+
+    people1, people2 = members_of(coso1), members_of(coso2)
+    _register(round_, coso1, people1, officer1, hanoi, kinds["LDTT"])
+    _register(round_, coso2, people2, officer2, hanoi, kinds["LDTT"])
+    unit_registration = Registration.objects.filter(round=round_, unit=coso1, member=None)
+    if not unit_registration.exists():
+        registration = movements_services.register(
+            round=round_, unit=coso1, target_award=kinds["CDCS-VMXS"], actor=officer1
+        )
+        movements_services.approve_registration(registration, actor=hanoi)
+
+    counter = iter(range(1000))
+
+    def nominate(member, code, officer, *, submit=True, evidence=False, unit=None, proposer=None):
+        number = next(counter)
+        text = ACHIEVEMENTS[number % len(ACHIEVEMENTS)].format(n=rng.randint(3, 18))
+        name = member.full_name if member else unit.name
+        files = []
+        if evidence:
+            pdf = _evidence_pdf("BÁO CÁO THÀNH TÍCH", name, text)
+            files = [SimpleUploadedFile("bao-cao-thanh-tich.pdf", pdf, "application/pdf")]
+        nomination = services.create_nomination(
+            actor=officer,
+            proposing_unit=proposer or (member.unit if member else unit),
+            round=round_,
+            award_kind=kinds[code],
+            achievement=text,
+            member=member,
+            unit=unit,
+            self_scores=_scores(round_, rng) if member else _collective_scores(round_),
+            files=files,
+            public_citation=f"{name}: {text[:120]}",
+            publishable=code in ("DHTB-TMGPVT", "BK-CDVC"),
+        )
+        if submit:
+            nomination = services.submit_nomination(nomination, actor=officer)
+        return nomination
+
+    # Titles granted by the grassroots union's own committee (its officer is also a reviewer).
+    for person in people1[:8] + people2[:6]:
+        officer = officer1 if person.unit_id == coso1.pk else officer2
+        services.approve_nomination(nominate(person, "LDTT", officer), actor=officer)
+    services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=officer1)
+    services.approve_nomination(nominate(people1[1], "GK-CDCS", officer1), actor=officer1)
+
+    # The way up to the Hanoi union: every state.
+    nominate(people1[2], "BK-CDVC-HN", officer1, submit=False)  # draft
+    nominate(people1[3], "BK-CDVC-HN", officer1, evidence=True)  # submitted
+    under_review = nominate(people1[4], "BK-CDVC-HN", officer1)
+    services.record_review_scores(under_review, actor=hanoi, scores=_scores(round_, rng, 0.75))
+    returned = nominate(people1[5], "BK-CDVC-HN", officer1)
+    services.return_nomination(
+        returned,
+        actor=hanoi,
+        reason="Đề nghị bổ sung bản sao quyết định công nhận sáng kiến và xác nhận của thủ trưởng cơ quan.",
+    )
+    rejected = nominate(people1[6], "GK-CDCS", officer1)
+    services.reject_nomination(
+        rejected,
+        actor=officer1,
+        reason="Hội đồng thi đua cơ sở xét thấy thành tích chưa đủ tiêu chuẩn khen thưởng năm nay.",
+    )
+    withdrawn = nominate(people1[7], "GK-CDCS", officer1)
+    services.withdraw_nomination(
+        withdrawn, actor=officer1, comment="Đoàn viên chuyển công tác, đơn vị rút hồ sơ."
+    )
+    granted = nominate(people1[0], "BK-CDVC-HN", officer1, evidence=True)
+    services.record_review_scores(granted, actor=hanoi, scores=_scores(round_, rng, 0.9))
+    services.approve_nomination(granted, actor=hanoi, comment="Hội đồng thống nhất đề nghị.")
+
+    # Forwarded to the national union, and an exemplary of the movement granted after its vote.
+    forwarded = nominate(people1[1], "BK-CDVC", officer1, evidence=True)
+    services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
+    exemplary = nominate(people1[0], "DHTB-TMGPVT", officer1, evidence=True)
+    services.forward_nomination(exemplary, actor=hanoi, comment="Tiêu biểu của đơn vị.")
+    services.record_vote(
+        exemplary,
+        actor=national,
+        meeting_date=timezone.localdate(),
+        members_total=15,
+        present=12,
+        votes_for=11,
+        votes_against=1,
+        abstain=0,
+    )
+    services.approve_nomination(exemplary, actor=national)
+
+    # A collective, and CDVC-HN-002's own way up.
+    nominate(None, "CDCS-VMXS", officer1, unit=coso1)
+    nominate(people2[0], "BK-CDVC-HN", officer2)
+    nominate(people2[1], "BK-CDVC-HN", officer2, submit=False)
+    stdout.write(
+        f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
+        f"{MEMBERS_REGISTERED - 8} registered members of {coso1.code} left to nominate"
+    )
