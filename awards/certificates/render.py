@@ -12,7 +12,7 @@ rendered with `certificate` (a CertificateData) and `qr_code` (a data: URI) in i
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from django.conf import settings
@@ -117,10 +117,9 @@ def certificates_html(template_source, certificates):
     styles, template = _prepare(template_source)
     sections = []
     for index, certificate in enumerate(certificates):
-        markup = _render_markup(
-            template,
-            {"certificate": certificate, "qr_code": qr_data_uri(certificate.verification_url)},
-        )
+        # The template engine calls a callable variable: the QR code is made only if it is used.
+        qr_code = partial(qr_data_uri, certificate.verification_url)
+        markup = _render_markup(template, {"certificate": certificate, "qr_code": qr_code})
         sections.append(
             f'<section class="thidua-certificate" id="{_ANCHOR}{index}">{markup}</section>'
         )

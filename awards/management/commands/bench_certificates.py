@@ -58,7 +58,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=150)
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
-        parser.add_argument("--template", choices=CERTIFICATE_TEMPLATES, default=BANG_KHEN)
+        parser.add_argument(
+            "--template",
+            default=BANG_KHEN,
+            help=f"{', '.join(CERTIFICATE_TEMPLATES)} or the path of an HTML template file.",
+        )
         parser.add_argument(
             "--skip-separate",
             action="store_true",
@@ -66,7 +70,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, count, chunk_size, template, skip_separate, **options):
-        source = default_template_source(template)
+        source = (
+            default_template_source(template)
+            if template in CERTIFICATE_TEMPLATES
+            else Path(template).read_text(encoding="utf-8")
+        )
         certificates = synthetic_certificates(count)
         # Imports, font files and the compiled template are loaded once per worker process.
         render_chunk(source, certificates[:1])
