@@ -27,7 +27,11 @@ MM = 72 / 25.4
 
 def certificates(names=NAMES):
     return [
-        sample_certificate(awardee_name=name, register_number=f"2024/{index:04d}")
+        sample_certificate(
+            awardee_name=name,
+            register_number=f"2024/{index:04d}",
+            verification_url=f"https://thidua.example.vn/xac-minh/{index:04d}",
+        )
         for index, name in enumerate(names, start=1)
     ]
 
@@ -48,8 +52,20 @@ def embedded_fonts(pdf):
 
 
 def image_count(pdf):
-    page = pdf_pages(pdf)[0]
-    return len(page["/Resources"].get_object().get("/XObject", {}))
+    """Images anywhere in the file, in page resources or in the groups the pages draw."""
+    seen, images = set(), 0
+    stack = [PdfReader(io.BytesIO(pdf)).trailer["/Root"]]
+    while stack:
+        obj = stack.pop().get_object()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, dict):
+            images += obj.get("/Subtype") == "/Image"
+            stack.extend(obj.values())
+        elif isinstance(obj, list):
+            stack.extend(obj)
+    return images
 
 
 def test_certificate_text_has_the_name_decision_number_and_register_number():
@@ -121,6 +137,12 @@ def test_split_file_carries_only_its_own_qr_code():
     chunk = render_chunk(BANG_KHEN_SOURCE, certificates())
     assert image_count(chunk.pdf) == 5
     assert [image_count(pdf) for pdf in chunk.split()] == [1] * 5
+
+
+def test_split_file_of_a_template_with_transparency_carries_its_own_qr_code():
+    # WeasyPrint draws a transparent block as a group with resources of its own.
+    source = BANG_KHEN_SOURCE.replace(".record {", ".record { opacity: 0.8;")
+    assert [image_count(pdf) for pdf in render_chunk(source, certificates()).split()] == [1] * 5
 
 
 def test_split_file_keeps_its_fonts_embedded():
