@@ -168,6 +168,18 @@ class AwardKind(models.Model):
     def has_vote_rule(self):
         return self.vote_threshold is not None
 
+    @property
+    def vote_threshold_percent(self):
+        return _percent(self.vote_threshold)
+
+    @property
+    def vote_quorum_percent(self):
+        return _percent(self.vote_quorum)
+
+    @property
+    def quota_share_percent(self):
+        return _percent(self.quota_share)
+
     def is_valid_on(self, day=None):
         day = day or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -221,6 +233,10 @@ class AwardKind(models.Model):
         base = present if self.vote_denominator == VoteDenominator.PRESENT else members_total
         passed = quorum_met and base > 0 and _share(votes_for, base) >= self.vote_threshold
         return quorum_met, passed
+
+
+def _percent(share):
+    return None if share is None else share * 100
 
 
 def _share(part, whole):
