@@ -1,9 +1,10 @@
 """Certificates and decisions to PDF.
 
-A batch is rendered as one WeasyPrint document per chunk (one document of 150 certificates took
-1.2 s where 150 documents took 17 s), then split into one PDF per certificate with pypdf, and the
-chunks' documents are merged into the print file for the ceremony. Each certificate is exactly
-one page: that invariant maps pages to certificates, and it is checked on every chunk.
+A batch is rendered as one WeasyPrint document per chunk (150 certificates took 2.8 s as one
+document, 9.7 s as 150 documents: docs/benchmarks-certificates.md), then split into one PDF per
+certificate with pypdf, and the chunks' documents are merged into the print file for the
+ceremony. Each certificate is exactly one page: that invariant maps pages to certificates, and
+it is checked on every chunk.
 
 A certificate template is the CSS in its <style> elements plus the markup of one certificate,
 rendered with `certificate` (a CertificateData) and `qr_code` (a data: URI) in its context.
@@ -32,7 +33,7 @@ from awards.certificates.fonts import font_face_css, fonts_dir
 from awards.certificates.qr import qr_data_uri
 from awards.certificates.templating import compile_template
 
-# One chunk of 100 takes about a second here: far below a task's minute, and WeasyPrint's
+# One chunk of 100 takes about two seconds here: far below a task's minute, and WeasyPrint's
 # memory, which grows with the pages of a document, stays bounded whatever the batch size.
 CHUNK_SIZE = 100
 
