@@ -826,7 +826,11 @@ def validate_member_import(import_id):
         )
         checked = check_rows(member_import.unit, sheet, viewer=member_import.created_by)
     except FileRefused as refusal:
-        fields = {"status": MemberImportStatus.REFUSED, "preview": {"refusal": refusal.as_dict()}}
+        fields = {
+            "status": MemberImportStatus.REFUSED,
+            "preview": {"refusal": refusal.as_dict()},
+            "file_data": b"",  # never read again
+        }
     else:
         fields = {
             "status": MemberImportStatus.READY,

@@ -150,6 +150,7 @@ def test_validate_member_import_keeps_the_refusal_of_a_formula(tree, users, run_
     )
     upload.refresh_from_db()
     assert upload.status == MemberImportStatus.REFUSED
+    assert bytes(upload.file_data) == b""
     assert imports.refusal_message(upload.preview["refusal"]) == (
         "The file contains formulas (C2 “Ngày sinh”): copy the cells and paste them as values "
         "only, then upload the file again."
