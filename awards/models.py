@@ -36,6 +36,14 @@ class QuotaBase(models.TextChoices):
 
 
 class AwardKindQuerySet(models.QuerySet):
+    def in_level_order(self):
+        """Titles, then forms of commendation, each from the lowest granting level up."""
+        rank = models.Case(
+            *[models.When(granting_level=level, then=i) for i, level in enumerate(UnitLevel)],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(level_rank=rank).order_by("-category", "-level_rank", "code")
+
     def valid_on(self, day=None):
         day = day or timezone.localdate()
         return self.filter(

@@ -17,7 +17,6 @@ import math
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -948,17 +947,3 @@ def return_nominations(nominations, *, actor, reason):
 @transaction.atomic
 def forward_nominations(nominations, *, actor, comment=""):
     return _bulk(nominations, lambda n: forward_nomination(n, actor=actor, comment=comment))
-
-
-# --- Counts for the pages ---------------------------------------------------------------------
-
-
-def review_counts(user):
-    """{state: count} of the nominations awaiting the user's committees (one query)."""
-    rows = (
-        scoping.awaiting_decision_by(user)
-        .values_list("state")
-        .order_by()
-        .annotate(count=Count("pk"))
-    )
-    return dict(rows)

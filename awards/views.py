@@ -228,7 +228,7 @@ def bulk_action(request):
 def award_kind_list(request):
     kinds = AwardKind.objects.select_related(
         "prerequisite_kind", "quota_base_kind", "movement"
-    ).order_by("category", "granting_level", "code")
+    ).in_level_order()
     return render(request, "awards/award_kind_list.html", {"award_kinds": kinds})
 
 
@@ -253,7 +253,7 @@ def _award_kinds_for(proposing_unit, round_, beneficiary):
         AwardKind.objects.valid_on()
         .filter(beneficiary=beneficiary, granting_level__in=levels)
         .filter(Q(movement__isnull=True) | Q(movement=round_.movement_id))
-        .order_by("granting_level", "code")
+        .in_level_order()
     )
 
 
