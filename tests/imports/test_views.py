@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import MemberFactory
-from tests.imports.conftest import member_row, xlsx_bytes
+from tests.imports.conftest import member_row, xlsx_bytes, zip_with_declared_size
 from unions import imports
 from unions.models import Gender, Member, MemberImport, MemberImportStatus
 
@@ -291,3 +291,49 @@ def test_upload_page_query_count_does_not_grow(
     with django_assert_max_num_queries(7):
         response = client.get(reverse("unions:member_import", args=[tree.unit_a.pk]))
     assert len(response.context["recent"]) == min(imports_count, 10)
+
+
+BAD_FILES = {
+    "not a spreadsheet": ("ds.pdf", lambda: b"%PDF-1.4 not a sheet", "This is not a spreadsheet"),
+    "password-protected": (
+        "ds.xlsx",
+        lambda: bytes.fromhex("D0CF11E0A1B11AE1") + "EncryptedPackage".encode("utf-16-le"),
+        "The file is protected by a password",
+    ),
+    "bomb": (
+        "ds.xlsx",
+        lambda: zip_with_declared_size(
+            xlsx_bytes([member_row()]), "xl/worksheets/sheet1.xml", 4 * 1024**3 - 1
+        ),
+        "The file would expand to far more than its size",
+    ),
+    "100,000 rows": (
+        "ds.csv",
+        lambda: ("Họ và tên,Giới tính\n" + "Lê Minh Anh,Nam\n" * 100_000).encode(),
+        "The file has more than 20000 rows",
+    ),
+    "formulas": (
+        "ds.xlsx",
+        lambda: xlsx_bytes([member_row(born="=TODAY()")]),
+        "The file contains formulas (C2 “Ngày sinh”)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_files_are_refused_with_a_clear_message_and_change_nothing(
+    client_for, users, tree, django_capture_on_commit_callbacks, case
+):
+    MemberFactory(unit=tree.unit_a, card_number="A-1")
+    name, data, message = BAD_FILES[case]
+    client = client_for(users.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("unions:member_import", args=[tree.unit_a.pk]),
+            {"file": upload_file(data(), name)},
+        )
+    if response.status_code == 302:  # refused while checking, after the upload
+        response = client.get(response.url)
+    assert message in response.content.decode()
+    assert list(Member.objects.values_list("card_number", flat=True)) == ["A-1"]
+    assert not MemberImport.objects.exclude(status=MemberImportStatus.REFUSED).exists()
