@@ -11,7 +11,7 @@ import logging
 import mimetypes
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from django.conf import settings
@@ -63,7 +63,7 @@ class SafeURLFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"a file on another host: {url}")
         # realpath resolves "..", and symbolic links, which are the file system's redirects.
-        path = Path(os.path.realpath(url2pathname(unquote(parts.path))))
+        path = Path(os.path.realpath(url2pathname(parts.path)))
         if not any(path.is_relative_to(root) for root in self.roots):
             raise RefusedURL(f"a file outside the static and font folders: {url}")
         if not path.is_file():

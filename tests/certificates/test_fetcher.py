@@ -47,6 +47,12 @@ def test_fetcher_refuses_a_path_climbing_out_of_static():
         SafeURLFetcher().fetch(url)
 
 
+def test_fetcher_refuses_a_percent_encoded_climb_out_of_static():
+    url = FONTS.as_uri() + "/%2e%2e/%2E%2E/config/settings.py"
+    with pytest.raises(RefusedURL):
+        SafeURLFetcher().fetch(url)
+
+
 def test_fetcher_refuses_a_symbolic_link_leading_out(tmp_path):
     # A link inside an allowed folder is the file system's redirect.
     (tmp_path / "logo.png").symlink_to("/etc/passwd")
