@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from unions import imports, scoping
-from unions.forms import BootstrapFormMixin, MemberSearchForm
+from unions.forms import BootstrapFormMixin
 from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus
 from unions.spreadsheets import xlsx_response
-from unions.views import _ancestors
+from unions.views import filtered_members, unit_ancestors
 
 PREVIEW_ROWS_PER_PAGE = 50
 RECENT_IMPORTS = 10
@@ -105,7 +105,7 @@ def member_import(request, pk):
         "unions/import_upload.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(user, unit),
+            "ancestors": unit_ancestors(user, unit),
             "form": form,
             "columns": _column_help(),
             "recent": recent,
@@ -184,7 +184,7 @@ def member_import_detail(request, pk):
         "unions/import_detail.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(user, unit),
+            "ancestors": unit_ancestors(user, unit),
             "member_import": member_import,
             "preview": preview,
             "refusal": imports.refusal_message(preview["refusal"]) if "refusal" in preview else "",
@@ -242,18 +242,6 @@ def member_import_template(request):
     language = "en" if request.GET.get("lang") == "en" else "vi"
     filename = "mau-nhap-doan-vien.xlsx" if language == "vi" else "member-import-template.xlsx"
     return xlsx_response(filename, imports.template_workbook(language))
-
-
-def filtered_members(user, unit, params):
-    """The members the list page shows for these GET parameters (search, status)."""
-    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
-    status = params.get("status")
-    if status in MemberStatus.values:
-        members = members.filter(status=status)
-    form = MemberSearchForm(params)
-    if form.is_valid() and form.cleaned_data["q"]:
-        members = members.search(form.cleaned_data["q"])
-    return members.select_related("unit").in_vietnamese_order()
 
 
 @login_required

@@ -22,7 +22,7 @@ MEMBERS_PER_PAGE = 50
 CHILDREN_PER_PAGE = 100
 
 
-def _ancestors(user, unit):
+def unit_ancestors(user, unit):
     """The unit's ancestors, top first, for the breadcrumbs (one query).
 
     Units above the user's scope are named but not linked: their pages would answer 404.
@@ -83,7 +83,7 @@ def unit_detail(request, pk):
         "unions/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(user, unit),
+            "ancestors": unit_ancestors(user, unit),
             "children_page": children_page,
             "totals": totals,
             "women_share": (100 * totals["women"] / totals["members"]) if totals["members"] else 0,
@@ -94,25 +94,32 @@ def unit_detail(request, pk):
     )
 
 
+def filtered_members(user, unit, params):
+    """The members the list page shows for these GET parameters (search, status)."""
+    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
+    status = params.get("status")
+    if status in MemberStatus.values:
+        members = members.filter(status=status)
+    form = MemberSearchForm(params)
+    if form.is_valid() and form.cleaned_data["q"]:
+        members = members.search(form.cleaned_data["q"])
+    return members.select_related("unit").in_vietnamese_order()
+
+
 @login_required
 def member_list(request, pk):
     user = request.user
     unit = scoping.get_readable_unit(user, pk)
     form = MemberSearchForm(request.GET)
-    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
     status = request.GET.get("status")
-    if status in MemberStatus.values:
-        members = members.filter(status=status)
-    if form.is_valid() and form.cleaned_data["q"]:
-        members = members.search(form.cleaned_data["q"])
-    members = members.select_related("unit").in_vietnamese_order()
+    members = filtered_members(user, unit, request.GET)
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "unions/member_list.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(user, unit),
+            "ancestors": unit_ancestors(user, unit),
             "page_obj": page,
             "form": form,
             "status": status,
@@ -143,7 +150,7 @@ def member_create(request, pk):
     return render(
         request,
         "unions/member_form.html",
-        {"form": form, "unit": unit, "ancestors": _ancestors(user, unit), "member": None},
+        {"form": form, "unit": unit, "ancestors": unit_ancestors(user, unit), "member": None},
     )
 
 
@@ -158,7 +165,7 @@ def member_detail(request, pk):
         {
             "member": member,
             "unit": member.unit,
-            "ancestors": _ancestors(user, member.unit),
+            "ancestors": unit_ancestors(user, member.unit),
             "transfers": transfers,
             "can_manage": scoping.can_manage_member(user, member),
         },
@@ -186,7 +193,7 @@ def member_edit(request, pk):
         {
             "form": form,
             "unit": member.unit,
-            "ancestors": _ancestors(user, member.unit),
+            "ancestors": unit_ancestors(user, member.unit),
             "member": member,
         },
     )
@@ -224,7 +231,7 @@ def member_move(request, pk):
             "form": form,
             "member": member,
             "unit": member.unit,
-            "ancestors": _ancestors(user, member.unit),
+            "ancestors": unit_ancestors(user, member.unit),
         },
     )
 
@@ -264,7 +271,7 @@ def unit_roles(request, pk):
         "unions/unit_roles.html",
         {
             "unit": unit,
-            "ancestors": _ancestors(user, unit),
+            "ancestors": unit_ancestors(user, unit),
             "roles": roles,
             "form": form,
             "can_grant": can_grant,
@@ -304,7 +311,7 @@ def unit_activity(request, pk):
     return render(
         request,
         "unions/unit_activity.html",
-        {"unit": unit, "ancestors": _ancestors(user, unit), "form": form, "page_obj": page},
+        {"unit": unit, "ancestors": unit_ancestors(user, unit), "form": form, "page_obj": page},
     )
 
 
