@@ -278,8 +278,7 @@ def _create(request, *, member=None, nominee_unit=None):
         raise PermissionDenied
     data = request.GET.copy()
     data.setdefault("unit", str(units[0].pk))
-    chosen_unit = units.filter(pk=data["unit"]).first() if data["unit"].isdigit() else None
-    chosen_unit = chosen_unit or units[0]
+    chosen_unit = next((unit for unit in units if str(unit.pk) == data["unit"]), units[0])
     rounds = _open_rounds(chosen_unit)
     if "round" not in data and len(rounds) == 1:
         data["round"] = str(rounds[0].pk)
@@ -648,7 +647,7 @@ def evidence_download(request, pk, evidence_pk):
     response = FileResponse(
         handle,
         content_type=evidence.content_type,
-        as_attachment=evidence.content_type == "application/pdf" and "download" in request.GET,
+        as_attachment="download" in request.GET,
         filename=evidence.original_name,
     )
     # The browser shows it as the type it was checked to be, and nothing in it runs.
