@@ -505,3 +505,14 @@ def test_collective_nomination_through_the_unit_page(client_for, users, tree, ro
     client_for(users.officer_a).post(reverse("awards:nominate_unit", args=[tree.unit_a.pk]), data)
     nomination = Nomination.objects.get()
     assert (nomination.nominee_unit, nomination.state) == (tree.unit_a, S.SUBMITTED)
+
+
+def test_grassroots_committee_queue_holds_its_own_awards_and_its_groups_not_what_it_sent_up(
+    client_for, users, tree, round_, kinds, member_a, member_a1, reviewer_a
+):
+    own = nominate(round_, kinds.ldtt, actor=users.officer_a, member=member_a, submit=True)
+    from_group = nominate(round_, kinds.ldtt, actor=users.officer_a, member=member_a1,
+                          proposing_unit=tree.group_a1, submit=True)  # fmt: skip
+    nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True)
+    client = client_for(reviewer_a)
+    assert sorted(_queue(client, state="")) == sorted([own.pk, from_group.pk])
