@@ -125,12 +125,10 @@ def _queue_choices(user):
     }
 
 
-@login_required
-def review_queue(request):
-    """What came up to the committees where the user is a reviewer, awaiting decision first."""
-    user = request.user
-    is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
-    params = request.GET.copy()
+def filtered_review_queue(user, query):
+    """(filter form, ordered nominations) of the review queue under the GET `query`: shared by
+    the page and its .xlsx export, so that the file holds what the page lists."""
+    params = query.copy()
     params.setdefault("state", AWAITING)  # "All states" is an explicit empty state
     form = QueueFilterForm(params, **_queue_choices(user))
     nominations = scoping.review_queue_for(user)
@@ -152,7 +150,15 @@ def review_queue(request):
         sort = data["sort"] or sort
     else:
         nominations = nominations.none()
-    nominations = nominations.select_related(*LIST_RELATED).order_by(*SORTS[sort][1])
+    return form, nominations.select_related(*LIST_RELATED).order_by(*SORTS[sort][1])
+
+
+@login_required
+def review_queue(request):
+    """What came up to the committees where the user is a reviewer, awaiting decision first."""
+    user = request.user
+    is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
+    form, nominations = filtered_review_queue(user, request.GET)
     page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
     awaiting_ids = set(
         scoping.awaiting_decision_by(user)
