@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import views
+from awards import decision_views, views
 
 app_name = "awards"
 
@@ -36,4 +36,56 @@ urlpatterns = [
         views.evidence_delete,
         name="evidence_delete",
     ),
+]
+
+# Decisions, certificates, the register and the public verification page (awards.decision_views).
+urlpatterns += [
+    path("decisions/", decision_views.decision_list, name="decision_list"),
+    path("decisions/new/", decision_views.decision_create, name="decision_create"),
+    path("decisions/<int:pk>/", decision_views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/edit/", decision_views.decision_edit, name="decision_edit"),
+    path(
+        "decisions/<int:pk>/awardees/", decision_views.decision_awardees, name="decision_awardees"
+    ),
+    path("decisions/<int:pk>/issue/", decision_views.decision_issue, name="decision_issue"),
+    path("decisions/<int:pk>/delete/", decision_views.decision_delete, name="decision_delete"),
+    path(
+        "decisions/<int:pk>/progress/", decision_views.decision_progress, name="decision_progress"
+    ),
+    path("decisions/<int:pk>/render/", decision_views.decision_render, name="decision_render"),
+    path("decisions/<int:pk>/decision.pdf", decision_views.decision_pdf, name="decision_pdf"),
+    path(
+        "decisions/<int:pk>/annex.xlsx",
+        decision_views.decision_annex_xlsx,
+        name="decision_annex_xlsx",
+    ),
+    path(
+        "decisions/<int:pk>/print.pdf",
+        decision_views.decision_print_file,
+        name="decision_print_file",
+    ),
+    path("decisions/<int:pk>/certificates.zip", decision_views.decision_zip, name="decision_zip"),
+    path(
+        "decisions/<int:pk>/certificates/<int:commendation_pk>.pdf",
+        decision_views.certificate_download,
+        name="certificate_download",
+    ),
+    path(
+        "decisions/<int:pk>/commendations/<int:commendation_pk>/revoke/",
+        decision_views.commendation_revoke,
+        name="commendation_revoke",
+    ),
+    path("units/<int:pk>/register/", decision_views.register, name="register"),
+    path("units/<int:pk>/register.xlsx", decision_views.register_xlsx, name="register_xlsx"),
+    path(
+        "award-kinds/<int:pk>/certificate-template/",
+        decision_views.certificate_template,
+        name="certificate_template",
+    ),
+    path(
+        "award-kinds/<int:pk>/certificate-template/preview/",
+        decision_views.certificate_template_preview,
+        name="certificate_template_preview",
+    ),
+    path("xac-minh/<str:code>/", decision_views.verify, name="verify"),
 ]
