@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import MemberFactory
 from unions import services
@@ -86,7 +87,10 @@ def test_activity_export_keeps_filters_and_writes_text_safely(client_for, users,
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Thời gian", "Người dùng", "Đơn vị", "Thao tác", "Nội dung")
+    with translation.override("vi"):
+        headers = tuple(translation.gettext(h) for h in ("Time", "User", "Unit", "Action", "What"))
+    assert rows[0] == headers
+    assert headers[0] == "Thời gian"
     assert len(rows) == 1 + 4  # officer_a: two creations and a move written at both ends
     formula_cell = next(c for c in sheet["E"] if "HYPERLINK" in str(c.value))
     assert formula_cell.data_type == "s"
