@@ -323,7 +323,9 @@ HEADER_FIELDS = (
 
 def decision_defaults(unit, award_kind=None):
     """What a new decision of `unit` starts from; the clerk edits any of it."""
-    parent = unit.get_parent()
+    parent = (
+        Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
+    )
     return {
         "date": timezone.localdate(),
         "parent_body": parent.name if parent else "",
@@ -779,13 +781,14 @@ def begin_rendering(decision_id, *, restart=False):
     return True
 
 
-def render_decision_chunk(decision_id, index, *, chunk_size=CHUNK_SIZE):
+def render_decision_chunk(decision_id, index):
     """Render the `index`-th chunk of a decision's certificates, unless it is already done.
 
     Returns False past the last chunk. Each certificate is stored at its own fixed name, the
     chunk's document at the chunk's name (the print file is merged from them).
     """
     decision = Decision.objects.select_related("issuing_unit", "award_kind").get(pk=decision_id)
+    chunk_size = CHUNK_SIZE
     commendations = list(
         decision.commendations.order_by("position")[index * chunk_size : (index + 1) * chunk_size]
     )
@@ -810,7 +813,7 @@ def render_decision_chunk(decision_id, index, *, chunk_size=CHUNK_SIZE):
     return True
 
 
-def finish_rendering(decision_id, *, chunk_size=CHUNK_SIZE):
+def finish_rendering(decision_id):
     """Merge the chunks into the print file, zip the certificates, mark the decision done."""
     with transaction.atomic():
         # The lock makes a duplicate delivery of this task wait instead of racing on the files.
@@ -822,7 +825,7 @@ def finish_rendering(decision_id, *, chunk_size=CHUNK_SIZE):
                 _("%(count)s certificates are not rendered yet.") % {"count": len(missing)},
                 code="incomplete",
             )
-        chunk_count = (len(commendations) + chunk_size - 1) // chunk_size
+        chunk_count = (len(commendations) + CHUNK_SIZE - 1) // CHUNK_SIZE
         handles = [
             default_storage.open(CHUNK_FILE.format(id=decision_id, index=index), "rb")
             for index in range(chunk_count)
