@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from config.celery import app as celery_app
 from tests.factories import UserFactory, grant, make_unit
@@ -58,6 +59,20 @@ def need_redis():
         redis.Redis.from_url(settings.REDIS_URL).ping()
     except redis.ConnectionError as error:
         pytest.fail(f"Redis at {settings.REDIS_URL} does not answer: {error}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_in_a_temporary_folder(tmp_path_factory):
+    """Uploads and rendered files go to a temporary folder, never to var/private.
+
+    The environment variable carries the folder to worker processes started by the tests."""
+    root = tmp_path_factory.mktemp("private")
+    os.environ["PRIVATE_STORAGE_ROOT"] = str(root)
+    default = {**settings.STORAGES["default"], "OPTIONS": {"location": root, "base_url": None}}
+    with override_settings(
+        STORAGES={**settings.STORAGES, "default": default}, PRIVATE_STORAGE_ROOT=root
+    ):
+        yield root
 
 
 @pytest.fixture(autouse=True)

@@ -178,14 +178,13 @@ def _seed_city(national, code, name, short_name, agencies, total, women_share, r
 def _account(username, unit_code, roles, password_hash):
     User = get_user_model()
     full_name = ACCOUNT_NAMES.get(username, "")
-    last, _sep, first = full_name.partition(" ")
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
             "email": f"{username}@demo.thidua.vn",
             "password": password_hash,
-            "first_name": first,
-            "last_name": last,
+            # The whole Vietnamese name in first_name: get_full_name() then reads it in order.
+            "first_name": full_name,
         },
     )
     if unit_code:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from unions import scoping
 from unions.models import Activity, Member, MemberStatus, MemberTransfer, RoleAssignment
+from unions.text import normalize_text
 
 
 def record_activity(*, unit, actor, action, summary, target=None, data=None):
@@ -168,8 +169,8 @@ def invite_user(*, username, email, full_name, unit, role, actor):
     if not scoping.can_grant_roles_at(actor, unit):
         raise PermissionDenied
     User = get_user_model()
-    first_name, _sep, last_name = (full_name or "").rpartition(" ")
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    # The whole Vietnamese name (family name first) in first_name: get_full_name() keeps its order.
+    user = User(username=username, email=email, first_name=normalize_text(full_name) or "")
     user.set_unusable_password()
     user.full_clean()
     user.save()
