@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards import decision_views, views
+from awards import dashboard_views, decision_views, views
 
 app_name = "awards"
 
@@ -36,6 +36,23 @@ urlpatterns = [
         views.evidence_delete,
         name="evidence_delete",
     ),
+]
+
+# Dashboards, the review queue export and the honour roll (awards/dashboard_views.py).
+
+urlpatterns += [
+    path(
+        "nominations/review/export/",
+        dashboard_views.review_queue_export,
+        name="review_queue_export",
+    ),
+    path("dashboards/", dashboard_views.dashboard_index, name="dashboard_index"),
+    path(
+        "movements/<int:pk>/dashboard/",
+        dashboard_views.movement_dashboard,
+        name="movement_dashboard",
+    ),
+    path("units/<int:pk>/dashboard/", dashboard_views.unit_dashboard, name="unit_dashboard"),
 ]
 
 # Decisions, certificates, the register and the public verification page (awards.decision_views).

@@ -1,0 +1,204 @@
+"""Dashboards of a movement over a unit's subtree, and the review queue as .xlsx.
+
+Who sees a dashboard: whoever may read the unit (unions.scoping) and the movement
+(movements.scoping); anything else answers 404. The numbers come from awards.dashboards.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from awards import dashboards
+from awards.models import Beneficiary
+from awards.views import filtered_review_queue
+from movements import scoping as movements_scoping
+from movements.models import Round
+from unions import scoping as unions_scoping
+from unions.forms import BootstrapFormMixin
+from unions.spreadsheets import build_workbook, xlsx_response
+from unions.views import unit_ancestors
+
+# --- The review queue as .xlsx ---------------------------------------------------------------
+
+EXPORT_LIMIT = 50_000
+
+
+def _score(value):
+    return None if value is None else float(value)
+
+
+@login_required
+def review_queue_export(request):
+    """The review queue with the page's filters and sort, every page of it, as .xlsx."""
+    _form, nominations = filtered_review_queue(request.user, request.GET)
+    nominations = nominations.select_related("nominee_member__unit", "round__movement")
+    rows = (
+        (
+            number,
+            nomination.nominee_name,
+            str(
+                Beneficiary.COLLECTIVE.label
+                if nomination.is_collective
+                else Beneficiary.INDIVIDUAL.label
+            ),
+            nomination.nominee_unit.name
+            if nomination.is_collective
+            else nomination.nominee_member.unit.name,
+            nomination.award_kind.name,
+            nomination.round.movement.title,
+            nomination.round.name,
+            nomination.proposing_unit.name,
+            nomination.get_state_display(),
+            nomination.reviewing_unit.name if nomination.reviewing_unit_id else "",
+            _score(nomination.self_score_total),
+            _score(nomination.review_score),
+            nomination.submitted_at,
+        )
+        for number, nomination in enumerate(
+            nominations[:EXPORT_LIMIT].iterator(chunk_size=2000), start=1
+        )
+    )
+    headers = [
+        _("No."),
+        _("Nominee"),
+        _("Individual or collective"),
+        _("Unit"),
+        _("Proposed award"),
+        _("Movement"),
+        _("Round"),
+        _("Proposing unit"),
+        _("State"),
+        _("Held by"),
+        _("Self-assessed score"),
+        _("Reviewers' average score"),
+        _("Submitted on"),
+    ]
+    workbook = build_workbook(
+        headers,
+        rows,
+        column_widths=[6, 30, 14, 36, 36, 40, 16, 36, 24, 30, 12, 12, 16],
+        sheet_title=_("Review list"),
+    )
+    return xlsx_response(f"danh-sach-xet-duyet-{timezone.localdate():%Y%m%d}.xlsx", workbook)
+
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+class DashboardFilterForm(BootstrapFormMixin, forms.Form):
+    movement = forms.ModelChoiceField(
+        label=gettext_lazy("Movement"), queryset=None, empty_label=None
+    )
+    round = forms.ModelChoiceField(
+        label=gettext_lazy("Round"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("All rounds"),
+    )
+
+    def __init__(self, *args, movements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["movement"].queryset = movements
+        self.fields["movement"].label_from_instance = lambda m: f"{m.code} · {m.title}"
+        self.fields["round"].queryset = Round.objects.filter(movement__in=movements).select_related(
+            "movement"
+        )
+        self.fields["round"].label_from_instance = lambda r: f"{r.movement.code} · {r.name}"
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("round")
+        if (
+            chosen is not None
+            and data.get("movement")
+            and chosen.movement_id != data["movement"].pk
+        ):
+            data["round"] = None  # the round of another movement: the movement's whole data
+        return data
+
+
+def movements_concerning(user, unit):
+    """The movements the user may read that concern `unit`: launched by the unit or above it
+    (they cover its subtree), or launched inside its subtree."""
+    return (
+        movements_scoping.visible_movements(user)
+        .filter(
+            Q(launching_unit__path__in=movements_scoping.ancestor_paths(unit.path))
+            | Q(launching_unit__path__startswith=unit.path)
+        )
+        .order_by("-starts_on", "code")
+    )
+
+
+@login_required
+def dashboard_index(request):
+    """The movements the user may read, each linking to its dashboard."""
+    movements = (
+        movements_scoping.visible_movements(request.user)
+        .select_related("launching_unit")
+        .order_by("-starts_on", "code")
+    )
+    page = Paginator(movements, 25).get_page(request.GET.get("page"))
+    return render(request, "awards/dashboards/index.html", {"page_obj": page})
+
+
+def _entry_unit(user, movement):
+    """Where a movement's dashboard opens: at the launching unit for those who read it, else at
+    the highest unit the user reads inside the movement's subtree."""
+    if unions_scoping.can_read_unit(user, movement.launching_unit):
+        return movement.launching_unit
+    return (
+        unions_scoping.top_units(user)
+        .filter(path__startswith=movement.launching_unit.path)
+        .order_by("depth", "path")
+        .first()
+    )
+
+
+@login_required
+def movement_dashboard(request, pk):
+    user = request.user
+    movement = movements_scoping.get_visible_movement(user, pk)
+    unit = _entry_unit(user, movement)
+    if unit is None:
+        raise Http404
+    return redirect(f"{reverse('awards:unit_dashboard', args=[unit.pk])}?movement={movement.pk}")
+
+
+@login_required
+def unit_dashboard(request, pk):
+    """A movement's numbers over the unit's subtree: charts with their tables."""
+    user = request.user
+    unit = unions_scoping.get_readable_unit(user, pk)
+    movements = movements_concerning(user, unit)
+    params = request.GET.copy()
+    if not params.get("movement"):
+        first = movements.first()
+        if first is not None:
+            params["movement"] = str(first.pk)
+    form = DashboardFilterForm(params, movements=movements)
+    dashboard = None
+    if params.get("movement") and form.is_valid():
+        scope = dashboards.Scope(
+            movement=form.cleaned_data["movement"], unit=unit, round=form.cleaned_data["round"]
+        )
+        dashboard = dashboards.build(scope)
+    return render(
+        request,
+        "awards/dashboards/dashboard.html",
+        {
+            "unit": unit,
+            "ancestors": unit_ancestors(user, unit),
+            "form": form,
+            "dashboard": dashboard,
+            "charts": dashboard.charts() if dashboard else None,
+            "no_movement": not params.get("movement"),
+        },
+    )
