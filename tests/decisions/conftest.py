@@ -5,6 +5,7 @@ storage of each test's own."""
 from datetime import date
 
 import pytest
+from django.conf import settings
 
 from awards import decisions, services
 from tests.awards.conftest import (  # noqa: F401  (fixtures)
@@ -78,3 +79,18 @@ def issue(decision, actor, capture):
         decision = decisions.issue_decision(decision, actor=actor)
     decision.refresh_from_db()
     return decision
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> the test client signed in as that user, in English (the assertions
+    read the source strings)."""
+
+    def sign_in(user):
+        client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return sign_in
