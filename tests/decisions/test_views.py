@@ -128,7 +128,7 @@ def test_clerk_creates_removes_and_issues_through_the_pages(
             "authority": "Ban Thường vụ Công đoàn Viên chức thành phố Hà Nội",
             "signer_title": "TM. Ban Thường vụ\r\nChủ tịch",
             "signer_name": "Phan Văn Anh",
-            "legal_bases": "Căn cứ Luật Thi đua, khen thưởng;\r\nCăn cứ Điều lệ Công đoàn Việt Nam;",
+            "legal_bases": "Căn cứ Luật Thi đua, khen thưởng;\r\nCăn cứ Điều lệ Công đoàn;",
             "proposal": "",
             "achievement": "Đã có thành tích xuất sắc năm 2024",
         },
@@ -154,7 +154,7 @@ def test_create_page_with_a_taken_number_shows_the_rule(approve, users, tree, ki
     approve(1)
     draft(users, tree, kinds)
     data = {
-        **{k: v for k, v in decisions.decision_defaults(tree.city, kinds.bk_city).items()},
+        **decisions.decision_defaults(tree.city, kinds.bk_city),
         "issuing_unit": tree.city.pk,
         "award_kind": kinds.bk_city.pk,
         "number": "45/QĐ-CĐVCHN",
