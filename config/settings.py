@@ -186,7 +186,12 @@ X_FRAME_OPTIONS = "DENY"
 # --- Demo data ------------------------------------------------------------------------------
 # seed_demo calls each of these in order; each app adds its own part of the demo without the
 # lower apps importing the higher ones.
-DEMO_SEEDERS = ["unions.demo.seed", "movements.demo.seed", "awards.demo.seed"]
+DEMO_SEEDERS = [
+    "unions.demo.seed",
+    "movements.demo.seed",
+    "awards.demo.seed",
+    "awards.demo_decisions.seed",
+]
 
 LOGGING = {
     "version": 1,
