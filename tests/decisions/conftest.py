@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from awards import decisions, services
 from tests.awards.conftest import (  # noqa: F401  (fixtures)
@@ -35,6 +36,7 @@ def private_storage(settings, tmp_path, monkeypatch):
         },
     }
     settings.SITE_URL = "https://thidua.example.vn"
+    cache.clear()  # the verification page's rate counters
     return root
 
 
