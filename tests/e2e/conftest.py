@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
+from pypdf import PdfWriter
 
 from tests.conftest import services_required
 
@@ -96,6 +99,22 @@ def sign_in(page, site, username):
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/accounts/login/).*$"))
+
+
+def vi(text):
+    """`text` (a source string or a lazy label) as the Vietnamese interface shows it."""
+    with translation.override("vi"):
+        return str(gettext(text) if isinstance(text, str) else text)
+
+
+def write_pdf(path, pages=1):
+    """A small valid PDF file, as evidence files are."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
 
 
 def screenshot(page, name):
