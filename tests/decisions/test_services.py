@@ -255,3 +255,37 @@ def test_approved_at_lists_only_what_the_unit_itself_approved(approve, users, tr
     # Approved at a grassroots committee: not the city's to decide.
     assert set(decisions.approved_at(tree.city)) == set(approved)
     assert list(decisions.approved_at(tree.unit_a)) == []
+
+
+def test_certificate_preview_command_uses_the_kind_s_own_template(users, kinds, tmp_path):
+    from django.core.management import call_command
+
+    from tests.certificates.conftest import poppler_text
+
+    decisions.update_certificate_template(
+        kinds.bk_city,
+        actor=users.clerk,
+        source="<p>MẪU RIÊNG {{ certificate.awardee_name }}</p>",
+    )
+    out = tmp_path / "sample.pdf"
+    call_command("certificate_preview", award_kind="BK-HN", name="Nguyễn Thị Hằng", out=str(out))
+    assert "MẪU RIÊNG Nguyễn Thị Hằng" in poppler_text(out.read_bytes())
+
+
+def test_admin_lists_decisions_in_the_staff_scope(
+    approve, users, tree, kinds, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    approve(1)
+    issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    for user in (users.clerk, users.outsider):
+        user.is_staff = True
+        user.save()
+    client.force_login(users.clerk)
+    assert client.get(reverse("admin:awards_decision_changelist")).context["cl"].result_count == 1
+    client.force_login(users.outsider)
+    assert client.get(reverse("admin:awards_decision_changelist")).context["cl"].result_count == 0
+    assert (
+        client.get(reverse("admin:awards_commendation_changelist")).context["cl"].result_count == 0
+    )

@@ -25,7 +25,8 @@ class Command(BaseCommand):
             "--template",
             help=(
                 f"A shipped template ({', '.join(CERTIFICATE_TEMPLATES)}) or the path of an HTML "
-                "template file; default: the one the award kind's level and name call for."
+                "template file; default: the award kind's own template, else the one its level and "
+                "name call for."
             ),
         )
         parser.add_argument("--name", default="Nguyễn Thị Hằng", help="The awardee's name.")
@@ -33,13 +34,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, award_kind=None, template=None, name, out, **options):
         kind = self._award_kind(award_kind) if award_kind else None
-        if template is None:
-            template = (
-                default_template_name(granting_level=kind.granting_level, award_name=kind.name_vi)
-                if kind
-                else CERTIFICATE_TEMPLATES[0]
-            )
-        source = self._template_source(template)
+        if template is None and kind is not None and kind.certificate_template.strip():
+            # The kind's own template, as the worker prints it.
+            template, source = _("its own template"), kind.certificate_template
+        else:
+            if template is None:
+                template = (
+                    default_template_name(
+                        granting_level=kind.granting_level, award_name=kind.name_vi
+                    )
+                    if kind
+                    else CERTIFICATE_TEMPLATES[0]
+                )
+            source = self._template_source(template)
         overrides = {"awardee_name": name}
         if kind is not None:
             overrides["award_name"] = kind.name_vi
