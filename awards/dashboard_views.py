@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import dashboards
+from awards import dashboards, honour_roll
 from awards.models import Beneficiary
 from awards.views import filtered_review_queue
 from movements import scoping as movements_scoping
-from movements.models import Round
+from movements.models import Movement, Round
 from unions import scoping as unions_scoping
 from unions.forms import BootstrapFormMixin
+from unions.models import Unit
 from unions.spreadsheets import build_workbook, xlsx_response
 from unions.views import unit_ancestors
 
@@ -201,4 +202,65 @@ def unit_dashboard(request, pk):
             "charts": dashboard.charts() if dashboard else None,
             "no_movement": not params.get("movement"),
         },
+    )
+
+
+# --- The public honour roll -------------------------------------------------------------------
+
+HONOUR_ROLL_PER_PAGE = 30
+
+
+class HonourRollFilterForm(BootstrapFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Province / unit"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("All units"),
+    )
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, movement, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The units directly below the launching unit: the provinces of a national movement.
+        self.fields["unit"].queryset = Unit.objects.get_children(movement.launching_unit).order_by(
+            "path"
+        )
+        self.fields["year"].choices = [("", _("All years")), *[(y, str(y)) for y in years]]
+
+
+def public_movement_list(request):
+    """Every launched movement, each linking to its honour roll. No sign-in needed."""
+    page = Paginator(honour_roll.public_movements(), 25).get_page(request.GET.get("page"))
+    return render(request, "awards/honour_roll/index.html", {"page_obj": page})
+
+
+def movement_honour_roll(request, pk):
+    """The people and collectives a movement honoured, as their units chose to publish them."""
+    try:
+        movement = honour_roll.public_movements().get(pk=pk)
+    except (Movement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    commendations = honour_roll.published_commendations(movement)
+    years = commendations.order_by("-register_year").values_list("register_year", flat=True)
+    form = HonourRollFilterForm(
+        request.GET or None, movement=movement, years=list(years.distinct())
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["unit"]:
+            unit = form.cleaned_data["unit"]
+            commendations = commendations.filter(unit.subtree_q("nomination__proposing_unit__"))
+        if form.cleaned_data["year"]:
+            commendations = commendations.filter(register_year=form.cleaned_data["year"])
+    elif form.is_bound:
+        commendations = commendations.none()
+    commendations = commendations.select_related("decision", "nomination").order_by(
+        "-register_year", "-decision__date", "decision_id", "position"
+    )
+    page = Paginator(commendations, HONOUR_ROLL_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/honour_roll/movement.html",
+        {"movement": movement, "form": form, "page_obj": page},
     )

@@ -106,3 +106,9 @@ urlpatterns += [
     ),
     path("xac-minh/<str:code>/", decision_views.verify, name="verify"),
 ]
+
+# The public honour roll (bảng vàng), no sign-in (awards/dashboard_views.py).
+urlpatterns += [
+    path("bang-vang/", dashboard_views.public_movement_list, name="honour_roll_index"),
+    path("bang-vang/<int:pk>/", dashboard_views.movement_honour_roll, name="honour_roll"),
+]
