@@ -60,7 +60,7 @@ def review_queue_export(request):
             nomination.reviewing_unit.name if nomination.reviewing_unit_id else "",
             _score(nomination.self_score_total),
             _score(nomination.review_score),
-            nomination.submitted_at,
+            timezone.localdate(nomination.submitted_at) if nomination.submitted_at else None,
         )
         for number, nomination in enumerate(
             nominations[:EXPORT_LIMIT].iterator(chunk_size=2000), start=1
@@ -84,7 +84,7 @@ def review_queue_export(request):
     workbook = build_workbook(
         headers,
         rows,
-        column_widths=[6, 30, 14, 36, 36, 40, 16, 36, 24, 30, 12, 12, 16],
+        column_widths=[6, 30, 14, 36, 36, 40, 16, 36, 24, 30, 12, 12, 12],
         sheet_title=_("Review list"),
     )
     return xlsx_response(f"danh-sach-xet-duyet-{timezone.localdate():%Y%m%d}.xlsx", workbook)
