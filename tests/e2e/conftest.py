@@ -7,15 +7,23 @@ installed by bin/install-system-packages with WITH_BROWSER=1, as .ci/run does). 
 
 import os
 import re
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfWriter
 
+from awards import services
+from awards.models import AwardKind
+from config.celery import app as celery_app
+from movements.models import Registration, RegistrationState
 from tests.conftest import services_required
 
 # Playwright's sync API keeps an event loop running in this thread; the test code still talks
@@ -90,6 +98,64 @@ def site(live_server, page, demo):
     """The live server's address; the page's default timeout suits a loaded 2-core machine."""
     page.set_default_timeout(15_000)
     return live_server.url
+
+
+@pytest.fixture
+def tasks(request, live_server):
+    """Where the journey's Celery tasks run: with REDIS_URL on PostgreSQL (CI), a real worker
+    process on the live server's database; otherwise in-process, as `make run` does.
+
+    Certificates carry the live server's address in their QR codes, in both cases."""
+    settings = request.getfixturevalue("settings")
+    settings.SITE_URL = live_server.url
+    if not (django_settings.REDIS_URL and connection.vendor == "postgresql"):
+        return None
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("SITE_URL", live_server.url)  # read by the worker at its start
+    worker = request.getfixturevalue("celery_worker_process")
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
+    return worker
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def submitted_nomination(award_code):
+    """A registered member of CDVC-HN-001 without a nomination yet, nominated by coso1.officer
+    through the services and submitted to the Hanoi union (journey 1 does it in the pages)."""
+    registration = (
+        Registration.objects.filter(
+            unit__code="CDVC-HN-001", member__isnull=False, state=RegistrationState.APPROVED,
+            round__movement__code="TMGPVT", member__nominations__isnull=True,
+        ).select_related("member", "round", "unit").order_by("member__card_number").first()
+    )  # fmt: skip
+    award = AwardKind.objects.get(code=award_code)
+    officer = user("coso1.officer")
+    nomination = services.create_nomination(
+        actor=officer,
+        proposing_unit=registration.unit,
+        round=registration.round,
+        award_kind=award,
+        achievement="Tham mưu giỏi: 12 đề án trình đúng hạn, được lãnh đạo Sở ghi nhận.",
+        member=registration.member,
+        self_scores={
+            c.pk: (c.max_points if c.kind == "standard" else 0, "")
+            for c in services.criteria_for(registration.round, award.beneficiary)
+        },
+    )
+    return services.submit_nomination(nomination, actor=officer)
+
+
+def approved_by_the_national_union(nomination):
+    """Forwarded by the Hanoi committee, voted on and approved by the national council."""
+    services.forward_nomination(nomination, actor=user("hanoi.reviewer"))
+    reviewer = user("cdvc.reviewer")
+    services.record_vote(
+        nomination, actor=reviewer, meeting_date=date.today(), members_total=15, present=13,
+        votes_for=12, votes_against=1, abstain=0,
+    )  # fmt: skip
+    return services.approve_nomination(nomination, actor=reviewer)
 
 
 def sign_in(page, site, username):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from awards import services
 from awards.models import AwardKind, Nomination, NominationState
 from movements.models import Registration, RegistrationState
-from tests.e2e.conftest import screenshot, sign_in, vi, write_pdf
+from tests.e2e.conftest import screenshot, sign_in, submitted_nomination, vi, write_pdf
 from unions.models import Member, Unit
 
 S = NominationState
@@ -92,36 +92,8 @@ def test_journey_officer_adds_a_member_and_nominates_them(page, site, tmp_path):
     screenshot(page, "05-nomination-submitted")
 
 
-def _submitted_nomination(award_code):
-    """A registered member of CDVC-HN-001 without a nomination, nominated and submitted by
-    coso1.officer through the services (journey 1 does the same through the pages)."""
-    from django.contrib.auth import get_user_model
-
-    registration = (
-        Registration.objects.filter(
-            unit__code="CDVC-HN-001", member__isnull=False, state=RegistrationState.APPROVED,
-            round__movement__code="TMGPVT", member__nominations__isnull=True,
-        ).select_related("member", "round", "unit").order_by("member__card_number").first()
-    )  # fmt: skip
-    award = AwardKind.objects.get(code=award_code)
-    officer = get_user_model().objects.get(username="coso1.officer")
-    nomination = services.create_nomination(
-        actor=officer,
-        proposing_unit=registration.unit,
-        round=registration.round,
-        award_kind=award,
-        achievement="Tham mưu giỏi: 12 đề án đúng hạn.",
-        member=registration.member,
-        self_scores={
-            c.pk: (c.max_points if c.kind == "standard" else 0, "")
-            for c in services.criteria_for(registration.round, award.beneficiary)
-        },
-    )
-    return services.submit_nomination(nomination, actor=officer)
-
-
 def test_journey_review_returns_resubmits_forwards_and_approves_after_the_vote(page, site):
-    nomination = _submitted_nomination("DHTB-TMGPVT")
+    nomination = submitted_nomination("DHTB-TMGPVT")
     name = nomination.nominee_name
     detail = f"{site}{nomination.get_absolute_url()}"
 
