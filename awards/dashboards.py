@@ -17,7 +17,13 @@ from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from awards.models import AWAITING_STATES, Nomination, NominationState, NominationTransition
+from awards.models import (
+    AWAITING_STATES,
+    Commendation,
+    Nomination,
+    NominationState,
+    NominationTransition,
+)
 from movements.models import Registration, RegistrationState
 from unions.models import Gender, Member, MemberStatus, Unit, UnitLevel
 
@@ -54,6 +60,15 @@ class Scope:
         return Member.objects.filter(
             unit__path__startswith=self.unit.path, status=MemberStatus.ACTIVE
         )
+
+    def commendations(self):
+        """Commendations of issued decisions that still stand."""
+        query = Commendation.objects.filter(
+            nomination__round__movement=self.movement,
+            nomination__proposing_unit__path__startswith=self.unit.path,
+            revoked_at__isnull=True,
+        )
+        return query.filter(nomination__round=self.round) if self.round else query
 
     def transitions(self):
         query = NominationTransition.objects.filter(
@@ -157,13 +172,19 @@ class Dashboard:
             "years": {
                 "type": "line",
                 "labels": [str(row["year"]) for row in self.years],
-                "series": [{"label": _("Approved"), "data": [r["count"] for r in self.years]}],
+                "series": [
+                    {"label": _("Approved"), "data": [r["count"] for r in self.years]},
+                    {
+                        "label": _("Commendations issued"),
+                        "data": [r["commended"] for r in self.years],
+                    },
+                ],
             },
         }
 
 
 def build(scope):
-    """Every aggregate of the dashboard: a fixed number of queries (nine)."""
+    """Every aggregate of the dashboard: a fixed number of queries (ten)."""
     dashboard = Dashboard(scope=scope)
     dashboard.states = by_state(scope)
     dashboard.total = sum(row["count"] for row in dashboard.states)
@@ -361,19 +382,27 @@ def approval_by_level(scope):
 
 
 def approved_by_year(scope):
-    """Approved nominations per year of their round, over the movement's whole phase (a year
-    without any shows as 0)."""
-    counts = dict(
+    """Per year over the movement's whole phase (a year without any shows as 0): nominations
+    approved, by the year of their round, and commendations issued (not revoked), by the year of
+    their decision."""
+    approved = dict(
         scope.nominations()
         .filter(state=S.APPROVED)
         .order_by()
         .values_list("round__year")
         .annotate(count=Count("pk"))
     )
+    commended = dict(
+        scope.commendations().order_by().values_list("register_year").annotate(count=Count("pk"))
+    )
     movement = scope.movement
     first = movement.starts_on.year
     last = (movement.ends_on or timezone.localdate()).year
-    years = set(range(first, last + 1)) | set(counts)
+    years = set(range(first, last + 1)) | set(approved) | set(commended)
     if scope.round:
-        years = {scope.round.year}
-    return [{"year": year, "count": counts.get(year, 0)} for year in sorted(years)]
+        # One round: its year, and the years of the decisions that commended its nominations.
+        years = {scope.round.year} | set(commended)
+    return [
+        {"year": year, "count": approved.get(year, 0), "commended": commended.get(year, 0)}
+        for year in sorted(years)
+    ]

@@ -2,13 +2,14 @@
 them, and a number of queries that does not grow with the units and members below."""
 
 import json
+from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from awards import dashboards, services
-from awards.models import NominationState
+from awards import dashboards, decisions, services
+from awards.models import Commendation, NominationState
 from movements.models import Movement, MovementKind, MovementState
 from tests.awards.conftest import nominate, register
 from tests.factories import MemberFactory, make_unit
@@ -135,15 +136,46 @@ def test_city_dashboard_approval_rate_per_level(tree, movement, dataset):
 def test_dashboard_counts_approved_awards_per_year_over_the_phase(tree, movement, dataset):
     dashboard = _build(movement, tree.city)
     assert dashboard.years == [
-        {"year": year, "count": 2 if year == THIS_YEAR else 0}
+        {"year": year, "count": 2 if year == THIS_YEAR else 0, "commended": 0}
         for year in range(2019, THIS_YEAR + 1)
     ]
+
+
+def test_dashboard_counts_standing_commendations_per_year_of_their_decision(
+    users, tree, kinds, movement, dataset
+):
+    n1 = dataset.nominations["n1"]
+    decision = decisions.create_decision(
+        actor=users.clerk,
+        issuing_unit=tree.city,
+        award_kind=kinds.bk_city,
+        nominations=[n1],
+        number="45/QĐ-CĐVCHN",
+        date=date(2024, 5, 19),
+        place="Hà Nội",
+        signer_name="Phan Văn Anh",
+    )
+    decisions.issue_decision(decision, actor=users.clerk)
+    years = {row["year"]: row["commended"] for row in _build(movement, tree.city).years}
+    assert (years[2024], sum(years.values())) == (1, 1)
+    assert _build(movement, tree.unit_b).years[5]["commended"] == 0
+    decisions.revoke_commendation(
+        Commendation.objects.get(nomination=n1),
+        actor=users.clerk,
+        number="60/QĐ-CĐVCHN",
+        date=date(2024, 7, 1),
+        reason="Thành tích không đúng sự thật",
+    )
+    years = {row["year"]: row["commended"] for row in _build(movement, tree.city).years}
+    assert sum(years.values()) == 0
 
 
 def test_dashboard_of_one_round_counts_only_that_round(tree, movement, round_, dataset):
     other = movement.rounds.create(name="Đợt 2", year=THIS_YEAR + 1, opens_on=round_.opens_on)
     assert _build(movement, tree.city, other).total == 0
-    assert _build(movement, tree.city, other).years == [{"year": THIS_YEAR + 1, "count": 0}]
+    assert _build(movement, tree.city, other).years == [
+        {"year": THIS_YEAR + 1, "count": 0, "commended": 0}
+    ]
     assert _build(movement, tree.city, round_).total == 5
 
 
@@ -344,7 +376,7 @@ def test_dashboard_query_count_does_not_grow_with_units_and_members(
     _grow(users, tree, round_, kinds, units)
     client = client_for(users.city_reviewer)
     url = reverse("awards:unit_dashboard", args=[tree.city.pk])
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         response = client.get(url, {"movement": movement.pk})
     assert len(response.context["dashboard"].children) == units + 2
     assert response.context["dashboard"].total == units
