@@ -101,20 +101,21 @@ def site(live_server, page, demo):
 
 
 @pytest.fixture
-def tasks(request, live_server):
+def tasks(request, live_server, settings, monkeypatch):
     """Where the journey's Celery tasks run: with REDIS_URL on PostgreSQL (CI), a real worker
     process on the live server's database; otherwise in-process, as `make run` does.
 
     Certificates carry the live server's address in their QR codes, in both cases."""
-    settings = request.getfixturevalue("settings")
     settings.SITE_URL = live_server.url
     if not (django_settings.REDIS_URL and connection.vendor == "postgresql"):
-        return None
-    monkeypatch = request.getfixturevalue("monkeypatch")
-    monkeypatch.setenv("SITE_URL", live_server.url)  # read by the worker at its start
+        yield None
+        return
+    monkeypatch.setenv("SITE_URL", live_server.url)  # read by the worker when it starts
     worker = request.getfixturevalue("celery_worker_process")
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
-    return worker
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield worker
+    celery_app.conf.task_always_eager = eager
 
 
 def user(username):
