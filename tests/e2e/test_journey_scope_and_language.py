@@ -47,12 +47,12 @@ def test_journey_language_switch_goes_to_english_and_back(page, site):
     page.goto(f"{site}/units/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     expect(page.locator("h1")).to_have_text("Cây tổ chức công đoàn")
-    screenshot(page, "02-union-tree")
 
     page.click("[data-testid=language-menu]")
     page.click("button[value=en]")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Union tree")
+    screenshot(page, "02-union-tree-in-english")
 
     page.click("[data-testid=language-menu]")
     page.click("button[value=vi]")
@@ -64,7 +64,7 @@ def test_journey_tree_expands_lazily(page, site):
     page.goto(f"{site}/units/")
     page.click("[data-tree-toggle]")
     expect(page.locator(".children").first).to_contain_text("Công đoàn cơ sở Sở Tư pháp")
-    screenshot(page, "03-union-tree-expanded")
+    screenshot(page, "03-union-tree-expanded", full_page=False)
 
 
 def test_journey_review_queue_fits_a_phone(page, site):
