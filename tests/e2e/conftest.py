@@ -3,11 +3,15 @@
 Never downloads a browser: Playwright launches /usr/bin/chromium (Debian package `chromium`,
 installed by bin/install-system-packages with WITH_BROWSER=1, as .ci/run does). In CI
 (REQUIRE_SERVICES=1) a missing browser fails the journeys; elsewhere it skips them.
+
+Each journey starts from the seeded demo (`demo`); `tasks` gives the journeys that wait on
+background work (certificates, imports) a real Celery worker when Redis and PostgreSQL are set.
+Steps that are not the journey's subject (a nomination that must already exist) go through the
+services, as the pages would; what the journey is about goes through the pages.
 """
 
 import os
 import re
-from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -16,7 +20,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfWriter
 
@@ -153,7 +157,7 @@ def approved_by_the_national_union(nomination):
     services.forward_nomination(nomination, actor=user("hanoi.reviewer"))
     reviewer = user("cdvc.reviewer")
     services.record_vote(
-        nomination, actor=reviewer, meeting_date=date.today(), members_total=15, present=13,
+        nomination, actor=reviewer, meeting_date=timezone.localdate(), members_total=15, present=13,
         votes_for=12, votes_against=1, abstain=0,
     )  # fmt: skip
     return services.approve_nomination(nomination, actor=reviewer)

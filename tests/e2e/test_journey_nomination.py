@@ -6,6 +6,7 @@ catalogue through `vi()`, so a rewording of a message does not break them.
 
 from datetime import date
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from awards import services
@@ -140,7 +141,7 @@ def test_journey_review_returns_resubmits_forwards_and_approves_after_the_vote(p
     page.goto(f"{site}/nominations/review/")
     page.locator("main table a", has_text=name).click()
     page.click(f"main a[href='/nominations/{nomination.pk}/vote/']")
-    page.fill("#id_meeting_date", date.today().strftime("%d/%m/%Y"))
+    page.fill("#id_meeting_date", timezone.localdate().strftime("%d/%m/%Y"))
     for field, value in (
         ("members_total", "15"), ("present", "13"), ("votes_for", "12"),
         ("votes_against", "1"), ("abstain", "0"),
