@@ -38,6 +38,7 @@ def test_journey_import_with_a_bad_row_imports_nothing_until_corrected(page, sit
     expect(page.locator("[data-testid=error-count]")).to_have_text("1", timeout=30_000)
     errors = page.locator("[data-testid=preview-errors]")
     expect(errors.locator("tbody tr")).to_have_count(1)
+    expect(errors.locator("tbody td").first).to_have_text("3")  # the header is row 1
     expect(errors).to_contain_text(vi(imports.ROW_ERRORS["date_invalid"]) % {"value": "31/02/1987"})
     expect(page.locator("form[action$='/confirm/']")).to_have_count(0)
     screenshot(page, "11-import-refused-row")
