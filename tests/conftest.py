@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from config.celery import app as celery_app
 from tests.factories import UserFactory, grant, make_unit
@@ -185,13 +186,34 @@ def users(tree):
 
 
 @pytest.fixture
-def client_for(client):
+def interface_language():
+    """The language tests run in: None is the product's default (Vietnamese).
+
+    A test folder whose assertions read the source (English) messages overrides this fixture to
+    return "en": services then speak English and clients send the switcher's cookie.
+    """
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _interface_translation(interface_language):
+    if interface_language is None:
+        yield
+        return
+    with translation.override(interface_language):
+        yield
+
+
+@pytest.fixture
+def client_for(client, interface_language):
     """client_for(user) -> the test client signed in as that user (None: anonymous)."""
 
     def sign_in(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+        if interface_language is not None:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = interface_language
         return client
 
     return sign_in

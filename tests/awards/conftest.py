@@ -55,6 +55,12 @@ def pdf_upload(name="bao-cao.pdf"):
 
 
 @pytest.fixture
+def interface_language():
+    """These tests read the source (English) messages; the interface is Vietnamese by default."""
+    return "en"
+
+
+@pytest.fixture
 def movement(tree):
     movement = Movement.objects.create(
         code="TMGPVT",

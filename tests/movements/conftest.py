@@ -4,8 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from awards.models import AwardCategory, AwardKind, Beneficiary
 from movements.models import (
@@ -22,23 +21,10 @@ from tests.factories import MemberFactory
 from unions.models import UnitLevel
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """These tests read the source (English) messages; the interface is Vietnamese by default."""
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
-def client_for(client_for):
-    """The shared client_for, with the interface switched to English as the switcher does."""
-
-    def sign_in(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
+def interface_language():
+    """These tests read the source (English) messages; the interface is Vietnamese by default."""
+    return "en"
 
 
 def make_movement(unit, *, code, state=MovementState.OPEN, rounds=1, criteria=1, **fields):
