@@ -28,6 +28,8 @@ from movements.models import Registration, RegistrationState
 from unions.models import Gender, Member, MemberStatus, Unit, UnitLevel
 
 S = NominationState
+# A bar chart shows at most this many units below; the table beside it lists them all.
+CHART_LIMIT = 30
 # The decisions a committee takes on a dossier that came before it.
 DECISION_STATES = (S.APPROVED, S.FORWARDED, S.RETURNED, S.REJECTED)
 
@@ -111,8 +113,30 @@ class Dashboard:
     coverage: dict = field(default_factory=dict)
     total: int = 0
 
+    @property
+    def charted_children(self):
+        """The units below that the bar chart shows: all, or the CHART_LIMIT with the most
+        nominations (a province has hundreds of grassroots unions; the table lists them all)."""
+        if len(self.children) <= CHART_LIMIT:
+            return self.children
+        ranked = sorted(self.children, key=lambda row: (-row.nominations, row.unit.path))
+        return sorted(ranked[:CHART_LIMIT], key=lambda row: row.unit.path)
+
+    @property
+    def charted_coverage(self):
+        """The units below in the coverage chart: all, or the CHART_LIMIT lagging the most."""
+        if len(self.children) <= CHART_LIMIT:
+            return self.children
+        ranked = sorted(self.children, key=lambda row: (row.member_coverage or 0, row.unit.path))
+        return sorted(ranked[:CHART_LIMIT], key=lambda row: row.unit.path)
+
+    @property
+    def children_truncated(self):
+        return len(self.children) > CHART_LIMIT
+
     def charts(self):
         """The data of each chart, for json_script: labels and one or more series."""
+        children, coverage = self.charted_children, self.charted_coverage
         return {
             "states": {
                 "type": "doughnut",
@@ -122,10 +146,10 @@ class Dashboard:
             "children": {
                 "type": "bar",
                 "horizontal": True,
-                "labels": [row.unit.display_name for row in self.children],
+                "labels": [row.unit.display_name for row in children],
                 "series": [
-                    {"label": _("Nominations"), "data": [r.nominations for r in self.children]},
-                    {"label": _("Approved"), "data": [r.approved for r in self.children]},
+                    {"label": _("Nominations"), "data": [r.nominations for r in children]},
+                    {"label": _("Approved"), "data": [r.approved for r in children]},
                 ],
             },
             "award_kinds": {
@@ -150,11 +174,11 @@ class Dashboard:
                 "type": "bar",
                 "horizontal": True,
                 "percent": True,
-                "labels": [row.unit.display_name for row in self.children],
+                "labels": [row.unit.display_name for row in coverage],
                 "series": [
                     {
                         "label": _("Members registered (%)"),
-                        "data": [row.member_coverage or 0 for row in self.children],
+                        "data": [row.member_coverage or 0 for row in coverage],
                     }
                 ],
             },

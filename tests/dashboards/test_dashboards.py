@@ -13,7 +13,7 @@ from awards.models import Commendation, NominationState
 from movements.models import Movement, MovementKind, MovementState
 from tests.awards.conftest import nominate, register
 from tests.factories import MemberFactory, make_unit
-from unions.models import Gender
+from unions.models import Gender, Unit
 
 S = NominationState
 THIS_YEAR = timezone.localdate().year
@@ -399,3 +399,25 @@ def test_dashboard_index_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("awards:dashboard_index"))
     assert len(response.context["page_obj"]) == min(rows, 25)
+
+
+def test_bar_charts_of_many_units_show_the_busiest_and_the_most_lagging():
+    rows = [
+        dashboards.ChildRow(
+            unit=Unit(path=f"0001{n:04d}", name=f"CĐCS {n}"),
+            nominations=n,
+            registered_members=n,
+            members=100,
+        )
+        for n in range(dashboards.CHART_LIMIT + 5)
+    ]
+    dashboard = dashboards.Dashboard(scope=None, children=rows)
+    charts = dashboard.charts()
+    assert dashboard.children_truncated is True
+    limit = dashboards.CHART_LIMIT
+    assert charts["children"]["series"][0]["data"] == list(range(5, limit + 5))
+    assert charts["coverage"]["series"][0]["data"] == [float(n) for n in range(limit)]
+    assert (
+        len(dashboards.Dashboard(scope=None, children=rows[:30]).charts()["children"]["labels"])
+        == 30
+    )
