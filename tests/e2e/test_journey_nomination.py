@@ -100,6 +100,7 @@ def test_journey_review_returns_resubmits_forwards_and_approves_after_the_vote(p
 
     # hanoi.reviewer finds it in the review queue and scores it.
     sign_in(page, site, "hanoi.reviewer")
+    page.click("[data-testid=nav-awards]")
     page.click("nav a[href='/nominations/review/']")
     page.locator("main table a", has_text=name).click()
     page.click(f"main a[href='/nominations/{nomination.pk}/scores/']")
