@@ -1,40 +1,14 @@
 """Two people acting on the same rows at the same moment, against PostgreSQL's row locks."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from awards import services
 from awards.models import Nomination, NominationState
 from tests.awards.conftest import nominate, register
+from tests.concurrency import race
 from tests.factories import MemberFactory, UserFactory, grant
 
 S = NominationState
-
-
-def _race(*calls):
-    """Run the calls in threads released together; {index: "done" or the refusal's code}."""
-    barrier = threading.Barrier(len(calls))
-    results = {}
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[index] = "done"
-        except ValidationError as error:
-            results[index] = error.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,7 +31,7 @@ def test_two_reviewers_deciding_at_once_make_exactly_one_transition(
         "return": lambda: services.return_nomination(nomination, actor=other, reason="Bổ sung"),
         "forward": lambda: services.forward_nomination(nomination, actor=other),
     }[second_action]
-    results = _race(first_call, second_call)
+    results = race(first_call, second_call)
     assert sorted(results.values()) == ["already_decided", "done"]
     assert nomination.transitions.filter(from_state=S.SUBMITTED).count() == 1
     assert Nomination.objects.get().state != S.SUBMITTED
@@ -76,7 +50,7 @@ def test_two_submissions_cannot_both_take_the_last_quota_place(
         drafts.append(nominate(round_, kinds.bk_city, actor=users.officer_a, member=member))
     other_officer = UserFactory(username="officer_a_2")
     grant(other_officer, tree.unit_a, "officer")
-    results = _race(
+    results = race(
         lambda: services.submit_nomination(drafts[0], actor=users.officer_a),
         lambda: services.submit_nomination(drafts[1], actor=other_officer),
     )
@@ -90,7 +64,7 @@ def test_two_officers_drafting_the_same_nomination_at_once_make_one(
 ):
     other_officer = UserFactory(username="officer_a_2")
     grant(other_officer, tree.unit_a, "officer")
-    results = _race(
+    results = race(
         lambda: nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a),
         lambda: nominate(round_, kinds.bk_city, actor=other_officer, member=member_a),
     )
