@@ -67,14 +67,12 @@ def _user(actor):
 # --- Who may see and act ----------------------------------------------------------------------
 
 
-def _paths(user, *roles):
-    return {held.path for held in scoping.held_roles(user) if not roles or held.role in roles}
-
-
 def decisions_visible_to(user):
     if scoping.is_superuser(user):
         return Decision.objects.all()
-    return Decision.objects.filter(scoping.units_q(_paths(user), prefix="issuing_unit__"))
+    return Decision.objects.filter(
+        scoping.units_q(scoping.role_paths(user), prefix="issuing_unit__")
+    )
 
 
 def get_visible_decision(user, pk):
@@ -91,7 +89,9 @@ def get_visible_decision(user, pk):
 def commendations_visible_to(user):
     if scoping.is_superuser(user):
         return Commendation.objects.all()
-    return Commendation.objects.filter(scoping.units_q(_paths(user), prefix="issuing_unit__"))
+    return Commendation.objects.filter(
+        scoping.units_q(scoping.role_paths(user), prefix="issuing_unit__")
+    )
 
 
 def get_visible_commendation(user, decision_pk, pk):

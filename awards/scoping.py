@@ -20,10 +20,6 @@ from unions import scoping
 from unions.models import Role, Unit
 
 
-def _paths(user, *roles):
-    return {held.path for held in scoping.held_roles(user) if not roles or held.role in roles}
-
-
 def depth_of(path):
     return len(path) // Unit.steplen
 
@@ -31,7 +27,9 @@ def depth_of(path):
 def nominations_visible_to(user):
     if scoping.is_superuser(user):
         return Nomination.objects.all()
-    return Nomination.objects.filter(scoping.units_q(_paths(user), prefix="proposing_unit__"))
+    return Nomination.objects.filter(
+        scoping.units_q(scoping.role_paths(user), prefix="proposing_unit__")
+    )
 
 
 def _reviewer_roles(user):

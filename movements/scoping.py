@@ -34,7 +34,7 @@ def parent_path(path):
 
 
 def _movement_q(user):
-    paths = {held.path for held in scoping.held_roles(user)}
+    paths = scoping.role_paths(user)
     above = {ancestor for path in paths for ancestor in ancestor_paths(path)}
     launched_above = Q(launching_unit__path__in=above) & ~Q(state=MovementState.DRAFT)
     return scoping.units_q(paths, prefix="launching_unit__") | launched_above
@@ -105,7 +105,7 @@ def registrations_visible_to(user):
     """Registrations of the units in the user's readable subtree."""
     if scoping.is_superuser(user):
         return Registration.objects.all()
-    paths = {held.path for held in scoping.held_roles(user)}
+    paths = scoping.role_paths(user)
     return Registration.objects.filter(scoping.units_q(paths, prefix="unit__"))
 
 

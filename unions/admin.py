@@ -21,7 +21,7 @@ class ScopedAdminMixin:
         queryset = super().get_queryset(request)
         if scoping.is_superuser(request.user):
             return queryset
-        paths = {held.path for held in scoping.held_roles(request.user)}
+        paths = scoping.role_paths(request.user)
         return queryset.filter(scoping.units_q(paths, prefix=self.unit_lookup))
 
     def _unit_of(self, obj):

@@ -775,7 +775,7 @@ def member_imports_visible_to(user):
     imports = MemberImport.objects.defer("file_data")
     if scoping.is_superuser(user):
         return imports
-    paths = {held.path for held in scoping.held_roles(user)}
+    paths = scoping.role_paths(user)
     return imports.filter(scoping.units_q(paths, prefix="unit__"))
 
 

@@ -50,7 +50,8 @@ def forget_roles(user):
     user.__dict__.pop("_held_roles", None)
 
 
-def _paths(user, *roles):
+def role_paths(user, *roles):
+    """The paths of the units where the user holds any of `roles` (all roles when none given)."""
     return {held.path for held in held_roles(user) if not roles or held.role in roles}
 
 
@@ -86,14 +87,14 @@ def readable_units(user):
     """Units whose data the user may read: the subtree of every unit where they hold a role."""
     if is_superuser(user):
         return Unit.objects.all()
-    return Unit.objects.filter(units_q(_paths(user)))
+    return Unit.objects.filter(units_q(role_paths(user)))
 
 
 def managed_units(user):
     """Units the user manages as an officer: their unit and everything below it."""
     if is_superuser(user):
         return Unit.objects.all()
-    return Unit.objects.filter(units_q(_paths(user, Role.OFFICER)))
+    return Unit.objects.filter(units_q(role_paths(user, Role.OFFICER)))
 
 
 def reviewed_units(user):
@@ -130,19 +131,19 @@ def top_units(user):
     """The highest units the user can read: where their tree view starts."""
     if is_superuser(user):
         return Unit.objects.get_root_nodes()
-    return Unit.objects.filter(path__in=_outermost(_paths(user))).order_by("path")
+    return Unit.objects.filter(path__in=_outermost(role_paths(user))).order_by("path")
 
 
 def can_read_unit(user, unit):
     if is_superuser(user):
         return True
-    return any(unit.path.startswith(path) for path in _paths(user))
+    return any(unit.path.startswith(path) for path in role_paths(user))
 
 
 def can_manage_unit(user, unit):
     if is_superuser(user):
         return True
-    return any(unit.path.startswith(path) for path in _paths(user, Role.OFFICER))
+    return any(unit.path.startswith(path) for path in role_paths(user, Role.OFFICER))
 
 
 def can_grant_roles_at(user, unit):
@@ -150,7 +151,7 @@ def can_grant_roles_at(user, unit):
     if is_superuser(user):
         return True
     return any(
-        unit.path.startswith(path) and unit.path != path for path in _paths(user, Role.OFFICER)
+        unit.path.startswith(path) and unit.path != path for path in role_paths(user, Role.OFFICER)
     )
 
 
@@ -168,13 +169,13 @@ def get_readable_unit(user, pk):
 def readable_members(user):
     if is_superuser(user):
         return Member.objects.all()
-    return Member.objects.filter(units_q(_paths(user), prefix="unit__"))
+    return Member.objects.filter(units_q(role_paths(user), prefix="unit__"))
 
 
 def managed_members(user):
     if is_superuser(user):
         return Member.objects.all()
-    return Member.objects.filter(units_q(_paths(user, Role.OFFICER), prefix="unit__"))
+    return Member.objects.filter(units_q(role_paths(user, Role.OFFICER), prefix="unit__"))
 
 
 def get_readable_member(user, pk):
@@ -194,7 +195,7 @@ def can_manage_member(user, member):
 def get_readable_role_assignment(user, pk):
     query = RoleAssignment.objects.select_related("unit", "user")
     if not is_superuser(user):
-        query = query.filter(units_q(_paths(user), prefix="unit__"))
+        query = query.filter(units_q(role_paths(user), prefix="unit__"))
     try:
         return query.get(pk=pk)
     except (RoleAssignment.DoesNotExist, ValueError, TypeError):
