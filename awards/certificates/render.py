@@ -1,7 +1,7 @@
 """Certificates and decisions to PDF.
 
 A batch is rendered as one WeasyPrint document per chunk (150 certificates took 2.8 s as one
-document, 9.7 s as 150 documents: docs/benchmarks-certificates.md), then split into one PDF per
+document, 9.7 s as 150 documents: docs/benchmarks.md), then split into one PDF per
 certificate with pypdf, and the chunks' documents are merged into the print file for the
 ceremony. Each certificate is exactly one page: that invariant maps pages to certificates, and
 it is checked on every chunk.

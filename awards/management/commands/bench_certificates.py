@@ -6,7 +6,7 @@
 Prints, in one run: the app's pipeline (chunks rendered as one document each, split into one
 file per certificate, the files and the print file written to a temporary folder), raw
 WeasyPrint of the same HTML as one document, and raw WeasyPrint with one document per
-certificate. Needs no database rows. Figures are recorded in docs/benchmarks-certificates.md.
+certificate. Needs no database rows. Figures are recorded in docs/benchmarks.md.
 """
 
 import os
