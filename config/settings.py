@@ -80,7 +80,11 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # Unset: an embedded SQLite file under var/ (the demo). Production and CI: PostgreSQL.
-DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL")
+if not DATABASE_URL:
+    # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
