@@ -72,3 +72,21 @@ def test_email_url_unknown_scheme_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         email_settings("pigeon://roof")
+
+
+def test_settings_create_the_var_folder_for_the_sqlite_default(tmp_path):
+    var_dir = tmp_path / "fresh-clone" / "var"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DATABASES['default']['NAME'])",
+        ],
+        cwd=ROOT,
+        env={**clean, "DJANGO_DEBUG": "1", "VAR_DIR": str(var_dir)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == str(var_dir / "thidua.sqlite3")
+    assert var_dir.is_dir()
