@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from unions import scoping
 from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus
-from unions.services import record_activity
+from unions.services import record_activity, require_member_unit
 from unions.spreadsheets import build_workbook
 from unions.text import fold, normalize_text
 
@@ -649,14 +649,6 @@ def _changes(member, values):
 # --- Writing ------------------------------------------------------------------------------------
 
 
-def _require_member_unit(unit):
-    if not unit.holds_members:
-        raise ValidationError(
-            _("Members belong to a grassroots union or a union group, not to %(unit)s.")
-            % {"unit": unit.name}
-        )
-
-
 @transaction.atomic
 def import_rows(*, unit, data, file_name, actor, member_import=None, progress=None):
     """Check the file again under lock and write every row, or raise and write nothing.
@@ -666,7 +658,7 @@ def import_rows(*, unit, data, file_name, actor, member_import=None, progress=No
     """
     if actor is not None and not scoping.can_manage_unit(actor, unit):
         raise PermissionDenied
-    _require_member_unit(unit)
+    require_member_unit(unit)
     sheet = read_file(data, file_name, progress=_scaled(progress, 0, 60))
     checked = check_rows(unit, sheet, viewer=actor, lock=True)
     if checked.errors:
@@ -794,7 +786,7 @@ def create_member_import(*, unit, actor, file_name, data):
     """Keep the uploaded file and start checking it; refuses obviously bad files at once."""
     if not scoping.can_manage_unit(actor, unit):
         raise PermissionDenied
-    _require_member_unit(unit)
+    require_member_unit(unit)
     check_container(data, file_name)
     member_import = MemberImport.objects.create(
         unit=unit,

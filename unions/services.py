@@ -25,7 +25,8 @@ def record_activity(*, unit, actor, action, summary, target=None, data=None):
     )
 
 
-def _require_member_unit(unit):
+def require_member_unit(unit):
+    """Members belong to grassroots unions and union groups only."""
     if not unit.holds_members:
         raise ValidationError(
             _("Members belong to a grassroots union or a union group, not to %(unit)s.")
@@ -37,7 +38,7 @@ def _require_member_unit(unit):
 def create_member(*, unit, actor, **fields):
     if not scoping.can_manage_unit(actor, unit):
         raise PermissionDenied
-    _require_member_unit(unit)
+    require_member_unit(unit)
     member = Member(unit=unit, **fields)
     member.full_clean()
     member.save()
@@ -83,7 +84,7 @@ def move_member(member, *, to_unit, actor, note=""):
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     if not (scoping.can_manage_member(actor, member) and scoping.can_manage_unit(actor, to_unit)):
         raise PermissionDenied
-    _require_member_unit(to_unit)
+    require_member_unit(to_unit)
     if to_unit.pk == member.unit_id:
         raise ValidationError(_("The member is already in %(unit)s.") % {"unit": to_unit.name})
     from_unit = member.unit

@@ -292,7 +292,7 @@ def role_revoke(request, pk):
 ACTIVITIES_PER_PAGE = 50
 
 
-def unit_activity_queryset(user, unit, params):
+def unit_activity_queryset(unit, params):
     """The unit's subtree activity, filtered by `params`; also used by the export."""
     form = ActivityFilterForm(params)
     activities = Activity.objects.filter(unit__path__startswith=unit.path)
@@ -306,7 +306,7 @@ def unit_activity(request, pk):
     """Who did what and when in the unit's subtree, from the activity rows services write."""
     user = request.user
     unit = scoping.get_readable_unit(user, pk)
-    form, activities = unit_activity_queryset(user, unit, request.GET)
+    form, activities = unit_activity_queryset(unit, request.GET)
     page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -323,7 +323,7 @@ def unit_activity_export(request, pk):
     """The activity page's rows, with its filters, as .xlsx."""
     user = request.user
     unit = scoping.get_readable_unit(user, pk)
-    _form, activities = unit_activity_queryset(user, unit, request.GET)
+    _form, activities = unit_activity_queryset(unit, request.GET)
     rows = (
         (
             activity.created_at,
