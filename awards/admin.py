@@ -7,10 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from awards import services
 from awards.models import (
-    AwardKind,
-    Commendation,
     CouncilVote,
-    Decision,
     Evidence,
     Nomination,
     NominationTransition,
@@ -18,63 +15,6 @@ from awards.models import (
     SelfScore,
 )
 from unions.admin import ScopedAdminMixin
-
-
-@admin.register(AwardKind)
-class AwardKindAdmin(admin.ModelAdmin):
-    """Award kinds are rules kept as data: staff with the model's permissions edit them; every
-    staff user may read them."""
-
-    list_display = [
-        "code",
-        "name_vi",
-        "category",
-        "beneficiary",
-        "granting_level",
-        "movement",
-        "valid_from",
-        "valid_until",
-    ]
-    list_filter = ["category", "beneficiary", "granting_level", "movement"]
-    search_fields = ["code", "name_vi", "name_en", "legal_basis"]
-    list_select_related = ["movement"]
-    raw_id_fields = ["movement"]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["code", "name_vi", "name_en", "category", "beneficiary", "movement"]},
-        ),
-        (
-            gettext_lazy("Who grants it, on what basis, when"),
-            {"fields": ["granting_level", "legal_basis", "valid_from", "valid_until"]},
-        ),
-        (
-            gettext_lazy("Council vote rule"),
-            {"fields": ["vote_quorum", "vote_threshold", "vote_denominator"]},
-        ),
-        (
-            gettext_lazy("Prerequisite"),
-            {"fields": ["prerequisite_kind", "prerequisite_years"]},
-        ),
-        (
-            gettext_lazy("Quotas"),
-            {
-                "fields": [
-                    "quota_share",
-                    "quota_base",
-                    "quota_base_kind",
-                    "cap_per_unit_per_round",
-                    "cap_per_round",
-                ]
-            },
-        ),
-    ]
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -249,43 +189,3 @@ class NominationTransitionAdmin(NominationScopeMixin, admin.ModelAdmin):
 
     def _unit_of(self, obj):
         return obj.nomination.proposing_unit
-
-
-# --- Decisions and commendations: read here, changed only through awards.decisions -----------
-
-
-class DecisionScopeMixin(NominationScopeMixin):
-    """Read through the issuing unit's subtree, as on the site; drafted and issued on the site."""
-
-    unit_lookup = "issuing_unit__"
-
-    def _unit_of(self, obj):
-        return obj.issuing_unit
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CommendationInline(_ReadOnlyInline):
-    model = Commendation
-    fields = ["register_number", "awardee_name", "unit_name", "job_title", "revoked_at"]
-    readonly_fields = fields
-
-
-@admin.register(Decision)
-class DecisionAdmin(DecisionScopeMixin, admin.ModelAdmin):
-    list_display = ["number", "date", "issuing_unit", "award_kind", "state", "render_state"]
-    list_filter = ["state", "render_state", "award_kind"]
-    search_fields = ["number", "issuing_unit__name"]
-    list_select_related = ["issuing_unit", "award_kind"]
-    exclude = ["nominations"]
-    inlines = [CommendationInline]
-
-
-@admin.register(Commendation)
-class CommendationAdmin(DecisionScopeMixin, admin.ModelAdmin):
-    list_display = ["register_number", "awardee_name", "award_name", "decision", "revoked_at"]
-    list_filter = ["register_year"]
-    search_fields = ["awardee_name_folded", "decision__number"]
-    list_select_related = ["decision"]
-    exclude = ["nomination"]

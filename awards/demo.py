@@ -29,9 +29,16 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from awards import services
-from awards.models import AwardCategory, AwardKind, Beneficiary, Nomination, QuotaBase
+from awards.models import Nomination
 from movements import services as movements_services
-from movements.models import Movement, Registration
+from movements.models import (
+    AwardCategory,
+    AwardKind,
+    Beneficiary,
+    Movement,
+    QuotaBase,
+    Registration,
+)
 from unions.models import Member, MemberStatus, Unit, UnitLevel
 
 LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022"

@@ -26,20 +26,24 @@ from awards import scoping
 from awards.models import (
     COUNTED_STATES,
     OPEN_STATES,
-    AwardKind,
-    Beneficiary,
     CouncilVote,
     Evidence,
     Nomination,
     NominationState,
     NominationTransition,
-    QuotaBase,
     ReviewScore,
     SelfScore,
 )
 from movements import scoping as movements_scoping
 from movements import services as movements_services
-from movements.models import Criterion, CriterionKind, MovementState
+from movements.models import (
+    AwardKind,
+    Beneficiary,
+    Criterion,
+    CriterionKind,
+    MovementState,
+    QuotaBase,
+)
 from unions.models import Member, MemberStatus, Unit
 from unions.services import record_activity
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "unions",
     "movements",
     "awards",
+    "commendations",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.roles",
+                "unions.context_processors.slots",
             ],
         },
     },
@@ -194,7 +197,7 @@ DEMO_SEEDERS = [
     "unions.demo.seed",
     "movements.demo.seed",
     "awards.demo.seed",
-    "awards.demo_decisions.seed",
+    "commendations.demo.seed",
 ]
 
 LOGGING = {

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("unions.urls")),
     path("", include("movements.urls")),
     path("", include("awards.urls")),
+    path("", include("commendations.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

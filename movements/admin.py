@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from movements import scoping, services
 from movements.forms import CriterionForm, DateTimeInput, RoundForm, formset_specs
 from movements.models import (
+    AwardKind,
     Criterion,
     Movement,
     MovementState,
@@ -308,3 +309,63 @@ class RegistrationAdmin(admin.ModelAdmin):
                 % {"count": count},
                 messages.SUCCESS,
             )
+
+
+# --- Award kinds ----------------------------------------------------------------------------
+
+
+@admin.register(AwardKind)
+class AwardKindAdmin(admin.ModelAdmin):
+    """Award kinds are rules kept as data: staff with the model's permissions edit them; every
+    staff user may read them."""
+
+    list_display = [
+        "code",
+        "name_vi",
+        "category",
+        "beneficiary",
+        "granting_level",
+        "movement",
+        "valid_from",
+        "valid_until",
+    ]
+    list_filter = ["category", "beneficiary", "granting_level", "movement"]
+    search_fields = ["code", "name_vi", "name_en", "legal_basis"]
+    list_select_related = ["movement"]
+    raw_id_fields = ["movement"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["code", "name_vi", "name_en", "category", "beneficiary", "movement"]},
+        ),
+        (
+            gettext_lazy("Who grants it, on what basis, when"),
+            {"fields": ["granting_level", "legal_basis", "valid_from", "valid_until"]},
+        ),
+        (
+            gettext_lazy("Council vote rule"),
+            {"fields": ["vote_quorum", "vote_threshold", "vote_denominator"]},
+        ),
+        (
+            gettext_lazy("Prerequisite"),
+            {"fields": ["prerequisite_kind", "prerequisite_years"]},
+        ),
+        (
+            gettext_lazy("Quotas"),
+            {
+                "fields": [
+                    "quota_share",
+                    "quota_base",
+                    "quota_base_kind",
+                    "cap_per_unit_per_round",
+                    "cap_per_round",
+                ]
+            },
+        ),
+    ]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)

@@ -1,4 +1,7 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -194,8 +197,7 @@ class Registration(models.Model):
     """A unit, or one of its members, registers for a round with the title it aims for.
 
     `member` is empty for a collective registration of `unit`. The level above `unit` approves
-    or returns it. The target is an award kind (awards app), referenced lazily so that this app
-    does not import awards.
+    or returns it.
     """
 
     round = models.ForeignKey(
@@ -213,7 +215,7 @@ class Registration(models.Model):
         verbose_name=_("member"),
     )
     target_award = models.ForeignKey(
-        "awards.AwardKind",
+        "AwardKind",
         on_delete=models.PROTECT,
         related_name="registrations",
         verbose_name=_("title aimed for"),
@@ -282,3 +284,244 @@ class RegistrationTransition(models.Model):
 
     def __str__(self):
         return f"{self.registration} · {self.from_state or '-'} → {self.to_state}"
+
+
+# --- Award kinds ----------------------------------------------------------------------------
+# Titles and forms of commendation: what a registration aims for and a nomination proposes.
+
+
+class AwardCategory(models.TextChoices):
+    # Kept apart, as the law keeps them: a title (danh hiệu) is not a form of commendation.
+    EMULATION_TITLE = "title", _("Emulation title")
+    COMMENDATION = "commendation", _("Form of commendation")
+
+
+class Beneficiary(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    COLLECTIVE = "collective", _("Collective")
+
+
+class VoteDenominator(models.TextChoices):
+    PRESENT = "present", _("Members present")
+    ALL = "all", _("All council members")
+
+
+class QuotaBase(models.TextChoices):
+    MEMBERS = "members", _("Members of the proposing unit")
+    AWARD_KIND = "award_kind", _("Holders of another award kind in the round")
+
+
+class AwardKindQuerySet(models.QuerySet):
+    def in_level_order(self):
+        """Titles, then forms of commendation, each from the lowest granting level up."""
+        rank = models.Case(
+            *[models.When(granting_level=level, then=i) for i, level in enumerate(UnitLevel)],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(level_rank=rank).order_by("-category", "-level_rank", "code")
+
+    def valid_on(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+
+class AwardKind(models.Model):
+    """A title or form of commendation, with the rules that govern it, all kept as data.
+
+    Regulations change (Law 06/2022/QH15, Decree 98/2023, 999/QĐ-TLĐ...): every rule carries a
+    legal basis and a validity period, and staff edit them; nothing here is a constant in code.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    category = models.CharField(_("category"), max_length=12, choices=AwardCategory.choices)
+    beneficiary = models.CharField(_("awarded to"), max_length=12, choices=Beneficiary.choices)
+    granting_level = models.CharField(
+        _("level that grants it"), max_length=20, choices=UnitLevel.choices
+    )
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    # Vote rule of the granting council (all empty: no vote is needed).
+    vote_quorum = models.DecimalField(
+        _("quorum"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Share of all council members who must be present, e.g. 0.6667."),
+    )
+    vote_threshold = models.DecimalField(
+        _("pass threshold"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Share of votes for, e.g. 0.7 for 70 %."),
+    )
+    vote_denominator = models.CharField(
+        _("threshold counted over"), max_length=10, choices=VoteDenominator.choices, blank=True
+    )
+
+    # Prerequisite: N consecutive years of another award kind.
+    prerequisite_kind = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prerequisite award kind"),
+    )
+    prerequisite_years = models.PositiveSmallIntegerField(
+        _("consecutive years of the prerequisite"), null=True, blank=True
+    )
+
+    # Quotas.
+    quota_share = models.DecimalField(
+        _("quota as a share of the base"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("e.g. 0.15 for at most 15 %."),
+    )
+    quota_base = models.CharField(
+        _("quota base"), max_length=12, choices=QuotaBase.choices, blank=True
+    )
+    quota_base_kind = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("award kind of the quota base"),
+    )
+    cap_per_unit_per_round = models.PositiveIntegerField(
+        _("cap per proposing unit per round"), null=True, blank=True
+    )
+    cap_per_round = models.PositiveIntegerField(
+        _("cap per round for the whole movement"), null=True, blank=True
+    )
+    movement = models.ForeignKey(
+        "Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_kinds",
+        verbose_name=_("only in the movement"),
+        help_text=_(
+            "For an honour of one movement (e.g. exemplary of the movement); "
+            "empty: usable in every movement."
+        ),
+    )
+
+    objects = AwardKindQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("award kind")
+        verbose_name_plural = _("award kinds")
+        ordering = ["category", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="award_kind_validity_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(prerequisite_kind__isnull=True) | Q(prerequisite_years__gte=1),
+                name="award_kind_prerequisite_has_years",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name_vi
+
+    @property
+    def has_vote_rule(self):
+        return self.vote_threshold is not None
+
+    @property
+    def vote_threshold_percent(self):
+        return _percent(self.vote_threshold)
+
+    @property
+    def vote_quorum_percent(self):
+        return _percent(self.vote_quorum)
+
+    @property
+    def quota_share_percent(self):
+        return _percent(self.quota_share)
+
+    def is_valid_on(self, day=None):
+        day = day or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until >= day
+        )
+
+    def clean(self):
+        errors = {}
+        vote_fields = (self.vote_threshold, self.vote_denominator)
+        if any(v not in (None, "") for v in vote_fields) and not all(
+            v not in (None, "") for v in vote_fields
+        ):
+            errors["vote_denominator"] = _(
+                "A vote rule needs both a pass threshold and what it is counted over."
+            )
+        if self.vote_quorum is not None and self.vote_threshold is None:
+            errors["vote_quorum"] = _("A quorum belongs to a vote rule: set the pass threshold.")
+        for name in ("vote_quorum", "vote_threshold", "quota_share"):
+            value = getattr(self, name)
+            if value is not None and not (Decimal(0) < value <= Decimal(1)):
+                errors[name] = _("Give a share between 0 and 1, e.g. 0.15 for 15 %.")
+        if (self.prerequisite_kind_id is None) != (self.prerequisite_years is None):
+            errors["prerequisite_years"] = _(
+                "A prerequisite needs both the award kind and the number of years."
+            )
+        if self.prerequisite_kind_id is not None and self.prerequisite_kind_id == self.pk:
+            errors["prerequisite_kind"] = _("An award kind cannot be its own prerequisite.")
+        if self.quota_share is not None and not self.quota_base:
+            errors["quota_base"] = _("Say what the quota share is a share of.")
+        if self.quota_base and self.quota_share is None:
+            errors["quota_share"] = _("Give the quota share for this base.")
+        if (self.quota_base == QuotaBase.AWARD_KIND) != (self.quota_base_kind_id is not None):
+            errors["quota_base_kind"] = _(
+                "Choose the award kind of the quota base exactly when the base is another "
+                "award kind."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def vote_result(self, *, members_total, present, votes_for):
+        """(quorum met, passed) under this kind's vote rule.
+
+        Shares are compared at the four decimals they are stored with, so that a rule of
+        2/3 (stored 0.6667) passes with 2 votes of 3, as the regulation means.
+        """
+        quorum_met = self.vote_quorum is None or (
+            members_total > 0 and _share(present, members_total) >= self.vote_quorum
+        )
+        if self.vote_threshold is None:
+            return quorum_met, quorum_met
+        base = present if self.vote_denominator == VoteDenominator.PRESENT else members_total
+        passed = quorum_met and base > 0 and _share(votes_for, base) >= self.vote_threshold
+        return quorum_met, passed
+
+
+def _percent(share):
+    return None if share is None else share * 100
+
+
+def _share(part, whole):
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

@@ -27,6 +27,7 @@ urlpatterns = [
         views.round_children,
         name="round_children",
     ),
+    path("award-kinds/", views.award_kind_list, name="award_kind_list"),
     path("registrations/", views.registration_list, name="registration_list"),
     path(
         "registrations/approve/",

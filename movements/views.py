@@ -22,6 +22,7 @@ from movements.forms import (
     formset_specs,
 )
 from movements.models import (
+    AwardKind,
     CriterionKind,
     CriterionTarget,
     Movement,
@@ -736,3 +737,14 @@ def registration_bulk_approve(request):
             % {"count": len(selection)},
         )
     return redirect(back)
+
+
+# --- Award kinds ----------------------------------------------------------------------------
+
+
+@login_required
+def award_kind_list(request):
+    kinds = AwardKind.objects.select_related(
+        "prerequisite_kind", "quota_base_kind", "movement"
+    ).in_level_order()
+    return render(request, "movements/award_kind_list.html", {"award_kinds": kinds})

@@ -1,4 +1,4 @@
-from unions import scoping
+from unions import page_slots, scoping
 
 
 def roles(request):
@@ -38,3 +38,8 @@ class _RoleList:
 
     def __bool__(self):
         return bool(self._load())
+
+
+def slots(request):
+    """What the higher apps put on the union tree's pages (unions/page_slots.py)."""
+    return {"page_slots": page_slots.all_slots()}

@@ -76,6 +76,18 @@ def units_q(paths, prefix=""):
     return query
 
 
+def get_or_404(queryset, pk):
+    """The object with this pk in `queryset` (a user's scope), or 404 as if it did not exist.
+
+    Every get_<thing>_or_404(user, pk) of the project is this over its scope's queryset; a
+    malformed pk is "not found" too, never a 500.
+    """
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def is_superuser(user):
     return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
 

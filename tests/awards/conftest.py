@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from awards import services
-from awards.models import AwardCategory, AwardKind, Beneficiary
 from movements.models import (
+    AwardCategory,
+    AwardKind,
+    Beneficiary,
     Criterion,
     CriterionKind,
     CriterionTarget,

@@ -5,7 +5,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from awards.models import AwardKind, NominationState, NominationTransition
+from awards.models import NominationState, NominationTransition
+from movements.models import AwardKind
 from tests.awards.conftest import nominate
 
 S = NominationState
@@ -121,7 +122,7 @@ def test_admin_action_by_someone_who_does_not_review_there_is_refused(
 
 def test_admin_award_kind_is_edited_by_staff_with_the_permission(client, superuser, kinds):
     client.force_login(superuser)
-    url = reverse("admin:awards_awardkind_change", args=[kinds.bk_city.pk])
+    url = reverse("admin:movements_awardkind_change", args=[kinds.bk_city.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(cap_per_unit_per_round=4, legal_basis="Quyết định 999/QĐ-TLĐ ngày 29/5/2024",
@@ -137,7 +138,7 @@ def test_admin_award_kind_is_edited_by_staff_with_the_permission(client, superus
 
 def test_admin_award_kind_with_an_incomplete_rule_is_refused(client, superuser, kinds):
     client.force_login(superuser)
-    url = reverse("admin:awards_awardkind_change", args=[kinds.bk_city.pk])
+    url = reverse("admin:movements_awardkind_change", args=[kinds.bk_city.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(quota_share="0.15", quota_base="", movement="", prerequisite_kind="",
@@ -149,7 +150,7 @@ def test_admin_award_kind_with_an_incomplete_rule_is_refused(client, superuser, 
 
 def test_admin_award_kinds_are_read_only_for_staff_without_the_permission(client_for, staff, kinds):
     client = client_for(staff.city_reviewer)
-    assert client.get(reverse("admin:awards_awardkind_changelist")).status_code == 200
-    url = reverse("admin:awards_awardkind_change", args=[kinds.bk_city.pk])
+    assert client.get(reverse("admin:movements_awardkind_changelist")).status_code == 200
+    url = reverse("admin:movements_awardkind_change", args=[kinds.bk_city.pk])
     client.post(url, {"code": "X", "name_vi": "X"})
     assert AwardKind.objects.get(pk=kinds.bk_city.pk).code == "BK-HN"

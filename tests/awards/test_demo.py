@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from awards import services
-from awards.models import AwardKind, Nomination, NominationState
-from movements.models import Registration
+from awards.models import Nomination, NominationState
+from movements.models import AwardKind, Registration
 from tests.awards.conftest import make_pdf
 
 S = NominationState

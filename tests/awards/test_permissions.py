@@ -228,7 +228,7 @@ def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, worl
     world.draft, world.submitted  # noqa: B018 - build them
     client = client_for(getattr(users, user_name) if user_name else None)
     listed = {}
-    for name in ("awards:nomination_list", "awards:review_queue", "awards:award_kind_list"):
+    for name in ("awards:nomination_list", "awards:review_queue", "movements:award_kind_list"):
         response = client.get(reverse(name), {"state": ""} if "queue" in name else None)
         if user_name is None:
             assert response.status_code == 302

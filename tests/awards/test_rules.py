@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from awards.models import AwardKind, NominationState
+from awards.models import NominationState
 from awards.rules import allowed_actions
+from movements.models import AwardKind
 from tests.awards.test_services import _in_state
 
 S = NominationState

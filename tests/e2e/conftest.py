@@ -25,9 +25,8 @@ from django.utils.translation import gettext
 from pypdf import PdfWriter
 
 from awards import services
-from awards.models import AwardKind
 from config.celery import app as celery_app
-from movements.models import Registration, RegistrationState
+from movements.models import AwardKind, Registration, RegistrationState
 from tests.conftest import services_required
 
 # Playwright's sync API keeps an event loop running in this thread; the test code still talks

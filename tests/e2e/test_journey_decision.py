@@ -7,7 +7,9 @@ import zxingcpp
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from awards.models import AwardKind, Commendation, Nomination, NominationState
+from awards.models import Nomination, NominationState
+from commendations.models import Commendation
+from movements.models import AwardKind
 from tests.e2e.conftest import (
     approved_by_the_national_union,
     screenshot,

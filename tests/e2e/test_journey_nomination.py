@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from awards import services
-from awards.models import AwardKind, Nomination, NominationState
-from movements.models import Registration, RegistrationState
+from awards.models import Nomination, NominationState
+from movements.models import AwardKind, Registration, RegistrationState
 from tests.e2e.conftest import screenshot, sign_in, submitted_nomination, vi, write_pdf
 from unions.models import Member, Unit
 

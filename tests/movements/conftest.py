@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from awards.models import AwardCategory, AwardKind, Beneficiary
 from movements.models import (
+    AwardCategory,
+    AwardKind,
+    Beneficiary,
     Criterion,
     CriterionKind,
     CriterionTarget,

@@ -1,0 +1,367 @@
+"""The reviewing committee's pages: the review queue (and its .xlsx export), bulk actions, and
+the decisions on one nomination: start the review, score, vote, approve, forward, return,
+reject.
+
+Thin, as the proposer's pages: scoping, permissions and services do the work.
+"""
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from awards import scoping, services
+from awards.forms import (
+    AWAITING,
+    BULK_ACTIONS,
+    SORTS,
+    BulkActionForm,
+    DecisionForm,
+    QueueFilterForm,
+    ReviewScoreForm,
+    VoteForm,
+)
+from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
+from movements import scoping as movements_scoping
+from movements.models import AwardKind, Beneficiary, Round
+from unions import scoping as unions_scoping
+from unions.models import Unit
+from unions.spreadsheets import build_workbook, xlsx_response
+
+
+def _queue_choices(user):
+    reviewer_ids = scoping.reviewer_unit_ids(user)
+    if unions_scoping.is_superuser(user):
+        units = Unit.objects.filter(depth__lte=2)
+    else:
+        units = unions_scoping.reviewed_units(user) | Unit.objects.filter(pk__in=reviewer_ids)
+    visible = movements_scoping.visible_movements(user)
+    return {
+        "movements": visible,
+        "rounds": Round.objects.filter(movement__in=visible).select_related("movement"),
+        "units": units.order_by("path"),
+        "award_kinds": AwardKind.objects.all(),
+    }
+
+
+def filtered_review_queue(user, query):
+    """(filter form, ordered nominations) of the review queue under the GET `query`: shared by
+    the page and its .xlsx export, so that the file holds what the page lists."""
+    params = query.copy()
+    params.setdefault("state", AWAITING)  # "All states" is an explicit empty state
+    form = QueueFilterForm(params, **_queue_choices(user))
+    nominations = scoping.review_queue_for(user)
+    sort = "-score"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["state"] == AWAITING:
+            nominations = nominations.filter(pk__in=scoping.awaiting_decision_by(user).values("pk"))
+        elif data["state"]:
+            nominations = nominations.filter(state=data["state"])
+        if data["movement"]:
+            nominations = nominations.filter(round__movement=data["movement"])
+        if data["round"]:
+            nominations = nominations.filter(round=data["round"])
+        if data["unit"]:
+            nominations = nominations.filter(data["unit"].subtree_q("proposing_unit__"))
+        if data["award_kind"]:
+            nominations = nominations.filter(award_kind=data["award_kind"])
+        sort = data["sort"] or sort
+    else:
+        nominations = nominations.none()
+    return form, nominations.select_related(*LIST_RELATED).order_by(*SORTS[sort][1])
+
+
+@login_required
+def review_queue(request):
+    """What came up to the committees where the user is a reviewer, awaiting decision first."""
+    user = request.user
+    is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
+    form, nominations = filtered_review_queue(user, request.GET)
+    page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
+    awaiting_ids = set(
+        scoping.awaiting_decision_by(user)
+        .filter(pk__in=[n.pk for n in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    for nomination in page.object_list:
+        nomination.selectable = nomination.pk in awaiting_ids
+    return render(
+        request,
+        "awards/review_queue.html",
+        {
+            "page_obj": page,
+            "form": form,
+            "is_reviewer": is_reviewer,
+            "bulk_actions": BULK_ACTIONS,
+            "any_selectable": bool(awaiting_ids),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Step 1 lists the selection and its count; step 2 (confirmed) acts on all or none."""
+    user = request.user
+    form = BulkActionForm(request.POST, nominations=scoping.awaiting_decision_by(user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("awards:review_queue")
+    data = form.cleaned_data
+    selected = list(data["ids"].select_related(*LIST_RELATED).order_by("pk"))
+    action = data["action"]
+    rule = {
+        "approve": "awards.approve_nomination",
+        "return": "awards.return_nomination",
+        "forward": "awards.forward_nomination",
+    }[action]
+    refused = [n for n in selected if not rules.test_rule(rule, user, n)]
+    if request.POST.get("confirmed") == "1" and not refused:
+        try:
+            if action == "approve":
+                services.approve_nominations(selected, actor=user, comment=data["comment"])
+            elif action == "return":
+                services.return_nominations(selected, actor=user, reason=data["comment"])
+            else:
+                services.forward_nominations(selected, actor=user, comment=data["comment"])
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(
+                request,
+                _("%(action)s: done for %(count)d nomination(s).")
+                % {"action": BULK_ACTIONS[action], "count": len(selected)},
+            )
+            return redirect("awards:review_queue")
+    return render(
+        request,
+        "awards/bulk_confirm.html",
+        {
+            "form": form,
+            "selected": selected,
+            "refused": refused,
+            "action_label": BULK_ACTIONS[action],
+            "action": action,
+        },
+    )
+
+
+@login_required
+@require_POST
+def nomination_start_review(request, pk):
+    nomination = scoping.get_visible_nomination(request.user, pk)
+    if (response := guard(request, nomination, "awards.start_review")) is not None:
+        return response
+    try:
+        services.start_review(nomination, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return redirect(nomination)
+
+
+DECISIONS = {
+    # name: (permission, service, reason required, title). The titles are lazy: this dict is
+    # built at import, in no request's language.
+    "approve": (
+        "awards.approve_nomination",
+        services.approve_nomination,
+        False,
+        gettext_lazy("Approve"),
+    ),
+    "forward": (
+        "awards.forward_nomination",
+        services.forward_nomination,
+        False,
+        gettext_lazy("Forward to the level above"),
+    ),
+    "return": (
+        "awards.return_nomination",
+        services.return_nomination,
+        True,
+        gettext_lazy("Return for completion"),
+    ),
+    "reject": (
+        "awards.reject_nomination",
+        services.reject_nomination,
+        True,
+        gettext_lazy("Reject"),
+    ),
+    "withdraw": (
+        "awards.withdraw_nomination",
+        services.withdraw_nomination,
+        False,
+        gettext_lazy("Withdraw the nomination"),
+    ),
+}
+
+
+def _decision(request, pk, name):
+    nomination = scoping.get_visible_nomination(request.user, pk)
+    rule, service, reason_required, title = DECISIONS[name]
+    if (response := guard(request, nomination, rule)) is not None:
+        return response
+    posted = request.POST if request.method == "POST" else None  # all fields may be empty
+    form = DecisionForm(posted, reason_required=reason_required)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["comment"]
+        kwargs = {"reason": text} if reason_required else {"comment": text}
+        try:
+            service(nomination, actor=request.user, **kwargs)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(nomination)
+        messages.success(
+            request,
+            _("%(action)s: done for %(nominee)s.")
+            % {"action": title, "nominee": nomination.nominee_name},
+        )
+        return redirect(nomination)
+    return render(
+        request,
+        "awards/nomination_action.html",
+        {"nomination": nomination, "form": form, "title": title, "name": name},
+    )
+
+
+@login_required
+def nomination_approve(request, pk):
+    return _decision(request, pk, "approve")
+
+
+@login_required
+def nomination_forward(request, pk):
+    return _decision(request, pk, "forward")
+
+
+@login_required
+def nomination_return(request, pk):
+    return _decision(request, pk, "return")
+
+
+@login_required
+def nomination_reject(request, pk):
+    return _decision(request, pk, "reject")
+
+
+# The proposer's withdrawal goes through the same confirmation page as the committee's decisions.
+@login_required
+def nomination_withdraw(request, pk):
+    return _decision(request, pk, "withdraw")
+
+
+@login_required
+def nomination_scores(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    if (response := guard(request, nomination, "awards.review_nomination")) is not None:
+        return response
+    mine = {
+        s.criterion_id: (s.points, s.comment)
+        for s in nomination.review_scores.filter(reviewer=user)
+    }
+    form = ReviewScoreForm(
+        request.POST if request.method == "POST" else None,
+        criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
+        initial_scores=mine,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_review_scores(nomination, actor=user, scores=form.scores())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your scores were saved."))
+            return redirect(nomination)
+    return render(request, "awards/review_scores.html", {"nomination": nomination, "form": form})
+
+
+@login_required
+def nomination_vote(request, pk):
+    user = request.user
+    nomination = scoping.get_visible_nomination(user, pk)
+    if (response := guard(request, nomination, "awards.review_nomination")) is not None:
+        return response
+    form = VoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            vote = services.record_vote(nomination, actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if vote.passed:
+                messages.success(request, _("The vote was recorded: it passed."))
+            else:
+                messages.warning(request, _("The vote was recorded: it did not pass."))
+            return redirect(nomination)
+    return render(request, "awards/vote_form.html", {"nomination": nomination, "form": form})
+
+
+EXPORT_LIMIT = 50_000
+
+
+def _score(value):
+    return None if value is None else float(value)
+
+
+@login_required
+def review_queue_export(request):
+    """The review queue with the page's filters and sort, every page of it, as .xlsx."""
+    _form, nominations = filtered_review_queue(request.user, request.GET)
+    nominations = nominations.select_related("nominee_member__unit", "round__movement")
+    rows = (
+        (
+            number,
+            nomination.nominee_name,
+            str(
+                Beneficiary.COLLECTIVE.label
+                if nomination.is_collective
+                else Beneficiary.INDIVIDUAL.label
+            ),
+            nomination.nominee_unit.name
+            if nomination.is_collective
+            else nomination.nominee_member.unit.name,
+            nomination.award_kind.name,
+            nomination.round.movement.title,
+            nomination.round.name,
+            nomination.proposing_unit.name,
+            nomination.get_state_display(),
+            nomination.reviewing_unit.name if nomination.reviewing_unit_id else "",
+            _score(nomination.self_score_total),
+            _score(nomination.review_score),
+            timezone.localdate(nomination.submitted_at) if nomination.submitted_at else None,
+        )
+        for number, nomination in enumerate(
+            nominations[:EXPORT_LIMIT].iterator(chunk_size=2000), start=1
+        )
+    )
+    headers = [
+        _("No."),
+        _("Nominee"),
+        _("Individual or collective"),
+        _("Unit"),
+        _("Proposed award"),
+        _("Movement"),
+        _("Round"),
+        _("Proposing unit"),
+        _("State"),
+        _("Held by"),
+        _("Self-assessed score"),
+        _("Reviewers' average score"),
+        _("Submitted on"),
+    ]
+    workbook = build_workbook(
+        headers,
+        rows,
+        column_widths=[6, 30, 14, 36, 36, 40, 16, 36, 24, 30, 12, 12, 12],
+        sheet_title=_("Review list"),
+    )
+    return xlsx_response(f"danh-sach-xet-duyet-{timezone.localdate():%Y%m%d}.xlsx", workbook)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommendationsConfig(AppConfig):
+    name = "commendations"
+    verbose_name = _("Decisions and commendations")
+
+    def ready(self):
+        from unions import page_slots
+
+        page_slots.fill("nav", "commendations/_nav.html", order=20)
+        page_slots.fill("unit_actions", "commendations/_unit_actions.html", order=40)

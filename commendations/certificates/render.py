@@ -1,0 +1,262 @@
+"""Certificates and decisions to PDF.
+
+A batch is rendered as one WeasyPrint document per chunk (150 certificates took 2.8 s as one
+document, 9.7 s as 150 documents: docs/benchmarks.md), then split into one PDF per
+certificate with pypdf, and the chunks' documents are merged into the print file for the
+ceremony. Each certificate is exactly one page: that invariant maps pages to certificates, and
+it is checked on every chunk.
+
+A certificate template is the CSS in its <style> elements plus the markup of one certificate,
+rendered with `certificate` (a CertificateData) and `qr_code` (a data: URI) in its context.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from commendations.certificates.defaults import DECISION, default_template_source
+from commendations.certificates.fetcher import SafeURLFetcher
+from commendations.certificates.fonts import font_face_css, fonts_dir
+from commendations.certificates.qr import qr_data_uri
+from commendations.certificates.templating import compile_template
+
+# One chunk of 100 takes about two seconds here: far below a task's minute, and WeasyPrint's
+# memory, which grows with the pages of a document, stays bounded whatever the batch size.
+CHUNK_SIZE = 100
+
+_COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_ANCHOR = "certificate-"
+# Each certificate starts a page; the one-page check then catches any that takes two.
+SEPARATE_PAGES = ".thidua-certificate + .thidua-certificate { break-before: page; }"
+
+
+@dataclass(frozen=True)
+class RenderedChunk:
+    """A chunk of certificates as one PDF, and the pages of each certificate in it.
+
+    page_ranges[i] is (first page, last page + 1) of the i-th certificate, counted from 0.
+    refused_urls lists what the template asked for and the fetcher refused.
+    """
+
+    pdf: bytes
+    page_ranges: tuple[tuple[int, int], ...]
+    refused_urls: tuple[str, ...] = ()
+
+    def split(self):
+        """One PDF per certificate, in the order of the chunk."""
+        return split_pdf(self.pdf, self.page_ranges)
+
+
+@lru_cache(maxsize=32)
+def prepare_template(source):
+    """(the CSS of a template, its compiled markup), compiled once per source."""
+    source = _COMMENT.sub("", source)
+    styles = "\n".join(_STYLE.findall(source))
+    return styles, compile_template(_STYLE.sub("", source))
+
+
+def _render_markup(template, context):
+    try:
+        # A certificate is a Vietnamese document, whatever the language of whoever queued it.
+        with translation.override(settings.LANGUAGE_CODE):
+            return template.render(Context(context, autoescape=True))
+    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+        raise ValidationError(
+            _("The certificate template has an error: %(error)s") % {"error": error},
+            code="template_render",
+        ) from error
+
+
+def _document(styles, body, title):
+    return (
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{styles}</style></head>"
+        f"<body>{body}</body></html>"
+    )
+
+
+def _static_base_url():
+    return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
+
+
+def lay_out(html, extra_css=""):
+    """Lay out a document with the project's fonts, loading nothing but its own files.
+
+    Returns WeasyPrint's rendered document and the fetcher (whose `refused` lists what the
+    document asked for in vain).
+    """
+    fetcher = SafeURLFetcher()
+    font_config = FontConfiguration()
+    base_css = CSS(
+        string=font_face_css() + "\n" + extra_css,
+        base_url=fonts_dir().resolve().as_uri() + "/",
+        url_fetcher=fetcher,
+        font_config=font_config,
+    )
+    document = HTML(string=html, base_url=_static_base_url(), url_fetcher=fetcher).render(
+        stylesheets=[base_css], font_config=font_config
+    )
+    return document, fetcher
+
+
+def certificates_html(template_source, certificates):
+    """The HTML of a chunk: each certificate's markup in a section of its own, one page each."""
+    styles, template = prepare_template(template_source)
+    sections = []
+    for index, certificate in enumerate(certificates):
+        # The template engine calls a callable variable: the QR code is made only if it is used.
+        qr_code = partial(qr_data_uri, certificate.verification_url)
+        markup = _render_markup(template, {"certificate": certificate, "qr_code": qr_code})
+        sections.append(
+            f'<section class="thidua-certificate" id="{_ANCHOR}{index}">{markup}</section>'
+        )
+    first = certificates[0]
+    title = f"{first.award_name} – " + (
+        first.awardee_name if len(certificates) == 1 else first.decision_number
+    )
+    return _document(styles, "".join(sections), title)
+
+
+def _page_ranges(document, count):
+    starts = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(_ANCHOR):
+                starts.setdefault(int(anchor.removeprefix(_ANCHOR)), number)
+    bounds = [starts.get(index) for index in range(count)] + [len(document.pages)]
+    if None in bounds:
+        raise ValidationError(
+            _("The certificate template printed nothing for some certificates."),
+            code="empty_certificate",
+        )
+    return tuple((bounds[index], bounds[index + 1]) for index in range(count))
+
+
+def render_chunk(template_source, certificates):
+    """Render certificates as one PDF document, exactly one page each.
+
+    Raises ValidationError if a certificate does not fit on one page, naming its awardee.
+    """
+    certificates = list(certificates)
+    if not certificates:
+        raise ValidationError(_("There is no certificate to print."), code="empty")
+    html = certificates_html(template_source, certificates)
+    document, fetcher = lay_out(html, SEPARATE_PAGES)
+    page_ranges = _page_ranges(document, len(certificates))
+    too_long = [
+        certificates[index].awardee_name
+        for index, (start, stop) in enumerate(page_ranges)
+        if stop - start != 1
+    ]
+    if too_long:
+        raise ValidationError(
+            _("A certificate must fit on one page; these do not: %(names)s.")
+            % {"names": ", ".join(too_long)},
+            code="one_page",
+        )
+    return RenderedChunk(document.write_pdf(), page_ranges, tuple(fetcher.refused))
+
+
+def render_certificate_pdf(template_source, certificate):
+    """One certificate as a PDF: the preview of a template, a reprint."""
+    return render_chunk(template_source, [certificate]).pdf
+
+
+def split_pdf(pdf, page_ranges):
+    """Cut a PDF into one file per (first, stop) page range."""
+    reader = PdfReader(io.BytesIO(pdf))
+    files = []
+    for start, stop in page_ranges:
+        writer = PdfWriter()
+        for number in range(start, stop):
+            writer.add_page(_own_resources(reader.pages[number]))
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        files.append(buffer.getvalue())
+    return files
+
+
+_DRAW_XOBJECT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
+
+
+def _own_resources(page):
+    """The page, its resources cut down to the images its own content draws.
+
+    WeasyPrint gives every page of a document one shared dictionary of images. Copied as it is,
+    each certificate's file would carry every QR code of its chunk: other awardees' verification
+    links in one person's download, and a split that grows with the square of the chunk.
+    """
+    resources = page.get("/Resources")
+    if resources is None:
+        return page
+    resources = resources.get_object()
+    images = resources.get("/XObject")
+    if images is None:
+        return page
+    images = images.get_object()
+    drawn = {b"/" + name for name in _DRAW_XOBJECT.findall(page.get_contents().get_data())}
+    own = DictionaryObject(
+        {NameObject(name): ref for name, ref in images.items() if name.encode() in drawn}
+    )
+    trimmed = DictionaryObject(resources)
+    trimmed[NameObject("/XObject")] = own
+    page[NameObject("/Resources")] = trimmed
+    return page
+
+
+def merge_pdfs(sources, output):
+    """Append PDFs (bytes, paths or binary files) into one, written to `output` (path or file)."""
+    writer = PdfWriter()
+    for source in sources:
+        writer.append(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
+    writer.write(output)
+    writer.close()
+
+
+def chunks(items, size=CHUNK_SIZE):
+    """Consecutive slices of at most `size` items."""
+    items = list(items)
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def render_batch(
+    template_source, certificates, *, store_certificate, output, chunk_size=CHUNK_SIZE
+):
+    """Render a whole batch chunk by chunk, in this process.
+
+    store_certificate(index, pdf_bytes) receives each certificate's own file; the print file,
+    all certificates in order, is written to `output`. A worker that spreads the chunks over
+    several tasks calls render_chunk, RenderedChunk.split and merge_pdfs itself.
+    """
+    documents = []
+    offset = 0
+    for chunk in chunks(certificates, chunk_size):
+        rendered = render_chunk(template_source, chunk)
+        for index, pdf in enumerate(rendered.split()):
+            store_certificate(offset + index, pdf)
+        offset += len(chunk)
+        documents.append(rendered.pdf)
+    merge_pdfs(documents, output)
+    return offset
+
+
+def render_decision_pdf(decision, *, template_source=None):
+    """The decision (Quyết định khen thưởng) and its annex of awardees, A4 portrait, to sign."""
+    styles, template = prepare_template(template_source or default_template_source(DECISION))
+    body = _render_markup(template, {"decision": decision})
+    document, _fetcher = lay_out(_document(styles, body, decision.number))
+    return document.write_pdf()

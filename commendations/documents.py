@@ -1,0 +1,184 @@
+"""What a decision and its certificates say: the data the renderer prints.
+
+Vietnamese on purpose: a decision is an official document, printed in the state language
+whatever the clerk's interface language.
+"""
+
+from django.utils.translation import gettext as _
+
+from commendations.certificates import (
+    AnnexRow,
+    CertificateData,
+    DecisionData,
+    default_template_name,
+    default_template_source,
+    render_decision_pdf,
+)
+from commendations.models import CertificateTemplate
+from movements.models import Beneficiary
+from unions.text import fold
+
+
+def own_template_source(award_kind):
+    """The template the kind's clerks saved for it; empty when it follows the shipped one."""
+    template = CertificateTemplate.objects.filter(award_kind=award_kind).first()
+    return template.source if template is not None else ""
+
+
+def certificate_template_source(award_kind):
+    """The kind's own template, or the shipped one its level and name call for."""
+    return own_template_source(award_kind) or certificate_template_source_default(award_kind)
+
+
+def certificate_template_source_default(award_kind):
+    return default_template_source(
+        default_template_name(
+            granting_level=award_kind.granting_level, award_name=award_kind.name_vi
+        )
+    )
+
+
+def _awardee_word(decision):
+    return "tập thể" if decision.award_kind.beneficiary == Beneficiary.COLLECTIVE else "cá nhân"
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
+
+
+def snapshot(decision, nomination):
+    """What the certificate of `nomination` says, as of now."""
+    if nomination.nominee_member_id:
+        member = nomination.nominee_member
+        name, unit_name, job_title = member.full_name, member.unit.name, member.position
+    else:
+        name, unit_name, job_title = nomination.nominee_unit.name, "", ""
+    return {
+        "awardee_name": name,
+        "unit_name": unit_name,
+        "job_title": job_title or "",
+        "achievement": decision.achievement,
+        "award_name": decision.award_kind.name_vi,
+    }
+
+
+def decision_data(decision, commendations=None, nominations=None):
+    """The decision as the renderer prints it (Vietnamese: it is an official document).
+
+    An issued decision lists its commendations (with register numbers); a draft, its
+    nominations as they are now.
+    """
+    if commendations is not None:
+        rows = [
+            AnnexRow(
+                name=c.awardee_name,
+                award_name=c.award_name,
+                unit_name=c.unit_name,
+                position=c.job_title,
+                register_number=c.register_number,
+            )
+            for c in commendations
+        ]
+    else:
+        rows = [
+            AnnexRow(
+                name=snapshot["awardee_name"],
+                award_name=snapshot["award_name"],
+                unit_name=snapshot["unit_name"],
+                position=snapshot["job_title"],
+            )
+            for snapshot in (snapshot(decision, n) for n in nominations or ())
+        ]
+    award, who = decision.award_kind.name_vi, _awardee_word(decision)
+    return DecisionData(
+        parent_body=decision.parent_body,
+        issuing_body=decision.issuing_unit.name,
+        number=decision.number,
+        date=decision.date,
+        place=decision.place,
+        subject=f"Về việc tặng {award}",
+        authority=decision.authority,
+        legal_bases=tuple(decision.legal_basis_lines),
+        proposal=decision.proposal,
+        articles=(
+            f"Tặng {award} cho {len(rows)} {who} (có danh sách kèm theo) "
+            f"{_lower_first(decision.achievement).rstrip('.')}.",
+            "Quyết định có hiệu lực kể từ ngày ký.",
+            f"Văn phòng {decision.issuing_unit.name}, các đơn vị có liên quan và các {who} có "
+            "tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        ),
+        awardees=tuple(rows),
+        signer_title=decision.signer_title,
+        signer_name=decision.signer_name,
+        recipients=("Như Điều 3;", "Lưu: VT."),
+        annex_title=f"Danh sách {who} được tặng {award}",
+    )
+
+
+def decision_pdf(decision):
+    if decision.is_draft:
+        nominations = draft_nominations(decision)
+        return render_decision_pdf(decision_data(decision, nominations=nominations))
+    return render_decision_pdf(
+        decision_data(decision, commendations=issued_commendations(decision))
+    )
+
+
+def draft_nominations(decision):
+    return list(
+        decision.nominations.select_related(
+            "nominee_member__unit", "nominee_unit", "award_kind"
+        ).order_by("nominee_member__name_sort_key", "nominee_unit__name", "pk")
+    )
+
+
+def issued_commendations(decision):
+    return list(decision.commendations.order_by("position"))
+
+
+def annex_rows(decision):
+    """(headers, rows) of the annex as a spreadsheet."""
+    headers = [
+        _("No."),
+        _("Name"),
+        _("Position"),
+        _("Unit"),
+        _("Award"),
+        _("Register number"),
+    ]
+    if decision.is_draft:
+        items = [snapshot(decision, n) for n in draft_nominations(decision)]
+        rows = [
+            [i, s["awardee_name"], s["job_title"], s["unit_name"], s["award_name"], ""]
+            for i, s in enumerate(items, start=1)
+        ]
+    else:
+        rows = [
+            [c.position, c.awardee_name, c.job_title, c.unit_name, c.award_name, c.register_number]
+            for c in issued_commendations(decision)
+        ]
+    return headers, rows
+
+
+def certificate_data(commendation, decision):
+    return CertificateData(
+        awardee_name=commendation.awardee_name,
+        award_name=commendation.award_name,
+        parent_body=decision.parent_body,
+        issuing_body=decision.issuing_body,
+        achievement=commendation.achievement,
+        unit_name=commendation.unit_name,
+        position=commendation.job_title,
+        decision_number=decision.number,
+        decision_date=decision.date,
+        register_number=commendation.register_number,
+        place=decision.place,
+        signer_title=decision.signer_title,
+        signer_name=decision.signer_name,
+        verification_url=commendation.get_verification_url(),
+    )
+
+
+def certificate_download_name(commendation):
+    name = "-".join(fold(commendation.awardee_name).split()) or "chung-nhan"
+    return f"{commendation.register_sequence:04d}-{commendation.register_year}-{name}.pdf"

@@ -1,0 +1,83 @@
+"""The register of awards (sổ vàng) of a unit: every commendation it issued, by year."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from commendations.forms import (
+    RegisterFilterForm,
+)
+from commendations.models import Commendation
+from unions import scoping as unions_scoping
+from unions.spreadsheets import build_workbook, xlsx_response
+from unions.text import fold
+
+PER_PAGE = 50
+
+
+def _register(request, pk):
+    unit = unions_scoping.get_readable_unit(request.user, pk)
+    commendations = Commendation.objects.filter(issuing_unit=unit)
+    years = list(
+        commendations.order_by("-register_year").values_list("register_year", flat=True).distinct()
+    )
+    form = RegisterFilterForm(request.GET or None, years=years)
+    if form.is_valid():
+        if form.cleaned_data["year"]:
+            commendations = commendations.filter(register_year=form.cleaned_data["year"])
+        words = fold(form.cleaned_data["q"]).split()
+        if words:
+            query = Q()
+            for word in words:
+                query &= Q(awardee_name_folded__contains=word)
+            commendations = commendations.filter(query)
+    commendations = commendations.select_related("decision").order_by(
+        "-register_year", "register_sequence"
+    )
+    return unit, form, commendations
+
+
+@login_required
+def register(request, pk):
+    unit, form, commendations = _register(request, pk)
+    page = Paginator(commendations, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "commendations/register.html",
+        {"unit": unit, "form": form, "page_obj": page},
+    )
+
+
+@login_required
+def register_xlsx(request, pk):
+    unit, _form, commendations = _register(request, pk)
+    headers = [
+        _("Register number"),
+        _("Name"),
+        _("Position"),
+        _("Unit"),
+        _("Award"),
+        _("Decision"),
+        _("Date"),
+        _("Revoked"),
+    ]
+    rows = [
+        [
+            c.register_number,
+            c.awardee_name,
+            c.job_title,
+            c.unit_name,
+            c.award_name,
+            c.decision.number,
+            c.decision.date,
+            c.revocation_number if c.is_revoked else "",
+        ]
+        for c in commendations
+    ]
+    title = _("Register of awards of %(unit)s") % {"unit": unit.name}
+    return xlsx_response(
+        f"so-vang-{unit.code}.xlsx",
+        build_workbook(headers, rows, sheet_title=_("Register"), preamble=[title]),
+    )

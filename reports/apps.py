@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = _("Reports")
+
+    def ready(self):
+        from unions import page_slots
+
+        page_slots.fill("nav", "reports/_nav.html", order=30)
+        page_slots.fill("public_nav", "reports/_public_nav.html", order=10)
+        page_slots.fill("unit_actions", "reports/_unit_actions.html", order=30)

@@ -1,0 +1,427 @@
+"""The aggregates of a movement's dashboard over one unit's subtree.
+
+Everything is counted by the database: one GROUP BY query per table, whatever the number of
+units or members below (the national dashboard counts a million members in one query). The
+subtree is a prefix of the materialized path, and "which child unit" is the first
+(depth + 1) * steplen characters of a path: `Substr(path, 1, n)` buckets every row under the
+child it lies below, without a join per child. Python only loops over the handful of result
+rows (states, children, levels, years), never over members or nominations.
+
+The views check who may read the unit and the movement; nothing here looks at users.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from awards.models import AWAITING_STATES, Nomination, NominationState, NominationTransition
+from commendations.models import Commendation
+from movements.models import Registration, RegistrationState
+from unions.models import Gender, Member, MemberStatus, Unit, UnitLevel
+
+S = NominationState
+# A bar chart shows at most this many units below; the table beside it lists them all.
+CHART_LIMIT = 30
+# The decisions a committee takes on a dossier that came before it.
+DECISION_STATES = (S.APPROVED, S.FORWARDED, S.RETURNED, S.REJECTED)
+
+
+@dataclass
+class Scope:
+    """A movement (optionally one of its rounds) seen from one unit's subtree."""
+
+    movement: object
+    unit: object
+    round: object = None
+
+    @property
+    def child_path_length(self):
+        return (self.unit.depth + 1) * Unit.steplen
+
+    def nominations(self):
+        query = Nomination.objects.filter(
+            round__movement=self.movement, proposing_unit__path__startswith=self.unit.path
+        )
+        return query.filter(round=self.round) if self.round else query
+
+    def registrations(self):
+        query = Registration.objects.filter(
+            round__movement=self.movement, unit__path__startswith=self.unit.path
+        ).exclude(state=RegistrationState.DRAFT)
+        return query.filter(round=self.round) if self.round else query
+
+    def members(self):
+        return Member.objects.filter(
+            unit__path__startswith=self.unit.path, status=MemberStatus.ACTIVE
+        )
+
+    def commendations(self):
+        """Commendations of issued decisions that still stand."""
+        query = Commendation.objects.filter(
+            nomination__round__movement=self.movement,
+            nomination__proposing_unit__path__startswith=self.unit.path,
+            revoked_at__isnull=True,
+        )
+        return query.filter(nomination__round=self.round) if self.round else query
+
+    def transitions(self):
+        query = NominationTransition.objects.filter(
+            nomination__round__movement=self.movement,
+            nomination__proposing_unit__path__startswith=self.unit.path,
+        )
+        return query.filter(nomination__round=self.round) if self.round else query
+
+
+def percent(part, whole):
+    """A share in percent with one decimal, or None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class ChildRow:
+    unit: object
+    is_self: bool = False
+    nominations: int = 0
+    awaiting: int = 0
+    approved: int = 0
+    registered: bool = False
+    registered_members: int = 0
+    members: int = 0
+
+    @property
+    def member_coverage(self):
+        return percent(self.registered_members, self.members)
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    states: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+    award_kinds: list = field(default_factory=list)
+    genders: list = field(default_factory=list)
+    levels: list = field(default_factory=list)
+    years: list = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)
+    total: int = 0
+
+    @property
+    def charted_children(self):
+        """The units below that the bar chart shows: all, or the CHART_LIMIT with the most
+        nominations (a province has hundreds of grassroots unions; the table lists them all)."""
+        if len(self.children) <= CHART_LIMIT:
+            return self.children
+        ranked = sorted(self.children, key=lambda row: (-row.nominations, row.unit.path))
+        return sorted(ranked[:CHART_LIMIT], key=lambda row: row.unit.path)
+
+    @property
+    def charted_coverage(self):
+        """The units below in the coverage chart: all, or the CHART_LIMIT lagging the most."""
+        if len(self.children) <= CHART_LIMIT:
+            return self.children
+        ranked = sorted(self.children, key=lambda row: (row.member_coverage or 0, row.unit.path))
+        return sorted(ranked[:CHART_LIMIT], key=lambda row: row.unit.path)
+
+    @property
+    def children_truncated(self):
+        return len(self.children) > CHART_LIMIT
+
+    def charts(self):
+        """The data of each chart, for json_script: labels and one or more series."""
+        children, coverage = self.charted_children, self.charted_coverage
+        return {
+            "states": {
+                "type": "doughnut",
+                "labels": [row["label"] for row in self.states],
+                "series": [{"label": _("Nominations"), "data": [r["count"] for r in self.states]}],
+            },
+            "children": {
+                "type": "bar",
+                "horizontal": True,
+                "labels": [row.unit.display_name for row in children],
+                "series": [
+                    {"label": _("Nominations"), "data": [r.nominations for r in children]},
+                    {"label": _("Approved"), "data": [r.approved for r in children]},
+                ],
+            },
+            "award_kinds": {
+                "type": "bar",
+                "horizontal": True,
+                "labels": [row["name"] for row in self.award_kinds],
+                "series": [
+                    {"label": _("Nominations"), "data": [r["count"] for r in self.award_kinds]},
+                    {"label": _("Approved"), "data": [r["approved"] for r in self.award_kinds]},
+                ],
+            },
+            "genders": {
+                "type": "bar",
+                "labels": [row["label"] for row in self.genders],
+                "series": [
+                    {"label": _("Members"), "data": [r["members"] for r in self.genders]},
+                    {"label": _("Nominations"), "data": [r["nominations"] for r in self.genders]},
+                    {"label": _("Approved"), "data": [r["approved"] for r in self.genders]},
+                ],
+            },
+            "coverage": {
+                "type": "bar",
+                "horizontal": True,
+                "percent": True,
+                "labels": [row.unit.display_name for row in coverage],
+                "series": [
+                    {
+                        "label": _("Members registered (%)"),
+                        "data": [row.member_coverage or 0 for row in coverage],
+                    }
+                ],
+            },
+            "levels": {
+                "type": "bar",
+                "percent": True,
+                "labels": [row["label"] for row in self.levels],
+                "series": [
+                    {
+                        "label": _("Approval rate (%)"),
+                        "data": [row["rate"] or 0 for row in self.levels],
+                    }
+                ],
+            },
+            "years": {
+                "type": "line",
+                "labels": [str(row["year"]) for row in self.years],
+                "series": [
+                    {"label": _("Approved"), "data": [r["count"] for r in self.years]},
+                    {
+                        "label": _("Commendations issued"),
+                        "data": [r["commended"] for r in self.years],
+                    },
+                ],
+            },
+        }
+
+
+def build(scope):
+    """Every aggregate of the dashboard: a fixed number of queries (ten)."""
+    dashboard = Dashboard(scope=scope)
+    dashboard.states = by_state(scope)
+    dashboard.total = sum(row["count"] for row in dashboard.states)
+    members = member_counts(scope)
+    dashboard.children = by_child(scope, members)
+    dashboard.coverage = coverage(dashboard.children)
+    dashboard.award_kinds = by_award_kind(scope)
+    dashboard.genders = by_gender(scope, members)
+    dashboard.levels = approval_by_level(scope)
+    dashboard.years = approved_by_year(scope)
+    return dashboard
+
+
+def by_state(scope):
+    counts = dict(scope.nominations().order_by().values_list("state").annotate(count=Count("pk")))
+    return [
+        {"state": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in NominationState.choices
+    ]
+
+
+def member_counts(scope):
+    """[(child bucket, gender, active members)]: the members of the subtree, read once for the
+    children's coverage and the gender table (at the national level this is the one query that
+    reads every member)."""
+    return list(
+        scope.members()
+        .order_by()
+        .annotate(bucket=Substr("unit__path", 1, scope.child_path_length))
+        .values_list("bucket", "gender")
+        .annotate(count=Count("pk"))
+    )
+
+
+def by_child(scope, members):
+    """One row per child unit (and one for the unit itself when it has data of its own):
+    nominations, registrations and active members of the child's whole subtree."""
+    length = scope.child_path_length
+    children = list(
+        Unit.objects.filter(path__startswith=scope.unit.path, depth=scope.unit.depth + 1).order_by(
+            "path"
+        )
+    )
+    rows = {scope.unit.path: ChildRow(unit=scope.unit, is_self=True)}
+    rows.update((child.path, ChildRow(unit=child)) for child in children)
+
+    nominations = (
+        scope.nominations()
+        .order_by()
+        .annotate(bucket=Substr("proposing_unit__path", 1, length))
+        .values("bucket")
+        .annotate(
+            count=Count("pk"),
+            awaiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
+            approved=Count("pk", filter=Q(state=S.APPROVED)),
+        )
+    )
+    for item in nominations:
+        row = rows[item["bucket"]]
+        row.nominations, row.awaiting, row.approved = (
+            item["count"],
+            item["awaiting"],
+            item["approved"],
+        )
+
+    registrations = (
+        scope.registrations()
+        .order_by()
+        .annotate(bucket=Substr("unit__path", 1, length))
+        .values("bucket")
+        .annotate(members=Count("member", distinct=True))
+    )
+    for item in registrations:
+        row = rows[item["bucket"]]
+        row.registered = True
+        row.registered_members = item["members"]
+
+    for bucket, _gender, count in members:
+        rows[bucket].members += count
+
+    own = rows.pop(scope.unit.path)
+    result = list(rows.values())
+    if own.nominations or own.members or own.registered:
+        result.insert(0, own)
+    return result
+
+
+def coverage(children):
+    """How many child units took part in registration, and how many members registered."""
+    units = [row for row in children if not row.is_self]
+    registered_units = sum(1 for row in units if row.registered)
+    members = sum(row.members for row in children)
+    registered_members = sum(row.registered_members for row in children)
+    return {
+        "units": len(units),
+        "registered_units": registered_units,
+        "units_percent": percent(registered_units, len(units)),
+        "members": members,
+        "registered_members": registered_members,
+        "members_percent": percent(registered_members, members),
+    }
+
+
+def by_award_kind(scope):
+    rows = (
+        scope.nominations()
+        .order_by()
+        .values("award_kind__code", "award_kind__name_vi", "award_kind__name_en")
+        .annotate(count=Count("pk"), approved=Count("pk", filter=Q(state=S.APPROVED)))
+        .order_by("-count", "award_kind__code")
+    )
+    english = translation.get_language() == "en"
+    return [
+        {
+            "code": row["award_kind__code"],
+            "name": (english and row["award_kind__name_en"]) or row["award_kind__name_vi"],
+            "count": row["count"],
+            "approved": row["approved"],
+        }
+        for row in rows
+    ]
+
+
+COLLECTIVE = "collective"
+
+
+def by_gender(scope, member_counts):
+    """Members, nominations and approvals by gender; collectives apart (they have none)."""
+    nominations = {
+        row["nominee_member__gender"] or COLLECTIVE: row
+        for row in scope.nominations()
+        .order_by()
+        .values("nominee_member__gender")
+        .annotate(count=Count("pk"), approved=Count("pk", filter=Q(state=S.APPROVED)))
+    }
+    members = {}
+    for _bucket, gender, count in member_counts:
+        members[gender] = members.get(gender, 0) + count
+    total_members = sum(members.values())
+    rows = []
+    for value, label in [*Gender.choices, (COLLECTIVE, _("Collectives"))]:
+        counted = nominations.get(value, {})
+        row = {
+            "gender": value,
+            "label": label,
+            "members": members.get(value, 0) if value != COLLECTIVE else None,
+            "nominations": counted.get("count", 0),
+            "approved": counted.get("approved", 0),
+        }
+        row["members_percent"] = (
+            percent(row["members"], total_members) if value != COLLECTIVE else None
+        )
+        if value == Gender.OTHER and not (row["members"] or row["nominations"]):
+            continue
+        rows.append(row)
+    return rows
+
+
+def approval_by_level(scope):
+    """Per level of the deciding committee: what it decided on the dossiers before it.
+
+    The approval rate is the share of its decisions that let a dossier through: approved there,
+    or forwarded to the level above. Returned dossiers count as decisions too (the committee
+    found them incomplete), so a level that returns a lot shows it.
+    """
+    counts = {}
+    for level, state, count in (
+        scope.transitions()
+        .filter(to_state__in=DECISION_STATES)
+        .order_by()
+        .values_list("at_unit__level", "to_state")
+        .annotate(count=Count("pk"))
+    ):
+        counts.setdefault(level, {})[state] = count
+    rows = []
+    for value, label in reversed(UnitLevel.choices):  # from the grassroots up
+        if value not in counts:
+            continue
+        by_state = counts[value]
+        decided = sum(by_state.values())
+        passed = by_state.get(S.APPROVED, 0) + by_state.get(S.FORWARDED, 0)
+        rows.append(
+            {
+                "level": value,
+                "label": label,
+                "approved": by_state.get(S.APPROVED, 0),
+                "forwarded": by_state.get(S.FORWARDED, 0),
+                "returned": by_state.get(S.RETURNED, 0),
+                "rejected": by_state.get(S.REJECTED, 0),
+                "decided": decided,
+                "rate": percent(passed, decided),
+            }
+        )
+    return rows
+
+
+def approved_by_year(scope):
+    """Per year over the movement's whole phase (a year without any shows as 0): nominations
+    approved, by the year of their round, and commendations issued (not revoked), by the year of
+    their decision."""
+    approved = dict(
+        scope.nominations()
+        .filter(state=S.APPROVED)
+        .order_by()
+        .values_list("round__year")
+        .annotate(count=Count("pk"))
+    )
+    commended = dict(
+        scope.commendations().order_by().values_list("register_year").annotate(count=Count("pk"))
+    )
+    movement = scope.movement
+    first = movement.starts_on.year
+    last = (movement.ends_on or timezone.localdate()).year
+    years = set(range(first, last + 1)) | set(approved) | set(commended)
+    if scope.round:
+        # One round: its year, and the years of the decisions that commended its nominations.
+        years = {scope.round.year} | set(commended)
+    return [
+        {"year": year, "count": approved.get(year, 0), "commended": commended.get(year, 0)}
+        for year in sorted(years)
+    ]

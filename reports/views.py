@@ -1,0 +1,198 @@
+"""Dashboards of a movement over a unit's subtree, and the public honour roll.
+
+Who sees a dashboard: whoever may read the unit (unions.scoping) and the movement
+(movements.scoping); anything else answers 404. The numbers come from reports.dashboards.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from movements import scoping as movements_scoping
+from movements.models import Movement, Round
+from reports import dashboards, honour_roll
+from unions import scoping as unions_scoping
+from unions.forms import BootstrapFormMixin
+from unions.models import Unit
+from unions.views import unit_ancestors
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+class DashboardFilterForm(BootstrapFormMixin, forms.Form):
+    movement = forms.ModelChoiceField(
+        label=gettext_lazy("Movement"), queryset=None, empty_label=None
+    )
+    round = forms.ModelChoiceField(
+        label=gettext_lazy("Round"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("All rounds"),
+    )
+
+    def __init__(self, *args, movements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["movement"].queryset = movements
+        self.fields["movement"].label_from_instance = lambda m: f"{m.code} · {m.title}"
+        self.fields["round"].queryset = Round.objects.filter(movement__in=movements).select_related(
+            "movement"
+        )
+        self.fields["round"].label_from_instance = lambda r: f"{r.movement.code} · {r.name}"
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("round")
+        if (
+            chosen is not None
+            and data.get("movement")
+            and chosen.movement_id != data["movement"].pk
+        ):
+            data["round"] = None  # the round of another movement: the movement's whole data
+        return data
+
+
+def movements_concerning(user, unit):
+    """The movements the user may read that concern `unit`: launched by the unit or above it
+    (they cover its subtree), or launched inside its subtree."""
+    return (
+        movements_scoping.visible_movements(user)
+        .filter(
+            Q(launching_unit__path__in=movements_scoping.ancestor_paths(unit.path))
+            | Q(launching_unit__path__startswith=unit.path)
+        )
+        .order_by("-starts_on", "code")
+    )
+
+
+@login_required
+def dashboard_index(request):
+    """The movements the user may read, each linking to its dashboard."""
+    movements = (
+        movements_scoping.visible_movements(request.user)
+        .select_related("launching_unit")
+        .order_by("-starts_on", "code")
+    )
+    page = Paginator(movements, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/dashboards/index.html", {"page_obj": page})
+
+
+def _entry_unit(user, movement):
+    """Where a movement's dashboard opens: at the launching unit for those who read it, else at
+    the highest unit the user reads inside the movement's subtree."""
+    if unions_scoping.can_read_unit(user, movement.launching_unit):
+        return movement.launching_unit
+    return (
+        unions_scoping.top_units(user)
+        .filter(path__startswith=movement.launching_unit.path)
+        .order_by("depth", "path")
+        .first()
+    )
+
+
+@login_required
+def movement_dashboard(request, pk):
+    user = request.user
+    movement = movements_scoping.get_visible_movement(user, pk)
+    unit = _entry_unit(user, movement)
+    if unit is None:
+        raise Http404
+    return redirect(f"{reverse('reports:unit_dashboard', args=[unit.pk])}?movement={movement.pk}")
+
+
+@login_required
+def unit_dashboard(request, pk):
+    """A movement's numbers over the unit's subtree: charts with their tables."""
+    user = request.user
+    unit = unions_scoping.get_readable_unit(user, pk)
+    movements = movements_concerning(user, unit)
+    params = request.GET.copy()
+    if not params.get("movement"):
+        first = movements.first()
+        if first is not None:
+            params["movement"] = str(first.pk)
+    form = DashboardFilterForm(params, movements=movements)
+    dashboard = None
+    if params.get("movement") and form.is_valid():
+        scope = dashboards.Scope(
+            movement=form.cleaned_data["movement"], unit=unit, round=form.cleaned_data["round"]
+        )
+        dashboard = dashboards.build(scope)
+    return render(
+        request,
+        "reports/dashboards/dashboard.html",
+        {
+            "unit": unit,
+            "ancestors": unit_ancestors(user, unit),
+            "form": form,
+            "dashboard": dashboard,
+            "charts": dashboard.charts() if dashboard else None,
+            "no_movement": not params.get("movement"),
+        },
+    )
+
+
+# --- The public honour roll -------------------------------------------------------------------
+
+HONOUR_ROLL_PER_PAGE = 30
+
+
+class HonourRollFilterForm(BootstrapFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Province / unit"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("All units"),
+    )
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, movement, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The units directly below the launching unit: the provinces of a national movement.
+        self.fields["unit"].queryset = Unit.objects.get_children(movement.launching_unit).order_by(
+            "path"
+        )
+        self.fields["year"].choices = [("", _("All years")), *[(y, str(y)) for y in years]]
+
+
+def public_movement_list(request):
+    """Every launched movement, each linking to its honour roll. No sign-in needed."""
+    page = Paginator(honour_roll.public_movements(), 25).get_page(request.GET.get("page"))
+    return render(request, "reports/honour_roll/index.html", {"page_obj": page})
+
+
+def movement_honour_roll(request, pk):
+    """The people and collectives a movement honoured, as their units chose to publish them."""
+    try:
+        movement = honour_roll.public_movements().get(pk=pk)
+    except (Movement.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    commendations = honour_roll.published_commendations(movement)
+    years = commendations.order_by("-register_year").values_list("register_year", flat=True)
+    form = HonourRollFilterForm(
+        request.GET or None, movement=movement, years=list(years.distinct())
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["unit"]:
+            unit = form.cleaned_data["unit"]
+            commendations = commendations.filter(unit.subtree_q("nomination__proposing_unit__"))
+        if form.cleaned_data["year"]:
+            commendations = commendations.filter(register_year=form.cleaned_data["year"])
+    elif form.is_bound:
+        commendations = commendations.none()
+    commendations = commendations.select_related("decision", "nomination").order_by(
+        "-register_year", "-decision__date", "decision_id", "position"
+    )
+    page = Paginator(commendations, HONOUR_ROLL_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/honour_roll/movement.html",
+        {"movement": movement, "form": form, "page_obj": page},
+    )

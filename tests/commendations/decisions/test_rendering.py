@@ -1,0 +1,155 @@
+"""Rendering a decision's certificates: files, their text, idempotency, resuming."""
+
+import io
+import subprocess
+import zipfile
+
+from django.urls import reverse
+
+from commendations import documents, rendering, services
+from commendations.models import CertificateTemplate, Commendation, RenderState
+from commendations.tasks import render_decision
+from tests.commendations.certificates.conftest import pdf_pages, poppler_text
+from tests.commendations.decisions.conftest import draft, issue
+
+
+def stored_files(root):
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def embedded_fonts(pdf):
+    """(name, embedded) of every font, as poppler's pdffonts lists them."""
+    lines = (
+        subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True)
+        .stdout.decode()
+        .splitlines()[2:]
+    )
+    return [(line.split()[0], line.split()[-5]) for line in lines if line.strip()]
+
+
+def test_issue_renders_each_certificate_the_print_file_and_the_zip(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks, private_storage
+):
+    approve(3)
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 3)
+    files = stored_files(private_storage)
+    base = f"decisions/{decision.pk}"
+    commendations = list(decision.commendations.order_by("position"))
+    for commendation in commendations:
+        pdf = files[f"{base}/certificates/{commendation.pk}.pdf"]
+        text = poppler_text(pdf)
+        assert len(pdf_pages(pdf)) == 1
+        assert commendation.awardee_name in text
+        assert "45/QĐ-CĐVCHN" in text
+        assert commendation.register_number in text
+        assert all(embedded == "yes" for _name, embedded in embedded_fonts(pdf))
+    assert len(pdf_pages(files[f"{base}/print.pdf"])) == 3
+    with zipfile.ZipFile(io.BytesIO(files[f"{base}/certificates.zip"])) as archive:
+        assert len(archive.namelist()) == 3
+
+
+def test_rendering_twice_keeps_the_same_files_and_numbers(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks, private_storage
+):
+    approve(3)
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    numbers = list(Commendation.objects.values_list("pk", "register_sequence", "verification_code"))
+    before = stored_files(private_storage)
+    render_decision.delay(decision.pk, True)  # everything again
+    render_decision.delay(decision.pk)  # and once more, with nothing missing
+    after = stored_files(private_storage)
+    assert sorted(after) == sorted(before)
+    assert (
+        list(Commendation.objects.values_list("pk", "register_sequence", "verification_code"))
+        == numbers
+    )
+    decision.refresh_from_db()
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 3)
+
+
+def test_rendering_that_died_half_way_resumes_from_the_page(
+    approve, users, tree, kinds, client_for, monkeypatch, private_storage,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    monkeypatch.setattr(rendering, "CHUNK_SIZE", 2)
+    approve(5)
+    decision = draft(users, tree, kinds)
+    decision = services.issue_decision(decision, actor=users.clerk)  # the queued task is lost
+    # The worker rendered the first chunk, then died.
+    rendering.begin_rendering(decision.pk)
+    rendering.render_decision_chunk(decision.pk, 0)
+    decision.refresh_from_db()
+    assert (decision.render_state, decision.rendered_count) == (RenderState.RENDERING, 2)
+    first_chunk = private_storage / f"decisions/{decision.pk}/chunks/0000.pdf"
+    written = first_chunk.stat().st_mtime_ns
+
+    client = client_for(users.clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("commendations:decision_render", args=[decision.pk]))
+    assert response.status_code == 302
+    decision.refresh_from_db()
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 5)
+    assert first_chunk.stat().st_mtime_ns == written  # done chunks are not rendered again
+    assert (
+        len(pdf_pages((private_storage / f"decisions/{decision.pk}/print.pdf").read_bytes())) == 5
+    )
+
+
+def test_template_error_marks_the_rendering_failed_with_its_message(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks
+):
+    approve(1)
+    CertificateTemplate.objects.create(
+        award_kind=kinds.bk_city, source="<p>{% fit_size certificate.awardee_name 'x' 1 %}</p>"
+    )
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    assert decision.render_state == RenderState.FAILED
+    assert "fit_size" in decision.render_error
+    assert Commendation.objects.get().register_number == "0001/2025"
+
+
+def test_html_in_an_awardee_name_prints_as_text(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks, private_storage, client_for
+):
+    approve(1, names=["<b>Hằng</b> & Co"])
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    commendation = Commendation.objects.get()
+    pdf = (private_storage / commendation.file_name).read_bytes()
+    assert "<b>Hằng</b> & Co" in poppler_text(pdf)
+    page = client_for(users.clerk).get(decision.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;Hằng&lt;/b&gt; &amp; Co" in page
+    assert "<b>Hằng</b>" not in page
+
+
+def test_qr_code_links_to_the_verification_page_under_the_site_url(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks
+):
+    approve(1)
+    issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    commendation = Commendation.objects.get()
+    decision = commendation.decision
+    data = documents.certificate_data(commendation, decision)
+    assert data.verification_url == (
+        f"https://thidua.example.vn/xac-minh/{commendation.verification_code}/"
+    )
+
+
+def test_decision_pdf_lists_the_awardees_with_their_register_numbers(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks, client_for
+):
+    approve(2)
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    response = client_for(users.city_reviewer).get(
+        reverse("commendations:decision_pdf", args=[decision.pk])
+    )
+    assert response.status_code == 200
+    text = poppler_text(response.content)
+    assert "45/QĐ-CĐVCHN" in text
+    for commendation in decision.commendations.all():
+        assert commendation.awardee_name in text
+        assert commendation.register_number in text
