@@ -1,80 +1,49 @@
-"""Named predicates for what a user may do with a nomination they can see (the 403 decisions).
+"""Who may act on a nomination they can see: the permissions of the awards app.
 
-Whether they can see it at all is awards.scoping's question (404). Views, templates and the
-services ask `rules.test_rule("awards.<name>", user, nomination)`, so that there is one
-definition of who may act; the services ask again under the row lock.
+Asked everywhere the same way, `user.has_perm("awards.<action>", nomination)`: by the views and
+templates (a button, or 403), by the admin, and by awards.services again under the row lock.
+
+A permission says who has a say on the nomination at all. Whether the nomination, as it is now,
+allows the action (a draft can be edited, a dossier the committee already decided cannot) is
+the services' rule, in one place: `awards.services.refusal(action, nomination, actor)`, which
+also says why. Whether a user sees the nomination at all is awards.scoping's question (404).
 """
 
 import rules
 
 from awards import scoping
-from awards.models import AWAITING_STATES, EDITABLE_STATES, WITHDRAWABLE_STATES, NominationState
-from unions import scoping as unions_scoping
+from unions.rules import manages_unit
 
-
-@rules.predicate
-def manages_proposing_unit(user, nomination):
-    return unions_scoping.can_manage_unit(user, nomination.proposing_unit)
-
-
-@rules.predicate
-def is_editable(user, nomination):
-    return nomination.state in EDITABLE_STATES
-
-
-@rules.predicate
-def is_withdrawable(user, nomination):
-    return nomination.state in WITHDRAWABLE_STATES
-
-
-@rules.predicate
-def is_awaiting_decision(user, nomination):
-    return nomination.state in AWAITING_STATES
-
-
-@rules.predicate
-def is_not_under_review(user, nomination):
-    return nomination.state != NominationState.UNDER_REVIEW
-
-
-@rules.predicate
-def reviews_at_holding_unit(user, nomination):
-    return nomination.reviewing_unit_id is not None and scoping.is_reviewer_at(
-        user, nomination.reviewing_unit_id
-    )
-
-
-@rules.predicate
-def held_by_granting_unit(user, nomination):
-    return nomination.reviewing_unit_id == nomination.deciding_unit_id
-
-
-may_edit = manages_proposing_unit & is_editable
-may_review = reviews_at_holding_unit & is_awaiting_decision
-
-rules.add_rule("awards.edit_nomination", may_edit)
-rules.add_rule("awards.submit_nomination", may_edit)
-rules.add_rule("awards.withdraw_nomination", manages_proposing_unit & is_withdrawable)
-rules.add_rule("awards.review_nomination", may_review)
-rules.add_rule("awards.start_review", may_review & is_not_under_review)
-rules.add_rule("awards.approve_nomination", may_review & held_by_granting_unit)
-rules.add_rule("awards.forward_nomination", may_review & ~held_by_granting_unit)
-rules.add_rule("awards.return_nomination", may_review)
-rules.add_rule("awards.reject_nomination", may_review)
-
-ACTIONS = [
-    "edit_nomination",
-    "submit_nomination",
-    "withdraw_nomination",
+# The proposer's actions on their unit's nomination, and the committee's on what reached it.
+PROPOSER_ACTIONS = ("edit_nomination", "submit_nomination", "withdraw_nomination")
+REVIEWER_ACTIONS = (
     "review_nomination",
     "start_review",
     "approve_nomination",
     "forward_nomination",
     "return_nomination",
     "reject_nomination",
-]
+)
+ACTIONS = PROPOSER_ACTIONS + REVIEWER_ACTIONS
 
 
-def allowed_actions(user, nomination):
-    """{action name: bool} for the nomination page's buttons."""
-    return {name: rules.test_rule(f"awards.{name}", user, nomination) for name in ACTIONS}
+@rules.predicate
+def manages_proposing_unit(user, nomination):
+    """Officers of the proposing unit, or of a unit above it."""
+    return manages_unit(user, nomination.proposing_unit)
+
+
+@rules.predicate
+def sits_on_a_committee_it_reached(user, nomination):
+    """Reviewers of a unit whose committee the nomination has come before (it may have moved on
+    since: they keep their say on the record, and are told when their moment has passed)."""
+    return scoping.has_reviewed_on_the_way(user, nomination)
+
+
+for action in PROPOSER_ACTIONS:
+    rules.add_perm(f"awards.{action}", manages_proposing_unit)
+for action in REVIEWER_ACTIONS:
+    rules.add_perm(f"awards.{action}", sits_on_a_committee_it_reached)
+
+# A unit (not a nomination): officers of the unit or above it propose its members and itself.
+rules.add_perm("awards.propose_for_unit", manages_unit)

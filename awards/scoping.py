@@ -9,26 +9,21 @@
   level when U itself proposes them. Their queue lists every nomination that has reached U;
   the ones awaiting U's decision are `awaiting_decision_by(user)`.
 
-Views fetch nominations only through get_visible_nomination(): outside the scope, 404.
+Views fetch nominations only through get_nomination_or_404(): outside the scope, 404.
 """
 
 from django.db.models import Q
-from django.http import Http404
 
 from awards.models import AWAITING_STATES, Evidence, Nomination
 from unions import scoping
 from unions.models import Role, Unit
 
 
-def depth_of(path):
-    return len(path) // Unit.steplen
-
-
 def nominations_visible_to(user):
     if scoping.is_superuser(user):
         return Nomination.objects.all()
     return Nomination.objects.filter(
-        scoping.units_q(scoping.role_paths(user), prefix="proposing_unit__")
+        Unit.subtrees_q(scoping.role_paths(user), prefix="proposing_unit__")
     )
 
 
@@ -44,7 +39,7 @@ def _reached_q(roles):
     """
     query = Q(pk__in=[])
     for held in roles:
-        depth = depth_of(held.path)
+        depth = Unit.depth_of(held.path)
         query |= Q(
             proposing_unit__path__startswith=held.path,
             proposing_unit__depth__gt=depth,
@@ -72,6 +67,17 @@ def awaiting_decision_by(user):
     return queryset.filter(reviewing_unit__in=reviewer_unit_ids(user))
 
 
+def queue_units_for(user):
+    """The units a reviewer filters their queue by: their committees' units and the units
+    directly below them, whose nominations come up to them."""
+    if scoping.is_superuser(user):
+        # An administrator holds no reviewer role: the roots and the units directly below them.
+        root_paths = [root.path for root in Unit.get_root_nodes()]
+    else:
+        root_paths = scoping.role_paths(user, Role.REVIEWER)
+    return Unit.objects.filter(Q(path__in=root_paths) | Unit.children_q(root_paths))
+
+
 def reviewer_unit_ids(user):
     return {held.unit_id for held in scoping.held_roles(user) if held.role == Role.REVIEWER}
 
@@ -90,7 +96,7 @@ def has_reviewed_on_the_way(user, nomination):
     proposing = nomination.proposing_unit
     furthest_depth = nomination.furthest_unit.depth
     for held in _reviewer_roles(user):
-        depth = depth_of(held.path)
+        depth = Unit.depth_of(held.path)
         below = proposing.path.startswith(held.path) and proposing.depth > depth
         if (below and furthest_depth <= depth) or (
             held.unit_id == proposing.pk == nomination.deciding_unit_id
@@ -99,35 +105,23 @@ def has_reviewed_on_the_way(user, nomination):
     return False
 
 
-def get_visible_nomination(user, pk):
-    try:
-        return (
-            nominations_visible_to(user)
-            .select_related(
-                "round__movement",
-                "award_kind",
-                "nominee_member__unit",
-                "nominee_unit",
-                "proposing_unit",
-                "reviewing_unit",
-                "furthest_unit",
-                "deciding_unit",
-                "created_by",
-            )
-            .get(pk=pk)
-        )
-    except (Nomination.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def get_nomination_or_404(user, pk):
+    return scoping.get_or_404(
+        nominations_visible_to(user).select_related(
+            "round__movement",
+            "award_kind",
+            "nominee_member__unit",
+            "nominee_unit",
+            "proposing_unit",
+            "reviewing_unit",
+            "furthest_unit",
+            "deciding_unit",
+            "created_by",
+        ),
+        pk,
+    )
 
 
-def get_visible_evidence(user, nomination_pk, pk):
-    nomination = get_visible_nomination(user, nomination_pk)
-    try:
-        return Evidence.objects.select_related("nomination").get(nomination=nomination, pk=pk)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def can_propose_for(user, unit):
-    """Officers of a unit, or of a unit above it, propose its members and itself."""
-    return scoping.can_manage_unit(user, unit)
+def get_evidence_or_404(user, nomination_pk, pk):
+    nomination = get_nomination_or_404(user, nomination_pk)
+    return scoping.get_or_404(Evidence.objects.filter(nomination=nomination), pk)

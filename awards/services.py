@@ -14,7 +14,6 @@ unit of the award's granting level, approves it.
 
 import math
 
-import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,8 +23,11 @@ from django.utils.translation import gettext_noop
 from awards import evidence as evidence_checks
 from awards import scoping
 from awards.models import (
+    AWAITING_STATES,
     COUNTED_STATES,
+    EDITABLE_STATES,
     OPEN_STATES,
+    WITHDRAWABLE_STATES,
     CouncilVote,
     Evidence,
     Nomination,
@@ -34,7 +36,7 @@ from awards.models import (
     ReviewScore,
     SelfScore,
 )
-from movements import scoping as movements_scoping
+from awards.rules import ACTIONS
 from movements import services as movements_services
 from movements.models import (
     AwardKind,
@@ -69,7 +71,7 @@ def granting_unit(proposing_unit, award_kind):
         return proposing_unit
     return (
         Unit.objects.filter(
-            path__in=movements_scoping.ancestor_paths(proposing_unit.path),
+            path__in=proposing_unit.ancestor_paths,
             level=award_kind.granting_level,
         )
         .order_by("-depth")
@@ -80,7 +82,7 @@ def granting_unit(proposing_unit, award_kind):
 def first_reviewing_unit(proposing_unit, deciding_unit):
     if deciding_unit.pk == proposing_unit.pk:
         return proposing_unit
-    return Unit.objects.get(path=movements_scoping.parent_path(proposing_unit.path))
+    return Unit.objects.get(path=proposing_unit.parent_path)
 
 
 def score_total(scores):
@@ -424,31 +426,80 @@ def _lock(nomination):
     ).get(pk=nomination.pk)
 
 
-def _already_decided(nomination):
+def _moment_passed(nomination):
     where = nomination.reviewing_unit or nomination.proposing_unit
     return ValidationError(
-        _("This nomination was already decided: it is now “%(state)s” (%(unit)s).")
+        _("This can no longer be done: the nomination is now “%(state)s” (%(unit)s).")
         % {"state": nomination.get_state_display(), "unit": where.name},
         code="already_decided",
     )
 
 
-def _lock_for_proposer(nomination, actor, rule):
-    nomination = _lock(nomination)
-    if rules.test_rule(rule, actor, nomination):
-        return nomination
-    if scoping.can_propose_for(actor, nomination.proposing_unit):
-        raise _already_decided(nomination)
-    raise PermissionDenied
+# What each of the proposer's actions needs of the nomination's state.
+PROPOSER_STATES = {
+    "edit_nomination": EDITABLE_STATES,
+    "submit_nomination": EDITABLE_STATES,
+    "withdraw_nomination": WITHDRAWABLE_STATES,
+}
 
 
-def _lock_for_reviewer(nomination, actor):
+def refusal(action, nomination, actor):
+    """Why `actor` may not take `action` (a name of awards.rules.ACTIONS) on the nomination as it
+    is now: None when they may.
+
+    Raises PermissionDenied for someone with no say on the nomination (awards.rules); returns a
+    ValidationError naming the rule for someone whose moment has passed or has not come (the
+    proposer already sent it, another committee holds it, it is not granted at this level).
+    Views show that message; the transitions below raise it, under the row lock.
+    """
+    if not actor.has_perm(f"awards.{action}", nomination):
+        raise PermissionDenied
+    if action in PROPOSER_STATES:
+        return None if nomination.state in PROPOSER_STATES[action] else _moment_passed(nomination)
+    if nomination.state not in AWAITING_STATES or not scoping.is_reviewer_at(
+        actor, nomination.reviewing_unit_id
+    ):
+        return _moment_passed(nomination)
+    if action == "start_review" and nomination.state == S.UNDER_REVIEW:
+        return ValidationError(
+            _("The committee is already reviewing this nomination."), code="already_decided"
+        )
+    grants_here = nomination.reviewing_unit_id == nomination.deciding_unit_id
+    if action == "approve_nomination" and not grants_here:
+        return ValidationError(
+            _("%(award)s is granted by %(unit)s: forward the nomination to the level above.")
+            % {"award": nomination.award_kind.name, "unit": nomination.deciding_unit.name},
+            code="not_granting_level",
+        )
+    if action == "forward_nomination" and grants_here:
+        return ValidationError(
+            _("%(unit)s grants %(award)s: approve, return or reject the nomination here.")
+            % {"unit": nomination.reviewing_unit.name, "award": nomination.award_kind.name},
+            code="granting_level",
+        )
+    return None
+
+
+def may(user, action, nomination):
+    """Whether the user may take `action` on the nomination now (refusal() says why not)."""
+    try:
+        return refusal(action, nomination, user) is None
+    except PermissionDenied:
+        return False
+
+
+def allowed_actions(user, nomination):
+    """{action: whether the user may take it now}, for the nomination page's buttons."""
+    return {action: may(user, action, nomination) for action in ACTIONS}
+
+
+def _lock_for(action, nomination, actor):
+    """Lock the nomination, then refuse the action as `refusal` says, or return it."""
     nomination = _lock(nomination)
-    if rules.test_rule("awards.review_nomination", actor, nomination):
-        return nomination
-    if scoping.has_reviewed_on_the_way(actor, nomination):
-        raise _already_decided(nomination)
-    raise PermissionDenied
+    error = refusal(action, nomination, actor)
+    if error is not None:
+        raise error
+    return nomination
 
 
 def _start_review(nomination, *, actor):
@@ -506,7 +557,7 @@ def create_nomination(
     `self_scores`: {criterion or its pk: (points, comment)}. `files`: uploaded evidence.
     Everything is checked before anything is stored: a refused file saves nothing.
     """
-    if not scoping.can_propose_for(actor, proposing_unit):
+    if not actor.has_perm("awards.propose_for_unit", proposing_unit):
         raise PermissionDenied
     _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
     _check_round_and_kind(round_=round, award_kind=award_kind, proposing_unit=proposing_unit)
@@ -552,7 +603,7 @@ def update_nomination(nomination, *, actor, files=(), **changes):
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    nomination = _lock_for_proposer(nomination, actor, "awards.edit_nomination")
+    nomination = _lock_for("edit_nomination", nomination, actor)
     previous_kind = nomination.award_kind
     award_kind = changes.get("award_kind") or previous_kind
     if award_kind.pk != previous_kind.pk:
@@ -619,7 +670,7 @@ def update_nomination(nomination, *, actor, files=(), **changes):
 
 @transaction.atomic
 def delete_evidence(evidence, *, actor):
-    nomination = _lock_for_proposer(evidence.nomination, actor, "awards.edit_nomination")
+    nomination = _lock_for("edit_nomination", evidence.nomination, actor)
     evidence = Evidence.objects.get(pk=evidence.pk, nomination=nomination)
     name, stored = evidence.original_name, evidence.file.name
     evidence.delete()
@@ -642,7 +693,7 @@ def submit_nomination(nomination, *, actor, comment=""):
     A returned nomination starts again from the first level: its dossier changed, and every
     level sees the completed version.
     """
-    nomination = _lock_for_proposer(nomination, actor, "awards.submit_nomination")
+    nomination = _lock_for("submit_nomination", nomination, actor)
     # Lock the award kind's row: submissions of the same kind queue here, so that the quota
     # count below cannot be passed by two of them at once.
     award_kind = AwardKind.objects.select_for_update().get(pk=nomination.award_kind_id)
@@ -685,7 +736,7 @@ def submit_nomination(nomination, *, actor, comment=""):
 @transaction.atomic
 def withdraw_nomination(nomination, *, actor, comment=""):
     """The proposer takes the nomination back before a decision; it stays in the history."""
-    nomination = _lock_for_proposer(nomination, actor, "awards.withdraw_nomination")
+    nomination = _lock_for("withdraw_nomination", nomination, actor)
     previous = nomination.state
     nomination.state = S.WITHDRAWN
     nomination.save(update_fields=["state", "updated_at"])
@@ -705,11 +756,7 @@ def withdraw_nomination(nomination, *, actor, comment=""):
 @transaction.atomic
 def start_review(nomination, *, actor):
     """Submitted or forwarded -> under review: the committee has taken the dossier up."""
-    nomination = _lock_for_reviewer(nomination, actor)
-    if nomination.state == S.UNDER_REVIEW:
-        raise ValidationError(
-            _("The committee is already reviewing this nomination."), code="already_decided"
-        )
+    nomination = _lock_for("start_review", nomination, actor)
     _start_review(nomination, actor=actor)
     return nomination
 
@@ -717,7 +764,7 @@ def start_review(nomination, *, actor):
 @transaction.atomic
 def record_review_scores(nomination, *, actor, scores):
     """The reviewer's own score per criterion ({criterion or pk: (points, comment)})."""
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("review_nomination", nomination, actor)
     cleaned = _clean_scores(nomination.round, nomination.award_kind, scores)
     if not cleaned:
         raise ValidationError(_("Give a score for at least one criterion."))
@@ -767,7 +814,7 @@ def record_vote(
     abstain,
 ):
     """The council's secret-ballot result; the pass is computed from the award's vote rule."""
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("review_nomination", nomination, actor)
     if members_total < 1:
         raise ValidationError(_("The council has at least one member."))
     if present > members_total:
@@ -821,14 +868,8 @@ def record_vote(
 @transaction.atomic
 def approve_nomination(nomination, *, actor, comment=""):
     """At the unit of the award's granting level: the award is granted."""
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("approve_nomination", nomination, actor)
     award_kind = nomination.award_kind
-    if nomination.reviewing_unit_id != nomination.deciding_unit_id:
-        raise ValidationError(
-            _("%(award)s is granted by %(unit)s: forward the nomination to the level above.")
-            % {"award": award_kind.name, "unit": nomination.deciding_unit.name},
-            code="not_granting_level",
-        )
     if award_kind.has_vote_rule:
         vote = (
             nomination.votes.filter(unit=nomination.reviewing_unit)
@@ -876,30 +917,24 @@ def _require_reason(reason, message):
 def return_nomination(nomination, *, actor, reason):
     """Back to the proposer for completion, with the reasons; they edit and resubmit."""
     reason = _require_reason(reason, _("Give the reasons for returning the nomination."))
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("return_nomination", nomination, actor)
     return _decide(nomination, actor=actor, state=S.RETURNED, comment=reason)
 
 
 @transaction.atomic
 def reject_nomination(nomination, *, actor, reason):
     reason = _require_reason(reason, _("Give the reasons for rejecting the nomination."))
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("reject_nomination", nomination, actor)
     return _decide(nomination, actor=actor, state=S.REJECTED, comment=reason)
 
 
 @transaction.atomic
 def forward_nomination(nomination, *, actor, comment=""):
     """One level up, towards the unit that grants the award."""
-    nomination = _lock_for_reviewer(nomination, actor)
+    nomination = _lock_for("forward_nomination", nomination, actor)
     here = nomination.reviewing_unit
-    if here.pk == nomination.deciding_unit_id:
-        raise ValidationError(
-            _("%(unit)s grants %(award)s: approve, return or reject the nomination here.")
-            % {"unit": here.name, "award": nomination.award_kind.name},
-            code="granting_level",
-        )
     movements_services.check_deadline(nomination.round, level=here.level)
-    above = Unit.objects.get(path=movements_scoping.parent_path(here.path))
+    above = Unit.objects.get(path=here.parent_path)
     previous = nomination.state
     nomination.state = S.FORWARDED
     nomination.reviewing_unit = above

@@ -1,40 +1,45 @@
-"""What a user may do with a decision or an award kind's certificate template they can read.
+"""Who may act on decisions and certificate templates: the permissions of commendations.
 
 Asked everywhere the same way, `user.has_perm("commendations.<action>", obj)`: by the views
-and templates to show or refuse (403), and by commendations.services again under the row lock.
+and templates (a button, or 403) and by commendations.services again under the row lock.
+A permission says who has the authority; whether the decision, as it is now, allows the action
+(an issued decision is never edited, a draft has no certificates) is the services' rule, with
+its reason: `commendations.services.refusal(action, decision, actor)`.
 """
 
 import rules
 
-from commendations.models import DecisionState
-from commendations.scoping import is_clerk_at
 from unions import scoping
+from unions.models import Role
+
+
+@rules.predicate
+def clerk_at(user, unit):
+    """The clerks of a unit draft, issue and print its decisions."""
+    return unit is not None and any(
+        h.role == Role.CLERK and h.unit_id == unit.pk for h in scoping.held_roles(user)
+    )
 
 
 @rules.predicate
 def clerk_of_issuing_unit(user, decision):
-    return is_clerk_at(user, decision.issuing_unit_id)
-
-
-@rules.predicate
-def is_draft(user, decision):
-    return decision.state == DecisionState.DRAFT
-
-
-@rules.predicate
-def is_issued(user, decision):
-    return decision.state == DecisionState.ISSUED
+    return decision is not None and clerk_at(user, decision.issuing_unit)
 
 
 @rules.predicate
 def clerk_of_granting_level(user, award_kind):
-    if scoping.is_superuser(user):
-        return True
-    return scoping.clerk_units(user).filter(level=award_kind.granting_level).exists()
+    """A certificate template is edited by a clerk at the level that grants the award kind."""
+    return award_kind is not None and any(
+        h.role == Role.CLERK and h.level == award_kind.granting_level
+        for h in scoping.held_roles(user)
+    )
 
 
-rules.add_perm("commendations.edit_decision", clerk_of_issuing_unit & is_draft)
-rules.add_perm("commendations.issue_decision", clerk_of_issuing_unit & is_draft)
-rules.add_perm("commendations.render_decision", clerk_of_issuing_unit & is_issued)
-rules.add_perm("commendations.revoke_commendation", clerk_of_issuing_unit & is_issued)
+# On a unit.
+rules.add_perm("commendations.draft_decision", clerk_at)
+# On a decision.
+DECISION_ACTIONS = ("edit_decision", "issue_decision", "render_decision", "revoke_commendation")
+for action in DECISION_ACTIONS:
+    rules.add_perm(f"commendations.{action}", clerk_of_issuing_unit)
+# On an award kind.
 rules.add_perm("commendations.edit_certificate_template", clerk_of_granting_level)

@@ -12,17 +12,20 @@ What a user may *do* with a decision they can read is a permission of commendati
 
 import re
 
+from django.db.models import Q
+
 from awards.models import Nomination, NominationState
-from commendations.models import Commendation, Decision
+from commendations.models import Commendation, Decision, DecisionState
+from movements.models import AwardKind
 from unions import scoping
-from unions.models import Role, Unit
+from unions.models import Unit
 
 
 def decisions_visible_to(user):
     if scoping.is_superuser(user):
         return Decision.objects.all()
     return Decision.objects.filter(
-        scoping.units_q(scoping.role_paths(user), prefix="issuing_unit__")
+        Unit.subtrees_q(scoping.role_paths(user), prefix="issuing_unit__")
     )
 
 
@@ -39,7 +42,7 @@ def commendations_visible_to(user):
     if scoping.is_superuser(user):
         return Commendation.objects.all()
     return Commendation.objects.filter(
-        scoping.units_q(scoping.role_paths(user), prefix="issuing_unit__")
+        Unit.subtrees_q(scoping.role_paths(user), prefix="issuing_unit__")
     )
 
 
@@ -50,18 +53,11 @@ def get_commendation_or_404(user, decision_pk, pk):
     )
 
 
-def clerk_unit_ids(user):
-    return {held.unit_id for held in scoping.held_roles(user) if held.role == Role.CLERK}
-
-
-def is_clerk_at(user, unit_id):
-    return scoping.is_superuser(user) or unit_id in clerk_unit_ids(user)
-
-
 def issuing_units_for(user):
     """The units where the user drafts and issues decisions."""
     if scoping.is_superuser(user):
-        return Unit.objects.filter(depth__lte=3)
+        # Any unit at a level that grants an award kind.
+        return Unit.objects.filter(level__in=AwardKind.objects.values("granting_level"))
     return scoping.clerk_units(user)
 
 
@@ -85,3 +81,24 @@ _CODE = re.compile(r"[A-Za-z0-9_-]{32}")
 def is_well_formed_code(code):
     """A verification code is 32 URL-safe characters (secrets.token_urlsafe(24))."""
     return bool(_CODE.fullmatch(code or ""))
+
+
+# --- The public honour roll -----------------------------------------------------------------
+# Public by design, so it shows only what the proposing unit chose to publish: a commendation
+# appears when its nomination is marked publishable, its decision is issued, and it has not
+# been revoked.
+
+
+def published_q(prefix=""):
+    """Commendations that may appear; `prefix` is the lookup from the queried model."""
+    return Q(
+        **{
+            f"{prefix}nomination__publishable": True,
+            f"{prefix}revoked_at__isnull": True,
+            f"{prefix}decision__state": DecisionState.ISSUED,
+        }
+    )
+
+
+def published_commendations(movement):
+    return Commendation.objects.filter(published_q(), nomination__round__movement=movement)

@@ -22,7 +22,7 @@ from commendations.models import (
     RegisterCounter,
     RenderState,
 )
-from commendations.scoping import approved_at, is_clerk_at
+from commendations.scoping import approved_at
 from movements.models import AwardKind
 from unions import scoping
 from unions.models import Unit
@@ -37,6 +37,39 @@ def _user(actor):
 def _require(permission, actor, obj):
     if not actor.has_perm(permission, obj):
         raise PermissionDenied
+
+
+def _issued_error(decision):
+    return ValidationError(
+        _("The decision %(number)s is issued: an issued decision is never edited.")
+        % {"number": decision.number},
+        code="issued",
+    )
+
+
+def refusal(action, decision, actor):
+    """Why `actor` may not take `action` (commendations.rules.DECISION_ACTIONS) on the decision
+    as it is now: None when they may. Raises PermissionDenied for someone without the authority;
+    returns a ValidationError naming the rule otherwise (an issued decision is never edited; only
+    an issued one has certificates to render or revoke)."""
+    _require(f"commendations.{action}", actor, decision)
+    if action in ("edit_decision", "issue_decision") and not decision.is_draft:
+        return _issued_error(decision)
+    if action in ("render_decision", "revoke_commendation") and decision.is_draft:
+        return ValidationError(
+            _("The decision %(number)s is a draft: it has no certificates yet.")
+            % {"number": decision.number},
+            code="draft",
+        )
+    return None
+
+
+def may(user, action, decision):
+    """Whether the user may take `action` on the decision now (refusal() says why not)."""
+    try:
+        return refusal(action, decision, user) is None
+    except PermissionDenied:
+        return False
 
 
 # --- Drafts -----------------------------------------------------------------------------------
@@ -59,9 +92,7 @@ HEADER_FIELDS = (
 
 def decision_defaults(unit, award_kind=None):
     """What a new decision of `unit` starts from; the clerk edits any of it."""
-    parent = (
-        Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
-    )
+    parent = Unit.objects.filter(path=unit.parent_path).first() if unit.parent_path else None
     return {
         "date": timezone.localdate(),
         "parent_body": parent.name if parent else "",
@@ -150,8 +181,7 @@ def _save(decision):
 def create_decision(*, actor, issuing_unit, award_kind, nominations=None, **fields):
     """A draft decision of `issuing_unit`; by default with every nomination of the award kind
     approved there and not yet commended."""
-    if not is_clerk_at(actor, issuing_unit.pk):
-        raise PermissionDenied
+    _require("commendations.draft_decision", actor, issuing_unit)
     if award_kind.granting_level != issuing_unit.level:
         raise ValidationError(
             _("%(award)s is granted at the level: %(level)s; %(unit)s cannot grant it.")
@@ -189,22 +219,18 @@ def _lock(decision):
     return Decision.objects.select_related("issuing_unit", "award_kind").get(pk=decision.pk)
 
 
-def _lock_draft(decision, actor):
+def _lock_for(action, decision, actor):
+    """Lock the decision, then refuse the action as `refusal` says, or return it."""
     decision = _lock(decision)
-    if not is_clerk_at(actor, decision.issuing_unit_id):
-        raise PermissionDenied
-    if not decision.is_draft:
-        raise ValidationError(
-            _("The decision %(number)s is issued: an issued decision is never edited.")
-            % {"number": decision.number},
-            code="issued",
-        )
+    error = refusal(action, decision, actor)
+    if error is not None:
+        raise error
     return decision
 
 
 @transaction.atomic
 def update_decision(decision, *, actor, **fields):
-    decision = _lock_draft(decision, actor)
+    decision = _lock_for("edit_decision", decision, actor)
     for name, value in _clean_header(fields).items():
         setattr(decision, name, value)
     _save(decision)
@@ -221,7 +247,7 @@ def update_decision(decision, *, actor, **fields):
 @transaction.atomic
 def set_awardees(decision, *, actor, nominations):
     """The draft's awardees become exactly `nominations` (the clerk removes or adds back)."""
-    decision = _lock_draft(decision, actor)
+    decision = _lock_for("edit_decision", decision, actor)
     nominations = list(nominations)
     _check_nominations(decision, nominations)
     before = set(decision.nominations.values_list("pk", flat=True))
@@ -242,7 +268,7 @@ def set_awardees(decision, *, actor, nominations):
 
 @transaction.atomic
 def delete_draft(decision, *, actor):
-    decision = _lock_draft(decision, actor)
+    decision = _lock_for("edit_decision", decision, actor)
     record_activity(
         unit=decision.issuing_unit,
         actor=actor,
@@ -277,7 +303,7 @@ def allocate_register_numbers(unit, year, count):
 def issue_decision(decision, *, actor):
     """Issue a draft: number its awardees in the register, snapshot each certificate's text as
     a Commendation, and (on commit) queue the rendering of the certificates."""
-    decision = _lock_draft(decision, actor)
+    decision = _lock_for("issue_decision", decision, actor)
     nominations = list(
         Nomination.objects.select_for_update()
         .filter(pk__in=decision.nominations.values("pk"))
@@ -351,8 +377,7 @@ def queue_rendering(decision, *, restart=False):
 @transaction.atomic
 def resume_rendering(decision, *, actor, restart=False):
     """From the page: render what is missing (or everything again), e.g. after a worker died."""
-    decision = _lock(decision)
-    _require("commendations.render_decision", actor, decision)
+    decision = _lock_for("render_decision", decision, actor)
     decision.render_state = RenderState.RENDERING
     decision.render_error = ""
     decision.render_updated_at = timezone.now()
@@ -379,7 +404,9 @@ def revoke_commendation(commendation, *, actor, number, date, reason):
         .select_related("decision__issuing_unit", "decision__award_kind")
         .get(pk=commendation.pk)
     )
-    _require("commendations.revoke_commendation", actor, commendation.decision)
+    error = refusal("revoke_commendation", commendation.decision, actor)
+    if error is not None:
+        raise error
     if commendation.is_revoked:
         raise ValidationError(
             _("This commendation was already revoked by the decision %(number)s.")

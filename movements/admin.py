@@ -99,7 +99,9 @@ class MovementAdmin(admin.ModelAdmin):
             return unit_scoping.is_superuser(request.user) or bool(
                 unit_scoping.managed_units(request.user).exists()
             )
-        return obj.state != MovementState.CLOSED and scoping.can_manage_movement(request.user, obj)
+        return obj.state != MovementState.CLOSED and request.user.has_perm(
+            "movements.manage_movement", obj
+        )
 
     def has_delete_permission(self, request, obj=None):
         return unit_scoping.is_superuser(request.user)

@@ -1,29 +1,51 @@
-"""Named django-rules predicates for movements and registrations, built on movements.scoping.
+"""Who may act on movements and registrations: the permissions of the movements app.
 
-Templates and other apps ask e.g. `user.has_perm("movements.manage_movement", movement)`; the
-answer comes from the scoping module, so that there is one definition of who may do what.
+Asked everywhere the same way, `user.has_perm("movements.<action>", obj)`, by views,
+templates, the admin and movements.services; built on the union tree's predicates.
+Whether the movement or registration, as it is now, allows the action (a closed movement is not
+edited, a decided registration is not decided again) is the services' rule.
 """
 
 import rules
 
-from movements import scoping
+from unions import scoping
+from unions.models import Role
+from unions.rules import manages_unit
 
 
 @rules.predicate
-def can_manage_movement(user, movement):
-    return movement is not None and scoping.can_manage_movement(user, movement)
+def manages_launching_unit(user, movement):
+    """Officers of the launching unit (or above it) edit, launch and close a movement."""
+    return movement is not None and manages_unit(user, movement.launching_unit)
 
 
 @rules.predicate
-def can_register_for(user, unit):
-    return unit is not None and scoping.can_register_for(user, unit)
+def reviews_at_parent(user, unit):
+    """The committee of a unit's parent decides the unit's registrations."""
+    if unit is None or unit.is_root():
+        return False
+    parent = unit.parent_path
+    return any(h.role == Role.REVIEWER and h.path == parent for h in scoping.held_roles(user))
 
 
 @rules.predicate
-def can_review_registration(user, registration):
-    return registration is not None and scoping.can_review_registration(user, registration)
+def sits_on_committee_of(user, unit):
+    """The reviewers of a unit decide its children's registrations."""
+    return unit is not None and any(
+        h.role == Role.REVIEWER and h.unit_id == unit.pk for h in scoping.held_roles(user)
+    )
 
 
-rules.add_perm("movements.manage_movement", can_manage_movement)
-rules.add_perm("movements.register_unit", can_register_for)
-rules.add_perm("movements.review_registration", can_review_registration)
+@rules.predicate
+def reviews_registrations_unit(user, registration):
+    return registration is not None and reviews_at_parent(user, registration.unit)
+
+
+# On a unit: officers of the unit (or above it) launch its movements and register it.
+rules.add_perm("movements.create_movement", manages_unit)
+rules.add_perm("movements.register_unit", manages_unit)
+rules.add_perm("movements.review_unit_registrations", reviews_at_parent)
+rules.add_perm("movements.review_children_registrations", sits_on_committee_of)
+# On a movement or a registration.
+rules.add_perm("movements.manage_movement", manages_launching_unit)
+rules.add_perm("movements.review_registration", reviews_registrations_unit)

@@ -14,30 +14,17 @@ Views fetch objects only through the get_* functions here: outside the scope the
 """
 
 from django.db.models import Q
-from django.http import Http404
 
-from movements.models import Movement, MovementState, Registration, Round
+from movements.models import AwardKind, Movement, MovementState, Registration, Round
 from unions import scoping
 from unions.models import Role, Unit
 
 
-def ancestor_paths(path):
-    """The materialized paths of a unit and of every unit above it, top first."""
-    return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
-
-
-def parent_path(path):
-    return path[: -Unit.steplen]
-
-
-# --- Movements ------------------------------------------------------------------------------
-
-
 def _movement_q(user):
     paths = scoping.role_paths(user)
-    above = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+    above = {ancestor for path in paths for ancestor in Unit.ancestor_paths_of(path)}
     launched_above = Q(launching_unit__path__in=above) & ~Q(state=MovementState.DRAFT)
-    return scoping.units_q(paths, prefix="launching_unit__") | launched_above
+    return Unit.subtrees_q(paths, prefix="launching_unit__") | launched_above
 
 
 def visible_movements(user):
@@ -49,22 +36,28 @@ def visible_movements(user):
     return Movement.objects.filter(_movement_q(user))
 
 
-def get_visible_movement(user, pk):
-    try:
-        return visible_movements(user).select_related("launching_unit").get(pk=pk)
-    except (Movement.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def get_movement_or_404(user, pk):
+    return scoping.get_or_404(visible_movements(user).select_related("launching_unit"), pk)
+
+
+def movements_concerning(user, unit):
+    """The movements the user may read that concern `unit`: launched by the unit or above it
+    (they cover its subtree), or launched inside its subtree."""
+    return (
+        visible_movements(user)
+        .filter(
+            Q(launching_unit__path__in=unit.ancestor_paths)
+            | Q(launching_unit__path__startswith=unit.path)
+        )
+        .order_by("-starts_on", "code")
+    )
 
 
 def movements_open_to_unit(unit):
     """The OPEN movements that concern `unit`: launched by the unit itself or a unit above it."""
     return Movement.objects.filter(
-        state=MovementState.OPEN, launching_unit__path__in=ancestor_paths(unit.path)
+        state=MovementState.OPEN, launching_unit__path__in=unit.ancestor_paths
     )
-
-
-def can_manage_movement(user, movement):
-    return scoping.can_manage_unit(user, movement.launching_unit)
 
 
 def movement_covers(movement, unit):
@@ -86,16 +79,13 @@ def launchable_units(user):
 # --- Rounds ---------------------------------------------------------------------------------
 
 
-def get_visible_round(user, pk):
-    try:
-        return (
-            Round.objects.filter(movement__in=visible_movements(user))
-            .select_related("movement__launching_unit")
-            .prefetch_related("deadlines")
-            .get(pk=pk)
-        )
-    except (Round.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def get_round_or_404(user, pk):
+    return scoping.get_or_404(
+        Round.objects.filter(movement__in=visible_movements(user))
+        .select_related("movement__launching_unit")
+        .prefetch_related("deadlines"),
+        pk,
+    )
 
 
 # --- Registrations --------------------------------------------------------------------------
@@ -106,66 +96,35 @@ def registrations_visible_to(user):
     if scoping.is_superuser(user):
         return Registration.objects.all()
     paths = scoping.role_paths(user)
-    return Registration.objects.filter(scoping.units_q(paths, prefix="unit__"))
-
-
-def _reviewed_q(user, prefix):
-    query = Q(pk__in=[])
-    for held in scoping.held_roles(user):
-        if held.role == Role.REVIEWER:
-            query |= Q(
-                **{
-                    f"{prefix}path__startswith": held.path,
-                    f"{prefix}depth": len(held.path) // Unit.steplen + 1,
-                }
-            )
-    return query
+    return Registration.objects.filter(Unit.subtrees_q(paths, prefix="unit__"))
 
 
 def registrations_reviewable_by(user):
     """Registrations of the children of the units where the user is a reviewer."""
     if scoping.is_superuser(user):
-        return Registration.objects.filter(unit__depth__gt=1)
-    return Registration.objects.filter(_reviewed_q(user, "unit__"))
+        return Registration.objects.filter(unit__in=Unit.objects.below_the_roots())
+    reviewer_paths = scoping.role_paths(user, Role.REVIEWER)
+    return Registration.objects.filter(Unit.children_q(reviewer_paths, prefix="unit__"))
 
 
-def get_visible_registration(user, pk):
-    try:
-        return (
-            registrations_visible_to(user)
-            .select_related("round__movement__launching_unit", "unit", "member", "target_award")
-            .get(pk=pk)
-        )
-    except (Registration.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def can_review_unit_registrations(user, unit):
-    """Whether the user decides the registrations of `unit` (a reviewer of its parent)."""
-    if scoping.is_superuser(user):
-        return unit.depth > 1
-    parent = parent_path(unit.path)
-    return any(
-        held.role == Role.REVIEWER and held.path == parent for held in scoping.held_roles(user)
+def get_registration_or_404(user, pk):
+    return scoping.get_or_404(
+        registrations_visible_to(user).select_related(
+            "round__movement__launching_unit", "unit", "member", "target_award"
+        ),
+        pk,
     )
 
 
-def reviews_children_of(user, unit):
-    """Whether the user sits on `unit`'s reviewing committee (decides its children's)."""
-    if scoping.is_superuser(user):
-        return True
-    return any(h.role == Role.REVIEWER and h.unit_id == unit.pk for h in scoping.held_roles(user))
+# --- Award kinds ----------------------------------------------------------------------------
 
 
-def can_review_registration(user, registration):
-    return can_review_unit_registrations(user, registration.unit)
+def award_kinds_visible_to(user):
+    """The catalogue of titles and forms of commendation is the same for every signed-in user."""
+    if not getattr(user, "is_authenticated", False):
+        return AwardKind.objects.none()
+    return AwardKind.objects.all()
 
 
-def can_register_for(user, unit):
-    """Officers of the unit, or of a unit above it, register it and its members."""
-    return scoping.can_manage_unit(user, unit)
-
-
-def can_create_movement_for(user, unit):
-    """Officers of a unit (or above it) launch movements for the unit's subtree."""
-    return scoping.can_manage_unit(user, unit)
+def get_award_kind_or_404(user, pk):
+    return scoping.get_or_404(award_kinds_visible_to(user), pk)

@@ -52,7 +52,7 @@ def format_moment(value):
 
 
 def _require_manager(actor, movement):
-    if not scoping.can_manage_movement(actor, movement):
+    if not actor.has_perm("movements.manage_movement", movement):
         raise PermissionDenied
 
 
@@ -81,7 +81,7 @@ def create_movement(*, actor, launching_unit, rounds=(), criteria=(), **fields):
     `rounds` and `criteria` are lists of dicts as `update_movement` takes them.
     """
     _check_fields(fields, MOVEMENT_FIELDS)
-    if not scoping.can_create_movement_for(actor, launching_unit):
+    if not actor.has_perm("movements.create_movement", launching_unit):
         raise PermissionDenied
     movement = Movement(launching_unit=launching_unit, created_by=_user(actor), **fields)
     movement.full_clean()
@@ -354,7 +354,7 @@ def check_registration_deadline(round, *, now=None):
 
 
 def _check_can_register(round_, unit, target_award, actor, *, individual):
-    if not scoping.can_register_for(actor, unit):
+    if not actor.has_perm("movements.register_unit", unit):
         raise PermissionDenied
     movement = round_.movement
     if movement.state != MovementState.OPEN:
@@ -551,7 +551,7 @@ def _lock_registration(registration, actor):
         .select_related("round", "unit", "member", "target_award")
         .get(pk=registration.pk)
     )
-    if not scoping.can_review_registration(actor, registration):
+    if not actor.has_perm("movements.review_registration", registration):
         raise PermissionDenied
     if registration.state != RegistrationState.AWAITING:
         raise ValidationError(

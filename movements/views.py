@@ -22,7 +22,6 @@ from movements.forms import (
     formset_specs,
 )
 from movements.models import (
-    AwardKind,
     CriterionKind,
     CriterionTarget,
     Movement,
@@ -155,7 +154,7 @@ def _my_units_in(user, movement):
 @login_required
 def movement_detail(request, pk):
     user = request.user
-    movement = scoping.get_visible_movement(user, pk)
+    movement = scoping.get_movement_or_404(user, pk)
     rounds = movement.rounds.prefetch_related("deadlines")
     registering, reviewing = _my_units_in(user, movement)
     history = Activity.objects.filter(
@@ -168,7 +167,7 @@ def movement_detail(request, pk):
             "movement": movement,
             "rounds": rounds,
             "tables": criteria_tables(list(movement.criteria.all())),
-            "can_manage": scoping.can_manage_movement(user, movement),
+            "can_manage": user.has_perm("movements.manage_movement", movement),
             "registering_units": registering,
             "reviewing_units": reviewing,
             "history": history,
@@ -218,8 +217,8 @@ def movement_create(request):
 @login_required
 def movement_edit(request, pk):
     user = request.user
-    movement = scoping.get_visible_movement(user, pk)
-    _require(scoping.can_manage_movement(user, movement))
+    movement = scoping.get_movement_or_404(user, pk)
+    _require(user.has_perm("movements.manage_movement", movement))
     if movement.state == MovementState.CLOSED:
         messages.error(request, _("The movement is closed: it can no longer be changed."))
         return redirect(movement)
@@ -266,8 +265,8 @@ def movement_edit(request, pk):
 
 def _movement_transition(request, pk, *, service, action, success):
     user = request.user
-    movement = scoping.get_visible_movement(user, pk)
-    _require(scoping.can_manage_movement(user, movement))
+    movement = scoping.get_movement_or_404(user, pk)
+    _require(user.has_perm("movements.manage_movement", movement))
     if request.method == "POST":
         try:
             service(movement, actor=user)
@@ -317,7 +316,7 @@ def movement_close(request, pk):
 def unit_movements(request, pk):
     """The movements open to a unit, with each round's deadlines and the unit's status."""
     user = request.user
-    unit = unit_scoping.get_readable_unit(user, pk)
+    unit = unit_scoping.get_unit_or_404(user, pk)
     movements = list(
         scoping.movements_open_to_unit(unit)
         .select_related("launching_unit")
@@ -346,7 +345,7 @@ def unit_movements(request, pk):
             "unit": unit,
             "ancestors": Unit.objects.get_ancestors(unit),
             "movements": movements,
-            "can_register": scoping.can_register_for(user, unit),
+            "can_register": user.has_perm("movements.register_unit", unit),
         },
     )
 
@@ -355,8 +354,8 @@ def unit_movements(request, pk):
 
 
 def _round_and_unit(user, round_pk, unit_pk):
-    round_ = scoping.get_visible_round(user, round_pk)
-    unit = unit_scoping.get_readable_unit(user, unit_pk)
+    round_ = scoping.get_round_or_404(user, round_pk)
+    unit = unit_scoping.get_unit_or_404(user, unit_pk)
     if not scoping.movement_covers(round_.movement, unit):
         raise Http404
     return round_, unit
@@ -385,7 +384,7 @@ def round_unit(request, round_pk, unit_pk):
     """
     user = request.user
     round_, unit = _round_and_unit(user, round_pk, unit_pk)
-    can_register = scoping.can_register_for(user, unit)
+    can_register = user.has_perm("movements.register_unit", unit)
     refusal = _registration_refusal(round_, unit)
     collective = (
         Registration.objects.filter(round=round_, unit=unit, member__isnull=True)
@@ -441,7 +440,7 @@ def round_unit(request, round_pk, unit_pk):
             "states": RegistrationState.choices,
             "can_register": can_register,
             "refusal": refusal,
-            "can_review": scoping.can_review_unit_registrations(user, unit),
+            "can_review": user.has_perm("movements.review_unit_registrations", unit),
             "has_children": unit.numchild > 0,
         },
     )
@@ -452,7 +451,7 @@ def round_register_members(request, round_pk, unit_pk):
     """Pick members of the unit (searchable, paginated) and register them for the round."""
     user = request.user
     round_, unit = _round_and_unit(user, round_pk, unit_pk)
-    _require(scoping.can_register_for(user, unit))
+    _require(user.has_perm("movements.register_unit", unit))
     back = reverse("movements:round_unit", args=[round_.pk, unit.pk])
     refusal = _registration_refusal(round_, unit)
     if refusal:
@@ -548,7 +547,7 @@ def round_children(request, round_pk, unit_pk):
             "rows": rows,
             "totals": [(key, STATUS_LABELS[key], totals[key]) for key in STATUS_LABELS],
             "status": wanted,
-            "can_review": scoping.reviews_children_of(user, unit),
+            "can_review": user.has_perm("movements.review_children_registrations", unit),
         },
     )
 
@@ -591,10 +590,10 @@ def _target_of(registration):
 @login_required
 def registration_detail(request, pk):
     user = request.user
-    registration = scoping.get_visible_registration(user, pk)
+    registration = scoping.get_registration_or_404(user, pk)
     can_resubmit = (
         registration.state in (RegistrationState.RETURNED, RegistrationState.DRAFT)
-        and scoping.can_register_for(user, registration.unit)
+        and user.has_perm("movements.register_unit", registration.unit)
         and _registration_refusal(registration.round, registration.unit) is None
     )
     resubmit_form = None
@@ -612,7 +611,7 @@ def registration_detail(request, pk):
             "movement": registration.round.movement,
             "transitions": registration.transitions.select_related("actor"),
             "can_review": registration.state == RegistrationState.AWAITING
-            and scoping.can_review_registration(user, registration),
+            and user.has_perm("movements.review_registration", registration),
             "resubmit_form": resubmit_form,
             "return_form": ReturnForm(),
         },
@@ -620,8 +619,8 @@ def registration_detail(request, pk):
 
 
 def _reviewable(request, pk):
-    registration = scoping.get_visible_registration(request.user, pk)
-    _require(scoping.can_review_registration(request.user, registration))
+    registration = scoping.get_registration_or_404(request.user, pk)
+    _require(request.user.has_perm("movements.review_registration", registration))
     return registration
 
 
@@ -669,8 +668,8 @@ def registration_return(request, pk):
 @require_POST
 def registration_resubmit(request, pk):
     user = request.user
-    registration = scoping.get_visible_registration(user, pk)
-    _require(scoping.can_register_for(user, registration.unit))
+    registration = scoping.get_registration_or_404(user, pk)
+    _require(user.has_perm("movements.register_unit", registration.unit))
     form = RegistrationForm(request.POST, target=_target_of(registration))
     if not form.is_valid():
         messages.error(request, _("Choose the title aimed for."))
@@ -744,7 +743,9 @@ def registration_bulk_approve(request):
 
 @login_required
 def award_kind_list(request):
-    kinds = AwardKind.objects.select_related(
-        "prerequisite_kind", "quota_base_kind", "movement"
-    ).in_level_order()
+    kinds = (
+        scoping.award_kinds_visible_to(request.user)
+        .select_related("prerequisite_kind", "quota_base_kind", "movement")
+        .in_level_order()
+    )
     return render(request, "movements/award_kind_list.html", {"award_kinds": kinds})

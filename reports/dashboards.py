@@ -39,7 +39,7 @@ class Scope:
 
     @property
     def child_path_length(self):
-        return (self.unit.depth + 1) * Unit.steplen
+        return self.unit.child_path_length
 
     def nominations(self):
         query = Nomination.objects.filter(
@@ -242,11 +242,7 @@ def by_child(scope, members):
     """One row per child unit (and one for the unit itself when it has data of its own):
     nominations, registrations and active members of the child's whole subtree."""
     length = scope.child_path_length
-    children = list(
-        Unit.objects.filter(path__startswith=scope.unit.path, depth=scope.unit.depth + 1).order_by(
-            "path"
-        )
-    )
+    children = list(Unit.objects.filter(Unit.children_q([scope.unit.path])).order_by("path"))
     rows = {scope.unit.path: ChildRow(unit=scope.unit, is_self=True)}
     rows.update((child.path, ChildRow(unit=child)) for child in children)
 

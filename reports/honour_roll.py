@@ -6,21 +6,10 @@ revoked. What it shows is the certificate's snapshot (name, unit, award as print
 proposer's public citation, never the dossier.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from commendations.models import Commendation, DecisionState
+from commendations.scoping import published_q
 from movements.models import Movement, MovementState
-
-
-def published_q(prefix=""):
-    """Commendations that may appear; `prefix` is the lookup from the queried model."""
-    return Q(
-        **{
-            f"{prefix}nomination__publishable": True,
-            f"{prefix}revoked_at__isnull": True,
-            f"{prefix}decision__state": DecisionState.ISSUED,
-        }
-    )
 
 
 def public_movements():
@@ -32,7 +21,3 @@ def public_movements():
         .annotate(honoured=Count(path, filter=published_q(f"{path}__")))
         .order_by("-starts_on", "code")
     )
-
-
-def published_commendations(movement):
-    return Commendation.objects.filter(published_q(), nomination__round__movement=movement)

@@ -7,15 +7,15 @@ Who sees a dashboard: whoever may read the unit (unions.scoping) and the movemen
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from commendations import scoping as commendations_scoping
 from movements import scoping as movements_scoping
-from movements.models import Movement, Round
+from movements.models import Round
 from reports import dashboards, honour_roll
 from unions import scoping as unions_scoping
 from unions.forms import BootstrapFormMixin
@@ -57,19 +57,6 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-def movements_concerning(user, unit):
-    """The movements the user may read that concern `unit`: launched by the unit or above it
-    (they cover its subtree), or launched inside its subtree."""
-    return (
-        movements_scoping.visible_movements(user)
-        .filter(
-            Q(launching_unit__path__in=movements_scoping.ancestor_paths(unit.path))
-            | Q(launching_unit__path__startswith=unit.path)
-        )
-        .order_by("-starts_on", "code")
-    )
-
-
 @login_required
 def dashboard_index(request):
     """The movements the user may read, each linking to its dashboard."""
@@ -85,7 +72,7 @@ def dashboard_index(request):
 def _entry_unit(user, movement):
     """Where a movement's dashboard opens: at the launching unit for those who read it, else at
     the highest unit the user reads inside the movement's subtree."""
-    if unions_scoping.can_read_unit(user, movement.launching_unit):
+    if user.has_perm("unions.view_unit_data", movement.launching_unit):
         return movement.launching_unit
     return (
         unions_scoping.top_units(user)
@@ -98,7 +85,7 @@ def _entry_unit(user, movement):
 @login_required
 def movement_dashboard(request, pk):
     user = request.user
-    movement = movements_scoping.get_visible_movement(user, pk)
+    movement = movements_scoping.get_movement_or_404(user, pk)
     unit = _entry_unit(user, movement)
     if unit is None:
         raise Http404
@@ -109,8 +96,8 @@ def movement_dashboard(request, pk):
 def unit_dashboard(request, pk):
     """A movement's numbers over the unit's subtree: charts with their tables."""
     user = request.user
-    unit = unions_scoping.get_readable_unit(user, pk)
-    movements = movements_concerning(user, unit)
+    unit = unions_scoping.get_unit_or_404(user, pk)
+    movements = movements_scoping.movements_concerning(user, unit)
     params = request.GET.copy()
     if not params.get("movement"):
         first = movements.first()
@@ -170,11 +157,8 @@ def public_movement_list(request):
 
 def movement_honour_roll(request, pk):
     """The people and collectives a movement honoured, as their units chose to publish them."""
-    try:
-        movement = honour_roll.public_movements().get(pk=pk)
-    except (Movement.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    commendations = honour_roll.published_commendations(movement)
+    movement = unions_scoping.get_or_404(honour_roll.public_movements(), pk)
+    commendations = commendations_scoping.published_commendations(movement)
     years = commendations.order_by("-register_year").values_list("register_year", flat=True)
     form = HonourRollFilterForm(
         request.GET or None, movement=movement, years=list(years.distinct())

@@ -22,7 +22,7 @@ class ScopedAdminMixin:
         if scoping.is_superuser(request.user):
             return queryset
         paths = scoping.role_paths(request.user)
-        return queryset.filter(scoping.units_q(paths, prefix=self.unit_lookup))
+        return queryset.filter(Unit.subtrees_q(paths, prefix=self.unit_lookup))
 
     def _unit_of(self, obj):
         return obj if self.unit_lookup == "" else obj.unit
@@ -33,7 +33,7 @@ class ScopedAdminMixin:
     def has_view_permission(self, request, obj=None):
         if not self.has_module_permission(request):
             return False
-        return obj is None or scoping.can_read_unit(request.user, self._unit_of(obj))
+        return obj is None or request.user.has_perm("unions.view_unit_data", self._unit_of(obj))
 
     def has_change_permission(self, request, obj=None):
         if not self.has_module_permission(request):
@@ -42,7 +42,7 @@ class ScopedAdminMixin:
             return (
                 scoping.is_superuser(request.user) or scoping.managed_units(request.user).exists()
             )
-        return scoping.can_manage_unit(request.user, self._unit_of(obj))
+        return request.user.has_perm("unions.manage_unit", self._unit_of(obj))
 
     def has_add_permission(self, request):
         return self.has_change_permission(request)

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from unions import imports, scoping
 from unions.forms import BootstrapFormMixin
-from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus
+from unions.models import Gender, Member, MemberImportStatus, MemberStatus
 from unions.spreadsheets import xlsx_response
 from unions.views import filtered_members, unit_ancestors
 
@@ -40,21 +39,9 @@ def _require(allowed):
 
 
 def _managed_unit(user, pk):
-    unit = scoping.get_readable_unit(user, pk)
-    _require(scoping.can_manage_unit(user, unit))
+    unit = scoping.get_unit_or_404(user, pk)
+    _require(user.has_perm("unions.manage_unit", unit))
     return unit
-
-
-def get_member_import(user, pk):
-    """The import with this pk if the user may read its unit; 404 otherwise."""
-    try:
-        return (
-            imports.member_imports_visible_to(user)
-            .select_related("unit", "created_by", "confirmed_by")
-            .get(pk=pk)
-        )
-    except (MemberImport.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _column_help():
@@ -95,7 +82,7 @@ def member_import(request, pk):
         else:
             return redirect(member_import)
     recent = (
-        imports.member_imports_visible_to(user)
+        scoping.member_imports_visible_to(user)
         .filter(unit=unit)
         .defer("preview")
         .select_related("created_by")[:RECENT_IMPORTS]
@@ -161,9 +148,9 @@ def _as_text(value):
 def member_import_detail(request, pk):
     """The check's result (rows to create, update, errors), the progress, or the outcome."""
     user = request.user
-    member_import = get_member_import(user, pk)
+    member_import = scoping.get_member_import_or_404(user, pk)
     unit = member_import.unit
-    _require(scoping.can_manage_unit(user, unit))
+    _require(user.has_perm("unions.manage_unit", unit))
     preview = member_import.preview or {}
     kinds = [
         ("errors", _("Errors"), member_import.error_count),
@@ -205,7 +192,7 @@ def member_import_detail(request, pk):
 @login_required
 @require_POST
 def member_import_confirm(request, pk):
-    member_import = get_member_import(request.user, pk)
+    member_import = scoping.get_member_import_or_404(request.user, pk)
     try:
         member_import = imports.confirm_member_import(member_import, actor=request.user)
     except ValidationError as error:
@@ -225,7 +212,7 @@ def member_import_confirm(request, pk):
 @login_required
 @require_POST
 def member_import_cancel(request, pk):
-    member_import = get_member_import(request.user, pk)
+    member_import = scoping.get_member_import_or_404(request.user, pk)
     try:
         imports.cancel_member_import(member_import, actor=request.user)
     except ValidationError as error:
@@ -248,7 +235,7 @@ def member_import_template(request):
 def member_export(request, pk):
     """The unit's member list, as the list page filters it, as an .xlsx file."""
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
+    unit = scoping.get_unit_or_404(user, pk)
     members = list(filtered_members(user, unit, request.GET)[: MAX_EXPORT_ROWS + 1])
     if len(members) > MAX_EXPORT_ROWS:
         messages.error(

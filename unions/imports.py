@@ -34,7 +34,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from unions import scoping
 from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus
 from unions.services import record_activity, require_member_unit
 from unions.spreadsheets import build_workbook
@@ -608,7 +607,7 @@ def check_rows(unit, sheet, *, viewer=None, lock=False):
     for number, values, errors in cleaned:
         member = existing.get(values.get("card_number"))
         if member is not None and member.unit_id != unit.pk:
-            readable = viewer is None or scoping.can_read_unit(viewer, member.unit)
+            readable = viewer is None or viewer.has_perm("unions.view_unit_data", member.unit)
             errors.append(
                 {
                     "row": number,
@@ -656,7 +655,7 @@ def import_rows(*, unit, data, file_name, actor, member_import=None, progress=No
     `actor` None: an administrator on the command line. Returns the Checked result.
     Raises FileRefused or RowsInvalid (ValidationError) or PermissionDenied.
     """
-    if actor is not None and not scoping.can_manage_unit(actor, unit):
+    if actor is not None and not actor.has_perm("unions.manage_unit", unit):
         raise PermissionDenied
     require_member_unit(unit)
     sheet = read_file(data, file_name, progress=_scaled(progress, 0, 60))
@@ -762,15 +761,6 @@ def _progress_reporter(import_id):
     return report
 
 
-def member_imports_visible_to(user):
-    """Imports into the units the user may read (the file itself is not loaded)."""
-    imports = MemberImport.objects.defer("file_data")
-    if scoping.is_superuser(user):
-        return imports
-    paths = scoping.role_paths(user)
-    return imports.filter(scoping.units_q(paths, prefix="unit__"))
-
-
 def _dispatch(task_name, import_id, inline):
     from unions import tasks
 
@@ -784,7 +774,7 @@ def _dispatch(task_name, import_id, inline):
 @transaction.atomic
 def create_member_import(*, unit, actor, file_name, data):
     """Keep the uploaded file and start checking it; refuses obviously bad files at once."""
-    if not scoping.can_manage_unit(actor, unit):
+    if not actor.has_perm("unions.manage_unit", unit):
         raise PermissionDenied
     require_member_unit(unit)
     check_container(data, file_name)
@@ -850,7 +840,7 @@ def _locked(member_import, actor):
         .defer("file_data")
         .get(pk=member_import.pk)
     )
-    if not scoping.can_manage_unit(actor, locked.unit):
+    if not actor.has_perm("unions.manage_unit", locked.unit):
         raise PermissionDenied
     return locked
 

@@ -10,6 +10,15 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 from unions.text import fold, normalize_text, sort_key
 
 
+def outermost_paths(paths):
+    """Drop paths that lie inside another one: their subtree is already covered."""
+    kept = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
 class UnitLevel(models.TextChoices):
     CONFEDERATION = "confederation", _("Confederation")
     NATIONAL = "national", _("National sectoral union")
@@ -20,6 +29,10 @@ class UnitLevel(models.TextChoices):
 
 
 class UnitQuerySet(MP_NodeQuerySet):
+    def below_the_roots(self):
+        """Every unit that has a parent (a root has depth 1: treebeard's convention)."""
+        return self.exclude(depth=1)
+
     def with_member_counts(self):
         """Annotate member_count: active members in each unit's whole subtree (one subquery)."""
         members = (
@@ -88,9 +101,66 @@ class Unit(MP_Node):
     def holds_members(self):
         return self.level in (UnitLevel.GRASSROOTS, UnitLevel.GROUP)
 
+    # --- The geometry of the tree: the one place that knows how paths are built. ----------
+    # A unit's path is its parent's path plus `steplen` characters; its depth is the number of
+    # steps (the root has depth 1). Nothing else may slice paths or assume a depth.
+
+    @classmethod
+    def depth_of(cls, path):
+        return len(path) // cls.steplen
+
+    @classmethod
+    def parent_path_of(cls, path):
+        """The parent's path; empty for a root."""
+        return path[: -cls.steplen]
+
+    @classmethod
+    def ancestor_paths_of(cls, path):
+        """The paths from the root down to `path`, both included."""
+        return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
+
+    @classmethod
+    def subtrees_q(cls, paths, prefix=""):
+        """A Q matching the units at or below any of `paths` (nothing for no paths).
+
+        `prefix` is the lookup from the queried model to its unit, e.g. "unit__" for members or
+        "proposing_unit__" for nominations. The subtree filter of every scope and report.
+        """
+        query = Q(pk__in=[])
+        for path in outermost_paths(paths):
+            query |= Q(**{f"{prefix}path__startswith": path})
+        return query
+
+    @classmethod
+    def children_q(cls, paths, prefix=""):
+        """A Q matching the units directly below any of `paths`."""
+        query = Q(pk__in=[])
+        for path in paths:
+            query |= Q(
+                **{f"{prefix}path__startswith": path, f"{prefix}depth": cls.depth_of(path) + 1}
+            )
+        return query
+
+    @property
+    def child_path_length(self):
+        """The length of the paths of this unit's children."""
+        return len(self.path) + Unit.steplen
+
+    @property
+    def parent_path(self):
+        return Unit.parent_path_of(self.path)
+
+    @property
+    def ancestor_paths(self):
+        return Unit.ancestor_paths_of(self.path)
+
     def subtree_q(self, prefix=""):
         """A Q matching this unit and everything below it (prefix: the lookup to the unit)."""
-        return Q(**{f"{prefix}path__startswith": self.path})
+        return Unit.subtrees_q([self.path], prefix)
+
+    def is_within(self, path):
+        """Whether this unit lies at or below the unit at `path`."""
+        return self.path.startswith(path)
 
 
 class Gender(models.TextChoices):

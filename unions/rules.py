@@ -1,35 +1,47 @@
-"""Named django-rules predicates for the union tree, built on the scoping module.
+"""Who may act on units, members and role assignments: the permissions of the union tree.
 
-Templates and views ask `user.has_perm("unions.manage_unit", unit)`; the answer comes from
-unions.scoping, so that there is one definition of who may do what.
+Asked everywhere the same way, `user.has_perm("unions.<action>", obj)`: by views, templates,
+the admin and the services. The other apps' permissions are built on these predicates. A
+superuser holds every permission (Django's rule); everyone else holds what their current roles
+give them (unions.scoping.held_roles):
+
+- an officer of a unit manages it and everything below it (members, sub-units);
+- accounts and roles at a unit are granted by an officer of a unit above it;
+- whoever holds any role at a unit reads everything below it.
 """
 
 import rules
 
 from unions import scoping
+from unions.models import Role
+
+
+def _within(unit, paths):
+    return unit is not None and any(unit.is_within(path) for path in paths)
 
 
 @rules.predicate
-def can_read_unit(user, unit):
-    return unit is not None and scoping.can_read_unit(user, unit)
+def reads_unit(user, unit):
+    return _within(unit, scoping.role_paths(user))
 
 
 @rules.predicate
-def can_manage_unit(user, unit):
-    return unit is not None and scoping.can_manage_unit(user, unit)
+def manages_unit(user, unit):
+    return _within(unit, scoping.role_paths(user, Role.OFFICER))
 
 
 @rules.predicate
-def can_grant_roles_at(user, unit):
-    return unit is not None and scoping.can_grant_roles_at(user, unit)
+def officer_above(user, unit):
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return unit is not None and any(unit.is_within(p) and unit.path != p for p in paths)
 
 
 @rules.predicate
-def can_manage_member(user, member):
-    return member is not None and scoping.can_manage_member(user, member)
+def manages_members_unit(user, member):
+    return member is not None and manages_unit(user, member.unit)
 
 
-rules.add_perm("unions.view_unit_data", can_read_unit)
-rules.add_perm("unions.manage_unit", can_manage_unit)
-rules.add_perm("unions.grant_roles", can_grant_roles_at)
-rules.add_perm("unions.manage_member", can_manage_member)
+rules.add_perm("unions.view_unit_data", reads_unit)
+rules.add_perm("unions.manage_unit", manages_unit)
+rules.add_perm("unions.grant_roles", officer_above)
+rules.add_perm("unions.manage_member", manages_members_unit)

@@ -1,7 +1,7 @@
 """Who may see and act on which units and members: the one place that answers it.
 
 Every view, admin page, export and task asks these functions; nothing re-implements them.
-The other apps build their own scopes on top (nominations, decisions) through `units_q()`.
+The other apps build their own scopes on top (nominations, decisions) through `Unit.subtrees_q()`.
 
 The three scopes of a user, from their current role assignments:
 - managed units: the unit where they are an officer, and everything below it;
@@ -16,10 +16,9 @@ exist for them: views answer 404, never 403, so that no one learns what lies out
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 
-from unions.models import Member, Role, RoleAssignment, Unit
+from unions.models import Member, MemberImport, Role, RoleAssignment, Unit, outermost_paths
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,7 @@ class HeldRole:
     role: str
     unit_id: int
     path: str
+    level: str
 
 
 def held_roles(user):
@@ -36,10 +36,10 @@ def held_roles(user):
     cached = getattr(user, "_held_roles", None)
     if cached is None:
         cached = tuple(
-            HeldRole(role, unit_id, path)
-            for role, unit_id, path in RoleAssignment.objects.current()
+            HeldRole(role, unit_id, path, level)
+            for role, unit_id, path, level in RoleAssignment.objects.current()
             .filter(user=user)
-            .values_list("role", "unit_id", "unit__path")
+            .values_list("role", "unit_id", "unit__path", "unit__level")
         )
         user._held_roles = cached
     return cached
@@ -53,27 +53,6 @@ def forget_roles(user):
 def role_paths(user, *roles):
     """The paths of the units where the user holds any of `roles` (all roles when none given)."""
     return {held.path for held in held_roles(user) if not roles or held.role in roles}
-
-
-def _outermost(paths):
-    """Drop paths that lie inside another one: their subtree is already covered."""
-    kept = []
-    for path in sorted(paths, key=len):
-        if not any(path.startswith(outer) for outer in kept):
-            kept.append(path)
-    return kept
-
-
-def units_q(paths, prefix=""):
-    """A Q matching the units at or below any of `paths`.
-
-    `prefix` is the lookup from the queried model to its unit, e.g. "unit__" for members or
-    "proposing_unit__" for nominations. An empty set of paths matches nothing.
-    """
-    query = Q(pk__in=[])
-    for path in _outermost(paths):
-        query |= Q(**{f"{prefix}path__startswith": path})
-    return query
 
 
 def get_or_404(queryset, pk):
@@ -99,25 +78,21 @@ def readable_units(user):
     """Units whose data the user may read: the subtree of every unit where they hold a role."""
     if is_superuser(user):
         return Unit.objects.all()
-    return Unit.objects.filter(units_q(role_paths(user)))
+    return Unit.objects.filter(Unit.subtrees_q(role_paths(user)))
 
 
 def managed_units(user):
     """Units the user manages as an officer: their unit and everything below it."""
     if is_superuser(user):
         return Unit.objects.all()
-    return Unit.objects.filter(units_q(role_paths(user, Role.OFFICER)))
+    return Unit.objects.filter(Unit.subtrees_q(role_paths(user, Role.OFFICER)))
 
 
 def reviewed_units(user):
     """Units whose submissions the user reviews: the children of their reviewer units."""
     if is_superuser(user):
-        return Unit.objects.filter(depth__gt=1)
-    query = Q(pk__in=[])
-    for held in held_roles(user):
-        if held.role == Role.REVIEWER:
-            query |= Q(path__startswith=held.path, depth=len(held.path) // Unit.steplen + 1)
-    return Unit.objects.filter(query)
+        return Unit.objects.below_the_roots()
+    return Unit.objects.filter(Unit.children_q(role_paths(user, Role.REVIEWER)))
 
 
 def reviewer_units(user):
@@ -143,36 +118,12 @@ def top_units(user):
     """The highest units the user can read: where their tree view starts."""
     if is_superuser(user):
         return Unit.objects.get_root_nodes()
-    return Unit.objects.filter(path__in=_outermost(role_paths(user))).order_by("path")
+    return Unit.objects.filter(path__in=outermost_paths(role_paths(user))).order_by("path")
 
 
-def can_read_unit(user, unit):
-    if is_superuser(user):
-        return True
-    return any(unit.path.startswith(path) for path in role_paths(user))
-
-
-def can_manage_unit(user, unit):
-    if is_superuser(user):
-        return True
-    return any(unit.path.startswith(path) for path in role_paths(user, Role.OFFICER))
-
-
-def can_grant_roles_at(user, unit):
-    """Accounts are created by an officer of a level above the unit (or an administrator)."""
-    if is_superuser(user):
-        return True
-    return any(
-        unit.path.startswith(path) and unit.path != path for path in role_paths(user, Role.OFFICER)
-    )
-
-
-def get_readable_unit(user, pk):
+def get_unit_or_404(user, pk):
     """The unit with this pk if the user may read it; 404 otherwise, as if it did not exist."""
-    try:
-        return readable_units(user).get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(readable_units(user), pk)
 
 
 # --- Members --------------------------------------------------------------------------------
@@ -181,34 +132,41 @@ def get_readable_unit(user, pk):
 def readable_members(user):
     if is_superuser(user):
         return Member.objects.all()
-    return Member.objects.filter(units_q(role_paths(user), prefix="unit__"))
+    return Member.objects.filter(Unit.subtrees_q(role_paths(user), prefix="unit__"))
 
 
 def managed_members(user):
     if is_superuser(user):
         return Member.objects.all()
-    return Member.objects.filter(units_q(role_paths(user, Role.OFFICER), prefix="unit__"))
+    return Member.objects.filter(Unit.subtrees_q(role_paths(user, Role.OFFICER), prefix="unit__"))
 
 
-def get_readable_member(user, pk):
-    try:
-        return readable_members(user).select_related("unit").get(pk=pk)
-    except (Member.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def can_manage_member(user, member):
-    return can_manage_unit(user, member.unit)
+def get_member_or_404(user, pk):
+    return get_or_404(readable_members(user).select_related("unit"), pk)
 
 
 # --- Role assignments -----------------------------------------------------------------------
 
 
-def get_readable_role_assignment(user, pk):
+def get_role_assignment_or_404(user, pk):
     query = RoleAssignment.objects.select_related("unit", "user")
     if not is_superuser(user):
-        query = query.filter(units_q(role_paths(user), prefix="unit__"))
-    try:
-        return query.get(pk=pk)
-    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+        query = query.filter(Unit.subtrees_q(role_paths(user), prefix="unit__"))
+    return get_or_404(query, pk)
+
+
+# --- Member imports -------------------------------------------------------------------------
+
+
+def member_imports_visible_to(user):
+    """Imports into the units the user may read (the file itself is not loaded)."""
+    imports = MemberImport.objects.defer("file_data")
+    if is_superuser(user):
+        return imports
+    return imports.filter(Unit.subtrees_q(role_paths(user), prefix="unit__"))
+
+
+def get_member_import_or_404(user, pk):
+    return get_or_404(
+        member_imports_visible_to(user).select_related("unit", "created_by", "confirmed_by"), pk
+    )

@@ -36,7 +36,7 @@ def require_member_unit(unit):
 
 @transaction.atomic
 def create_member(*, unit, actor, **fields):
-    if not scoping.can_manage_unit(actor, unit):
+    if not actor.has_perm("unions.manage_unit", unit):
         raise PermissionDenied
     require_member_unit(unit)
     member = Member(unit=unit, **fields)
@@ -54,7 +54,7 @@ def create_member(*, unit, actor, **fields):
 
 @transaction.atomic
 def update_member(member, *, actor, **fields):
-    if not scoping.can_manage_member(actor, member):
+    if not actor.has_perm("unions.manage_member", member):
         raise PermissionDenied
     previous = {name: str(getattr(member, name)) for name in fields}
     for name, value in fields.items():
@@ -82,7 +82,10 @@ def move_member(member, *, to_unit, actor, note=""):
     between two unrelated branches is done by an officer above both.
     """
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
-    if not (scoping.can_manage_member(actor, member) and scoping.can_manage_unit(actor, to_unit)):
+    if not (
+        actor.has_perm("unions.manage_member", member)
+        and actor.has_perm("unions.manage_unit", to_unit)
+    ):
         raise PermissionDenied
     require_member_unit(to_unit)
     if to_unit.pk == member.unit_id:
@@ -117,7 +120,7 @@ def move_member(member, *, to_unit, actor, note=""):
 
 @transaction.atomic
 def grant_role(*, user, unit, role, actor, valid_from=None, valid_until=None):
-    if not scoping.can_grant_roles_at(actor, unit):
+    if not actor.has_perm("unions.grant_roles", unit):
         raise PermissionDenied
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user,
@@ -143,7 +146,7 @@ def grant_role(*, user, unit, role, actor, valid_from=None, valid_until=None):
 
 @transaction.atomic
 def revoke_role(assignment, *, actor):
-    if not scoping.can_grant_roles_at(actor, assignment.unit):
+    if not actor.has_perm("unions.grant_roles", assignment.unit):
         raise PermissionDenied
     record_activity(
         unit=assignment.unit,
@@ -167,7 +170,7 @@ def invite_user(*, username, email, full_name, unit, role, actor):
     The account has no usable password until its owner follows the link, which is allauth's
     password-reset link: one-time, and it expires like any reset link.
     """
-    if not scoping.can_grant_roles_at(actor, unit):
+    if not actor.has_perm("unions.grant_roles", unit):
         raise PermissionDenied
     User = get_user_model()
     # The whole Vietnamese name (family name first) in first_name: get_full_name() keeps its order.

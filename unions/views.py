@@ -29,7 +29,7 @@ def unit_ancestors(user, unit):
     """
     ancestors = list(Unit.objects.get_ancestors(unit))
     for ancestor in ancestors:
-        ancestor.readable = scoping.can_read_unit(user, ancestor)
+        ancestor.readable = user.has_perm("unions.view_unit_data", ancestor)
     return ancestors
 
 
@@ -54,7 +54,7 @@ def unit_tree(request):
 @login_required
 def unit_children(request, pk):
     """The children of a unit, as a fragment for the lazy-expanding tree."""
-    unit = scoping.get_readable_unit(request.user, pk)
+    unit = scoping.get_unit_or_404(request.user, pk)
     children = Unit.objects.get_children(unit).with_member_counts()[:CHILDREN_PER_PAGE]
     return render(
         request,
@@ -66,7 +66,7 @@ def unit_children(request, pk):
 @login_required
 def unit_detail(request, pk):
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
+    unit = scoping.get_unit_or_404(user, pk)
     totals = (
         scoping.readable_members(user)
         .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
@@ -88,8 +88,8 @@ def unit_detail(request, pk):
             "totals": totals,
             "women_share": (100 * totals["women"] / totals["members"]) if totals["members"] else 0,
             "roles": roles,
-            "can_manage": scoping.can_manage_unit(user, unit),
-            "can_grant": scoping.can_grant_roles_at(user, unit),
+            "can_manage": user.has_perm("unions.manage_unit", unit),
+            "can_grant": user.has_perm("unions.grant_roles", unit),
         },
     )
 
@@ -109,7 +109,7 @@ def filtered_members(user, unit, params):
 @login_required
 def member_list(request, pk):
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
+    unit = scoping.get_unit_or_404(user, pk)
     form = MemberSearchForm(request.GET)
     status = request.GET.get("status")
     members = filtered_members(user, unit, request.GET)
@@ -125,7 +125,7 @@ def member_list(request, pk):
             "status": status,
             "statuses": MemberStatus.choices,
             "show_unit_column": not unit.is_leaf(),
-            "can_manage": scoping.can_manage_unit(user, unit),
+            "can_manage": user.has_perm("unions.manage_unit", unit),
         },
     )
 
@@ -133,8 +133,8 @@ def member_list(request, pk):
 @login_required
 def member_create(request, pk):
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
-    _require(scoping.can_manage_unit(user, unit))
+    unit = scoping.get_unit_or_404(user, pk)
+    _require(user.has_perm("unions.manage_unit", unit))
     if not unit.holds_members:
         messages.error(request, _("Members are added to a grassroots union or a union group."))
         return redirect(unit)
@@ -157,7 +157,7 @@ def member_create(request, pk):
 @login_required
 def member_detail(request, pk):
     user = request.user
-    member = scoping.get_readable_member(user, pk)
+    member = scoping.get_member_or_404(user, pk)
     transfers = member.transfers.select_related("from_unit", "to_unit", "moved_by")
     return render(
         request,
@@ -167,7 +167,7 @@ def member_detail(request, pk):
             "unit": member.unit,
             "ancestors": unit_ancestors(user, member.unit),
             "transfers": transfers,
-            "can_manage": scoping.can_manage_member(user, member),
+            "can_manage": user.has_perm("unions.manage_member", member),
         },
     )
 
@@ -175,8 +175,8 @@ def member_detail(request, pk):
 @login_required
 def member_edit(request, pk):
     user = request.user
-    member = scoping.get_readable_member(user, pk)
-    _require(scoping.can_manage_member(user, member))
+    member = scoping.get_member_or_404(user, pk)
+    _require(user.has_perm("unions.manage_member", member))
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
@@ -202,8 +202,8 @@ def member_edit(request, pk):
 @login_required
 def member_move(request, pk):
     user = request.user
-    member = scoping.get_readable_member(user, pk)
-    _require(scoping.can_manage_member(user, member))
+    member = scoping.get_member_or_404(user, pk)
+    _require(user.has_perm("unions.manage_member", member))
     form = MoveMemberForm(
         request.POST or None, units=scoping.managed_units(user).exclude(pk=member.unit_id)
     )
@@ -240,8 +240,8 @@ def member_move(request, pk):
 def unit_roles(request, pk):
     """Who holds which role at a unit; an officer of a level above invites new accounts."""
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
-    can_grant = scoping.can_grant_roles_at(user, unit)
+    unit = scoping.get_unit_or_404(user, pk)
+    can_grant = user.has_perm("unions.grant_roles", unit)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         _require(can_grant)
@@ -282,8 +282,8 @@ def unit_roles(request, pk):
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    assignment = scoping.get_readable_role_assignment(request.user, pk)
-    _require(scoping.can_grant_roles_at(request.user, assignment.unit))
+    assignment = scoping.get_role_assignment_or_404(request.user, pk)
+    _require(request.user.has_perm("unions.grant_roles", assignment.unit))
     services.revoke_role(assignment, actor=request.user)
     messages.success(request, _("The role was removed."))
     return redirect("unions:unit_roles", pk=assignment.unit_id)
@@ -305,7 +305,7 @@ def unit_activity_queryset(unit, params):
 def unit_activity(request, pk):
     """Who did what and when in the unit's subtree, from the activity rows services write."""
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
+    unit = scoping.get_unit_or_404(user, pk)
     form, activities = unit_activity_queryset(unit, request.GET)
     page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -322,7 +322,7 @@ ACTIVITY_EXPORT_LIMIT = 50_000
 def unit_activity_export(request, pk):
     """The activity page's rows, with its filters, as .xlsx."""
     user = request.user
-    unit = scoping.get_readable_unit(user, pk)
+    unit = scoping.get_unit_or_404(user, pk)
     _form, activities = unit_activity_queryset(unit, request.GET)
     rows = (
         (

@@ -3,7 +3,7 @@ from django import template
 from awards import scoping
 from awards.models import EDITABLE_STATES, Nomination
 from unions import scoping as unions_scoping
-from unions.models import Role
+from unions.models import Role, Unit
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def awards_home_panel(context):
     if officer_paths:
         items = list(
             Nomination.objects.filter(
-                unions_scoping.units_q(officer_paths, prefix="proposing_unit__"),
+                Unit.subtrees_q(officer_paths, prefix="proposing_unit__"),
                 state__in=EDITABLE_STATES,
             )
             .select_related("award_kind", "nominee_member", "nominee_unit")

@@ -23,7 +23,6 @@ from awards.forms import (
     NominationSetupForm,
 )
 from awards.models import ReviewScore
-from awards.rules import allowed_actions
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import AwardKind, Beneficiary, Round
@@ -38,7 +37,7 @@ def nomination_list(request):
     nominations = scoping.nominations_visible_to(user)
     unit = None
     if request.GET.get("unit"):
-        unit = unions_scoping.get_readable_unit(user, request.GET["unit"])
+        unit = unions_scoping.get_unit_or_404(user, request.GET["unit"])
         nominations = nominations.filter(unit.subtree_q("proposing_unit__"))
     form = NominationFilterForm(
         request.GET or None, movements=movements_scoping.visible_movements(user)
@@ -58,17 +57,13 @@ def nomination_list(request):
 def _proposing_units(user, nominee_unit):
     """The units the user may propose from: the nominee's unit and those above it that the
     user manages, nearest first."""
-    units = Unit.objects.filter(
-        path__in=movements_scoping.ancestor_paths(nominee_unit.path)
-    ).order_by("-depth")
-    allowed = [unit.pk for unit in units if unions_scoping.can_manage_unit(user, unit)]
+    units = Unit.objects.filter(path__in=nominee_unit.ancestor_paths).order_by("-depth")
+    allowed = [unit.pk for unit in units if user.has_perm("unions.manage_unit", unit)]
     return Unit.objects.filter(pk__in=allowed).order_by("-depth")
 
 
 def _award_kinds_for(proposing_unit, round_, beneficiary):
-    levels = Unit.objects.filter(
-        path__in=movements_scoping.ancestor_paths(proposing_unit.path)
-    ).values("level")
+    levels = Unit.objects.filter(path__in=proposing_unit.ancestor_paths).values("level")
     return (
         AwardKind.objects.valid_on()
         .filter(beneficiary=beneficiary, granting_level__in=levels)
@@ -170,21 +165,21 @@ def _saved(request, nomination):
 
 @login_required
 def nominate_member(request, pk):
-    member = unions_scoping.get_readable_member(request.user, pk)
+    member = unions_scoping.get_member_or_404(request.user, pk)
     return _create(request, member=member)
 
 
 @login_required
 def nominate_unit(request, pk):
-    unit = unions_scoping.get_readable_unit(request.user, pk)
+    unit = unions_scoping.get_unit_or_404(request.user, pk)
     return _create(request, nominee_unit=unit)
 
 
 @login_required
 def nomination_edit(request, pk):
     user = request.user
-    nomination = scoping.get_visible_nomination(user, pk)
-    if (response := guard(request, nomination, "awards.edit_nomination")) is not None:
+    nomination = scoping.get_nomination_or_404(user, pk)
+    if (response := guard(request, nomination, "edit_nomination")) is not None:
         return response
     own = {s.criterion_id: (s.points, s.comment) for s in nomination.self_scores.all()}
     form = NominationForm(
@@ -268,9 +263,9 @@ def _score_table(nomination):
 @login_required
 def nomination_detail(request, pk):
     user = request.user
-    nomination = scoping.get_visible_nomination(user, pk)
+    nomination = scoping.get_nomination_or_404(user, pk)
     rows, reviewers = _score_table(nomination)
-    actions = allowed_actions(user, nomination)
+    actions = services.allowed_actions(user, nomination)
     return render(
         request,
         "awards/nomination_detail.html",
@@ -290,8 +285,8 @@ def nomination_detail(request, pk):
 @login_required
 @require_POST
 def nomination_submit(request, pk):
-    nomination = scoping.get_visible_nomination(request.user, pk)
-    if (response := guard(request, nomination, "awards.submit_nomination")) is not None:
+    nomination = scoping.get_nomination_or_404(request.user, pk)
+    if (response := guard(request, nomination, "submit_nomination")) is not None:
         return response
     try:
         services.submit_nomination(nomination, actor=request.user)
@@ -305,7 +300,7 @@ def nomination_submit(request, pk):
 @login_required
 def evidence_download(request, pk, evidence_pk):
     """Streamed only to the nomination's readers; the storage has no public URL."""
-    evidence = scoping.get_visible_evidence(request.user, pk, evidence_pk)
+    evidence = scoping.get_evidence_or_404(request.user, pk, evidence_pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -324,9 +319,9 @@ def evidence_download(request, pk, evidence_pk):
 @login_required
 @require_POST
 def evidence_delete(request, pk, evidence_pk):
-    evidence = scoping.get_visible_evidence(request.user, pk, evidence_pk)
+    evidence = scoping.get_evidence_or_404(request.user, pk, evidence_pk)
     nomination = evidence.nomination
-    if (response := guard(request, nomination, "awards.edit_nomination")) is not None:
+    if (response := guard(request, nomination, "edit_nomination")) is not None:
         return response
     try:
         services.delete_evidence(evidence, actor=request.user)

@@ -5,7 +5,6 @@ reject.
 Thin, as the proposer's pages: scoping, permissions and services do the work.
 """
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,24 +28,18 @@ from awards.forms import (
 )
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
-from movements.models import AwardKind, Beneficiary, Round
+from movements.models import Beneficiary, Round
 from unions import scoping as unions_scoping
-from unions.models import Unit
 from unions.spreadsheets import build_workbook, xlsx_response
 
 
 def _queue_choices(user):
-    reviewer_ids = scoping.reviewer_unit_ids(user)
-    if unions_scoping.is_superuser(user):
-        units = Unit.objects.filter(depth__lte=2)
-    else:
-        units = unions_scoping.reviewed_units(user) | Unit.objects.filter(pk__in=reviewer_ids)
     visible = movements_scoping.visible_movements(user)
     return {
         "movements": visible,
         "rounds": Round.objects.filter(movement__in=visible).select_related("movement"),
-        "units": units.order_by("path"),
-        "award_kinds": AwardKind.objects.all(),
+        "units": scoping.queue_units_for(user).order_by("path"),
+        "award_kinds": movements_scoping.award_kinds_visible_to(user),
     }
 
 
@@ -119,12 +112,12 @@ def bulk_action(request):
     data = form.cleaned_data
     selected = list(data["ids"].select_related(*LIST_RELATED).order_by("pk"))
     action = data["action"]
-    rule = {
-        "approve": "awards.approve_nomination",
-        "return": "awards.return_nomination",
-        "forward": "awards.forward_nomination",
+    permission = {
+        "approve": "approve_nomination",
+        "return": "return_nomination",
+        "forward": "forward_nomination",
     }[action]
-    refused = [n for n in selected if not rules.test_rule(rule, user, n)]
+    refused = [n for n in selected if not services.may(user, permission, n)]
     if request.POST.get("confirmed") == "1" and not refused:
         try:
             if action == "approve":
@@ -158,8 +151,8 @@ def bulk_action(request):
 @login_required
 @require_POST
 def nomination_start_review(request, pk):
-    nomination = scoping.get_visible_nomination(request.user, pk)
-    if (response := guard(request, nomination, "awards.start_review")) is not None:
+    nomination = scoping.get_nomination_or_404(request.user, pk)
+    if (response := guard(request, nomination, "start_review")) is not None:
         return response
     try:
         services.start_review(nomination, actor=request.user)
@@ -169,34 +162,34 @@ def nomination_start_review(request, pk):
 
 
 DECISIONS = {
-    # name: (permission, service, reason required, title). The titles are lazy: this dict is
+    # name: (action, service, reason required, title). The titles are lazy: this dict is
     # built at import, in no request's language.
     "approve": (
-        "awards.approve_nomination",
+        "approve_nomination",
         services.approve_nomination,
         False,
         gettext_lazy("Approve"),
     ),
     "forward": (
-        "awards.forward_nomination",
+        "forward_nomination",
         services.forward_nomination,
         False,
         gettext_lazy("Forward to the level above"),
     ),
     "return": (
-        "awards.return_nomination",
+        "return_nomination",
         services.return_nomination,
         True,
         gettext_lazy("Return for completion"),
     ),
     "reject": (
-        "awards.reject_nomination",
+        "reject_nomination",
         services.reject_nomination,
         True,
         gettext_lazy("Reject"),
     ),
     "withdraw": (
-        "awards.withdraw_nomination",
+        "withdraw_nomination",
         services.withdraw_nomination,
         False,
         gettext_lazy("Withdraw the nomination"),
@@ -205,9 +198,9 @@ DECISIONS = {
 
 
 def _decision(request, pk, name):
-    nomination = scoping.get_visible_nomination(request.user, pk)
-    rule, service, reason_required, title = DECISIONS[name]
-    if (response := guard(request, nomination, rule)) is not None:
+    nomination = scoping.get_nomination_or_404(request.user, pk)
+    action, service, reason_required, title = DECISIONS[name]
+    if (response := guard(request, nomination, action)) is not None:
         return response
     posted = request.POST if request.method == "POST" else None  # all fields may be empty
     form = DecisionForm(posted, reason_required=reason_required)
@@ -261,8 +254,8 @@ def nomination_withdraw(request, pk):
 @login_required
 def nomination_scores(request, pk):
     user = request.user
-    nomination = scoping.get_visible_nomination(user, pk)
-    if (response := guard(request, nomination, "awards.review_nomination")) is not None:
+    nomination = scoping.get_nomination_or_404(user, pk)
+    if (response := guard(request, nomination, "review_nomination")) is not None:
         return response
     mine = {
         s.criterion_id: (s.points, s.comment)
@@ -287,8 +280,8 @@ def nomination_scores(request, pk):
 @login_required
 def nomination_vote(request, pk):
     user = request.user
-    nomination = scoping.get_visible_nomination(user, pk)
-    if (response := guard(request, nomination, "awards.review_nomination")) is not None:
+    nomination = scoping.get_nomination_or_404(user, pk)
+    if (response := guard(request, nomination, "review_nomination")) is not None:
         return response
     form = VoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from commendations.forms import (
     CertificateTemplateForm,
 )
 from commendations.models import CertificateTemplate
-from movements.models import AwardKind
+from movements import scoping as movements_scoping
 
 
 def _error_text(error):
@@ -26,10 +26,7 @@ def _error_text(error):
 
 
 def _template_kind(request, pk):
-    try:
-        kind = AwardKind.objects.get(pk=pk)
-    except (AwardKind.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    kind = movements_scoping.get_award_kind_or_404(request.user, pk)
     if not request.user.has_perm("commendations.edit_certificate_template", kind):
         raise PermissionDenied
     return kind

@@ -39,11 +39,6 @@ def _error_text(error):
     return " ".join(error.messages)
 
 
-def _require(request, rule, obj):
-    if not request.user.has_perm(rule, obj):
-        raise PermissionDenied
-
-
 # --- Decisions ---------------------------------------------------------------------------------
 
 
@@ -53,7 +48,7 @@ def decision_list(request):
     queryset = scoping.decisions_visible_to(user)
     unit = None
     if request.GET.get("unit"):
-        unit = unions_scoping.get_readable_unit(user, request.GET["unit"])
+        unit = unions_scoping.get_unit_or_404(user, request.GET["unit"])
         queryset = queryset.filter(issuing_unit=unit)
     queryset = (
         queryset.select_related("issuing_unit", "award_kind")
@@ -123,9 +118,9 @@ def decision_detail(request, pk):
     decision = scoping.get_decision_or_404(user, pk)
     context = {
         "decision": decision,
-        "can_edit": user.has_perm("commendations.edit_decision", decision),
-        "can_render": user.has_perm("commendations.render_decision", decision),
-        "can_revoke": user.has_perm("commendations.revoke_commendation", decision),
+        "can_edit": services.may(user, "edit_decision", decision),
+        "can_render": services.may(user, "render_decision", decision),
+        "can_revoke": services.may(user, "revoke_commendation", decision),
     }
     if decision.is_draft:
         included = set(decision.nominations.values_list("pk", flat=True))
@@ -143,23 +138,20 @@ def decision_detail(request, pk):
     return render(request, "commendations/decision_detail.html", context)
 
 
-def _draft_for(request, pk, rule="commendations.edit_decision"):
+def _decision_for(request, pk, action="edit_decision"):
+    """The decision, if the user may take `action` on it now; 403 without the authority, and
+    back to the page with the reason when the decision no longer allows it."""
     decision = scoping.get_decision_or_404(request.user, pk)
-    if not request.user.has_perm(rule, decision):
-        if scoping.is_clerk_at(request.user, decision.issuing_unit_id):
-            messages.error(
-                request,
-                _("The decision %(number)s is issued: an issued decision is never edited.")
-                % {"number": decision.number},
-            )
-            return decision, redirect(decision)
-        raise PermissionDenied
+    error = services.refusal(action, decision, request.user)
+    if error is not None:
+        messages.error(request, _error_text(error))
+        return decision, redirect(decision)
     return decision, None
 
 
 @login_required
 def decision_edit(request, pk):
-    decision, response = _draft_for(request, pk)
+    decision, response = _decision_for(request, pk)
     if response:
         return response
     form = DecisionForm(request.POST or None, instance=decision)
@@ -177,7 +169,7 @@ def decision_edit(request, pk):
 @login_required
 @require_POST
 def decision_awardees(request, pk):
-    decision, response = _draft_for(request, pk)
+    decision, response = _decision_for(request, pk)
     if response:
         return response
     form = AwardeesForm(
@@ -203,7 +195,7 @@ def decision_awardees(request, pk):
 @login_required
 @require_POST
 def decision_issue(request, pk):
-    decision, response = _draft_for(request, pk, "commendations.issue_decision")
+    decision, response = _decision_for(request, pk, "issue_decision")
     if response:
         return response
     try:
@@ -222,7 +214,7 @@ def decision_issue(request, pk):
 @login_required
 @require_POST
 def decision_delete(request, pk):
-    decision, response = _draft_for(request, pk)
+    decision, response = _decision_for(request, pk)
     if response:
         return response
     services.delete_draft(decision, actor=request.user)
@@ -255,8 +247,9 @@ def decision_progress(request, pk):
 @login_required
 @require_POST
 def decision_render(request, pk):
-    decision = scoping.get_decision_or_404(request.user, pk)
-    _require(request, "commendations.render_decision", decision)
+    decision, response = _decision_for(request, pk, "render_decision")
+    if response:
+        return response
     services.resume_rendering(
         decision, actor=request.user, restart=request.POST.get("restart") == "1"
     )
@@ -362,7 +355,10 @@ def decision_annex_xlsx(request, pk):
 def commendation_revoke(request, pk, commendation_pk):
     commendation = scoping.get_commendation_or_404(request.user, pk, commendation_pk)
     decision = commendation.decision
-    _require(request, "commendations.revoke_commendation", decision)
+    error = services.refusal("revoke_commendation", decision, request.user)
+    if error is not None:
+        messages.error(request, _error_text(error))
+        return redirect(decision)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

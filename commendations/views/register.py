@@ -18,7 +18,7 @@ PER_PAGE = 50
 
 
 def _register(request, pk):
-    unit = unions_scoping.get_readable_unit(request.user, pk)
+    unit = unions_scoping.get_unit_or_404(request.user, pk)
     commendations = Commendation.objects.filter(issuing_unit=unit)
     years = list(
         commendations.order_by("-register_year").values_list("register_year", flat=True).distinct()

@@ -1,4 +1,5 @@
-"""The predicates of awards.rules over every state, and the award kind's rules kept as data."""
+"""What each user may do with a nomination in every state (awards.rules and services), and
+the award kind's rules kept as data."""
 
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from awards.models import NominationState
-from awards.rules import allowed_actions
+from awards.services import allowed_actions
 from movements.models import AwardKind
 from tests.awards.test_services import _in_state
 

@@ -46,13 +46,13 @@ def test_visible_movements_of_superuser_are_all(movements, django_user_model):
 
 
 def test_get_visible_movement_outside_scope_is_not_found(users, movements):
-    assert scoping.get_visible_movement(users.officer_a, movements["city"].pk).code == "CITY"
+    assert scoping.get_movement_or_404(users.officer_a, movements["city"].pk).code == "CITY"
     with pytest.raises(Http404):
-        scoping.get_visible_movement(users.officer_a, movements["other_city"].pk)
+        scoping.get_movement_or_404(users.officer_a, movements["other_city"].pk)
     with pytest.raises(Http404):
-        scoping.get_visible_movement(users.officer_a, movements["city_draft"].pk)
+        scoping.get_movement_or_404(users.officer_a, movements["city_draft"].pk)
     with pytest.raises(Http404):
-        scoping.get_visible_movement(users.officer_a, "not-a-number")
+        scoping.get_movement_or_404(users.officer_a, "not-a-number")
 
 
 def test_movements_open_to_unit_are_the_open_ones_from_above(tree, movements):
@@ -118,6 +118,6 @@ def test_registrations_reviewable_by_each_named_user(users, registrations, user_
 
 def test_get_visible_registration_of_sibling_is_not_found(users, registrations):
     registration = registrations["b"]
-    assert scoping.get_visible_registration(users.officer_b, registration.pk) == registration
+    assert scoping.get_registration_or_404(users.officer_b, registration.pk) == registration
     with pytest.raises(Http404):
-        scoping.get_visible_registration(users.officer_a, registration.pk)
+        scoping.get_registration_or_404(users.officer_a, registration.pk)

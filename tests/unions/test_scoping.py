@@ -42,28 +42,28 @@ def test_reviewed_units_are_the_children_of_the_reviewer_unit(users):
 def test_superuser_reads_and_manages_everything(tree, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.vn", "x")
     assert scoping.readable_units(admin).count() == Unit.objects.count()
-    assert scoping.can_manage_unit(admin, tree.unit_c)
+    assert admin.has_perm("unions.manage_unit", tree.unit_c)
 
 
 def test_get_readable_unit_of_sibling_is_not_found(users, tree):
     with pytest.raises(Http404):
-        scoping.get_readable_unit(users.officer_a, tree.unit_b.pk)
+        scoping.get_unit_or_404(users.officer_a, tree.unit_b.pk)
 
 
 def test_get_readable_member_outside_scope_is_not_found(users, tree):
     member = MemberFactory(unit=tree.unit_b)
-    assert scoping.get_readable_member(users.officer_b, member.pk) == member
+    assert scoping.get_member_or_404(users.officer_b, member.pk) == member
     with pytest.raises(Http404):
-        scoping.get_readable_member(users.officer_a, member.pk)
+        scoping.get_member_or_404(users.officer_a, member.pk)
     with pytest.raises(Http404):
-        scoping.get_readable_member(users.outsider, member.pk)
+        scoping.get_member_or_404(users.outsider, member.pk)
 
 
 def test_can_grant_roles_only_strictly_below_an_officer_unit(users, tree):
-    assert scoping.can_grant_roles_at(users.city_officer, tree.unit_a)
-    assert not scoping.can_grant_roles_at(users.city_officer, tree.city)
-    assert not scoping.can_grant_roles_at(users.officer_a, tree.unit_b)
-    assert scoping.can_grant_roles_at(users.officer_a, tree.group_a1)
+    assert users.city_officer.has_perm("unions.grant_roles", tree.unit_a)
+    assert not users.city_officer.has_perm("unions.grant_roles", tree.city)
+    assert not users.officer_a.has_perm("unions.grant_roles", tree.unit_b)
+    assert users.officer_a.has_perm("unions.grant_roles", tree.group_a1)
 
 
 def test_expired_role_gives_no_scope(users, tree):
