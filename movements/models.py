@@ -193,6 +193,11 @@ class RegistrationState(models.TextChoices):
     APPROVED = "approved", pgettext_lazy("registration state", "Approved")
 
 
+# A registration may be sent (again) while it is not sent or was returned; the level above
+# decides it while it awaits approval.
+SENDABLE_REGISTRATION_STATES = (RegistrationState.DRAFT, RegistrationState.RETURNED)
+
+
 class Registration(models.Model):
     """A unit, or one of its members, registers for a round with the title it aims for.
 
@@ -259,6 +264,14 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.member or self.unit} · {self.round}"
+
+    @property
+    def can_be_sent(self):
+        return self.state in SENDABLE_REGISTRATION_STATES
+
+    @property
+    def awaits_decision(self):
+        return self.state == RegistrationState.AWAITING
 
 
 class RegistrationTransition(models.Model):

@@ -74,6 +74,20 @@ def _check_fields(fields, allowed):
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
 
 
+def edit_refusal(movement):
+    """Why the movement can no longer be changed (None: it can)."""
+    if movement.state == MovementState.CLOSED:
+        return ValidationError(
+            _("The movement is closed: it can no longer be changed."), code="closed"
+        )
+    return None
+
+
+def criteria_are_fixed(movement):
+    """Once a movement is launched, nominations are scored on its criteria: they stay."""
+    return movement.state != MovementState.DRAFT
+
+
 @transaction.atomic
 def create_movement(*, actor, launching_unit, rounds=(), criteria=(), **fields):
     """Create a draft movement, optionally with its rounds and criteria.
@@ -112,8 +126,8 @@ def update_movement(movement, *, actor, rounds=None, criteria=None, **fields):
     _check_fields(fields, MOVEMENT_FIELDS)
     movement = _lock(movement)
     _require_manager(actor, movement)
-    if movement.state == MovementState.CLOSED:
-        raise ValidationError(_("The movement is closed: it can no longer be changed."))
+    if (error := edit_refusal(movement)) is not None:
+        raise error
     previous = {name: str(getattr(movement, name)) for name in fields}
     for name, value in fields.items():
         setattr(movement, name, value)
@@ -122,7 +136,7 @@ def update_movement(movement, *, actor, rounds=None, criteria=None, **fields):
         movement.full_clean()
         movement.save()
     round_changes = _apply_rounds(movement, rounds or ())
-    if criteria and movement.state != MovementState.DRAFT and _criteria_change(movement, criteria):
+    if criteria and criteria_are_fixed(movement) and _criteria_change(movement, criteria):
         raise ValidationError(
             _("The criteria of a launched movement are fixed: nominations are scored on them.")
         )
@@ -353,25 +367,42 @@ def check_registration_deadline(round, *, now=None):
 # --- Registrations --------------------------------------------------------------------------
 
 
+def registration_refusal(round_, unit):
+    """Why `unit` cannot register in this round now, as a ValidationError; None when it can.
+
+    The round's and the unit's side of the rule; who may register it is the permission
+    movements.register_unit, and the title aimed for is checked when it is sent."""
+    movement = round_.movement
+    if movement.state != MovementState.OPEN:
+        return ValidationError(
+            _("Registrations are taken only while the movement is open; it is %(state)s.")
+            % {"state": movement.get_state_display()},
+            code="movement_not_open",
+        )
+    if not scoping.movement_covers(movement, unit):
+        return ValidationError(
+            _("%(unit)s is not part of the movement %(movement)s.")
+            % {"unit": unit.name, "movement": movement.title_vi},
+            code="outside_movement",
+        )
+    if unit.pk == movement.launching_unit_id:
+        return ValidationError(
+            _("The launching unit does not register for its own movement: the units below do."),
+            code="launching_unit",
+        )
+    try:
+        check_registration_deadline(round_)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def _check_can_register(round_, unit, target_award, actor, *, individual):
     if not actor.has_perm("movements.register_unit", unit):
         raise PermissionDenied
-    movement = round_.movement
-    if movement.state != MovementState.OPEN:
-        raise ValidationError(
-            _("Registrations are taken only while the movement is open; it is %(state)s.")
-            % {"state": movement.get_state_display()}
-        )
-    if not scoping.movement_covers(movement, unit):
-        raise ValidationError(
-            _("%(unit)s is not part of the movement %(movement)s.")
-            % {"unit": unit.name, "movement": movement.title_vi}
-        )
-    if unit.pk == movement.launching_unit_id:
-        raise ValidationError(
-            _("The launching unit does not register for its own movement: the units below do.")
-        )
-    check_registration_deadline(round_)
+    error = registration_refusal(round_, unit)
+    if error is not None:
+        raise error
     # Award kinds use the same two values for whom they reward as criteria do.
     wanted = CriterionTarget.INDIVIDUAL if individual else CriterionTarget.COLLECTIVE
     if target_award.beneficiary != wanted:
@@ -380,10 +411,7 @@ def _check_can_register(round_, unit, target_award, actor, *, individual):
         else:
             message = _("%(award)s is awarded to individuals: register members for it.")
         raise ValidationError(message % {"award": target_award.name_vi})
-    today = timezone.localdate()
-    if (target_award.valid_from and target_award.valid_from > today) or (
-        target_award.valid_until and target_award.valid_until < today
-    ):
+    if not target_award.is_valid_on():
         raise ValidationError(
             _("%(award)s is not valid today: choose a current title.")
             % {"award": target_award.name_vi}
@@ -405,10 +433,7 @@ def _check_member(unit, member):
 def _submit(registration, *, actor, target_award, note, unit):
     """Move a new, draft or returned registration to AWAITING and write its history."""
     previous = registration.state if registration.pk else ""
-    if registration.pk and registration.state in (
-        RegistrationState.AWAITING,
-        RegistrationState.APPROVED,
-    ):
+    if registration.pk and not registration.can_be_sent:
         raise ValidationError(
             _("%(who)s is already registered for %(round)s (%(state)s).")
             % {
@@ -498,11 +523,7 @@ def register_members(*, round, unit, members, target_award, actor, note=""):
         .filter(round=round, member__in=members)
         .select_related("member")
     }
-    refused = [
-        r.member.full_name
-        for r in existing.values()
-        if r.state in (RegistrationState.AWAITING, RegistrationState.APPROVED)
-    ]
+    refused = [r.member.full_name for r in existing.values() if not r.can_be_sent]
     if refused:
         raise ValidationError(
             _("Already registered for %(round)s: %(names)s.")
@@ -553,7 +574,7 @@ def _lock_registration(registration, actor):
     )
     if not actor.has_perm("movements.review_registration", registration):
         raise PermissionDenied
-    if registration.state != RegistrationState.AWAITING:
+    if not registration.awaits_decision:
         raise ValidationError(
             _("This registration was already decided: it is %(state)s.")
             % {"state": registration.get_state_display()},

@@ -22,6 +22,7 @@ from movements.forms import (
     formset_specs,
 )
 from movements.models import (
+    SENDABLE_REGISTRATION_STATES,
     CriterionKind,
     CriterionTarget,
     Movement,
@@ -219,8 +220,8 @@ def movement_edit(request, pk):
     user = request.user
     movement = scoping.get_movement_or_404(user, pk)
     _require(user.has_perm("movements.manage_movement", movement))
-    if movement.state == MovementState.CLOSED:
-        messages.error(request, _("The movement is closed: it can no longer be changed."))
+    if (error := services.edit_refusal(movement)) is not None:
+        messages.error(request, _error_text(error))
         return redirect(movement)
     data = request.POST if request.method == "POST" else None
     form = MovementForm(data, instance=movement)
@@ -230,9 +231,8 @@ def movement_edit(request, pk):
         prefix="rounds",
         queryset=Round.objects.prefetch_related("deadlines"),
     )
-    # Once launched, nominations are scored on the criteria: they are no longer edited.
     criteria = None
-    if movement.state == MovementState.DRAFT:
+    if not services.criteria_are_fixed(movement):
         criteria = CriterionFormSet(data, instance=movement, prefix="criteria")
     if data is not None and _forms_valid(form, rounds, criteria):
         try:
@@ -362,18 +362,9 @@ def _round_and_unit(user, round_pk, unit_pk):
 
 
 def _registration_refusal(round_, unit):
-    """Why the unit cannot register in this round now (None: it can)."""
-    movement = round_.movement
-    if movement.state != MovementState.OPEN:
-        return _("Registrations are taken only while the movement is open.")
-    if unit.pk == movement.launching_unit_id:
-        return _("The launching unit does not register for its own movement: the units below do.")
-    if not round_.registration_is_open():
-        return _("Registrations for %(round)s closed on %(when)s.") % {
-            "round": round_.name,
-            "when": services.format_moment(round_.registration_deadline),
-        }
-    return None
+    """The services' reason why the unit cannot register in this round now (None: it can)."""
+    error = services.registration_refusal(round_, unit)
+    return None if error is None else " ".join(error.messages)
 
 
 @login_required
@@ -392,7 +383,7 @@ def round_unit(request, round_pk, unit_pk):
         .first()
     )
     may_send = can_register and refusal is None
-    may_send = may_send and (collective is None or collective.state == RegistrationState.RETURNED)
+    may_send = may_send and (collective is None or collective.can_be_sent)
     form = None
     if may_send:
         initial = {"target_award": collective.target_award_id} if collective else None
@@ -498,7 +489,7 @@ def round_register_members(request, round_pk, unit_pk):
     for member in page:
         member.registration_state = registered.get(member.pk)
         member.registration_label = labels.get(member.registration_state, "")
-        member.can_select = member.registration_state in (None, RegistrationState.RETURNED)
+        member.can_select = member.registration_state in (None, *SENDABLE_REGISTRATION_STATES)
         member.selected = str(member.pk) in selected
     return render(
         request,
@@ -592,7 +583,7 @@ def registration_detail(request, pk):
     user = request.user
     registration = scoping.get_registration_or_404(user, pk)
     can_resubmit = (
-        registration.state in (RegistrationState.RETURNED, RegistrationState.DRAFT)
+        registration.can_be_sent
         and user.has_perm("movements.register_unit", registration.unit)
         and _registration_refusal(registration.round, registration.unit) is None
     )
@@ -610,7 +601,7 @@ def registration_detail(request, pk):
             "round": registration.round,
             "movement": registration.round.movement,
             "transitions": registration.transitions.select_related("actor"),
-            "can_review": registration.state == RegistrationState.AWAITING
+            "can_review": registration.awaits_decision
             and user.has_perm("movements.review_registration", registration),
             "resubmit_form": resubmit_form,
             "return_form": ReturnForm(),
