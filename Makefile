@@ -13,8 +13,9 @@ run: install messages ## Install, migrate the SQLite demo database, seed it and 
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install messages static ## The whole suite (set DATABASE_URL and REDIS_URL for the real services)
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: export WITH_BROWSER := 1
+test: install ## The whole suite, on every core (set DATABASE_URL and REDIS_URL for the real services)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +39,7 @@ makemessages: install ## Refresh locale/vi from the source and fill it from loca
 static: install
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py collectstatic --noinput -v 0
 
-screenshots: install messages static ## Regenerate docs/screenshots from the browser journeys
+screenshots: install ## Regenerate docs/screenshots from the browser journeys
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 worker: install ## A Celery worker (needs REDIS_URL)

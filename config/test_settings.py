@@ -1,4 +1,9 @@
-"""Test settings: the real settings, with a fast password hasher and nothing else changed."""
+"""Test settings: the real settings, with a fast password hasher and plain static files.
+
+Static files are served by name, not through the collected manifest, so that a plain `pytest`
+in a fresh clone needs no collectstatic first; the manifest storage has a test of its own
+(tests/test_deployment.py). The translation catalogue is compiled by tests/conftest.py when it
+is missing or older than its .po file."""
 
 import os
 
@@ -7,4 +12,21 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 from config.settings import *  # noqa: E402,F403
 
+# Under pytest-xdist each process has its own test database; give it its own cache database
+# too, so that one process clearing the cache (or counting a rate limit) leaves the others'
+# alone, and never the broker's queue.
+if REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    CACHES["default"]["LOCATION"] = urlunsplit(  # noqa: F405
+        urlsplit(REDIS_URL)._replace(path=f"/{10 + _worker}")  # noqa: F405
+    )
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# ...and WhiteNoise finds them where they are (the browser journeys' live server uses it).
+WHITENOISE_USE_FINDERS = True

@@ -17,17 +17,57 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from config.celery import app as celery_app
-from tests.factories import UserFactory, grant, make_unit
+from movements.models import (
+    AwardCategory,
+    Beneficiary,
+    Criterion,
+    CriterionKind,
+    CriterionTarget,
+    Movement,
+    MovementKind,
+    MovementState,
+    Round,
+    RoundDeadline,
+)
+from tests.factories import MemberFactory, UserFactory, grant, kind, make_unit
 from unions.models import Role, UnitLevel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues that are missing or older than their .po, as
+    `make messages` does, so that a plain `pytest` in a fresh clone speaks Vietnamese.
+    Once, in the main process: xdist's workers start after it."""
+    if hasattr(config, "workerinput"):
+        return
+    for po in [*(ROOT / "locale").glob("*/LC_MESSAGES/*.po"),
+               *(ROOT / "locale" / "third_party").glob("*/LC_MESSAGES/*.po")]:  # fmt: skip
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that start a Celery worker share one broker queue: under pytest-xdist they run in
+    one group, on one process (`--dist loadgroup`), one after another."""
+    for item in items:
+        uses_worker = item.get_closest_marker("real_worker") or "tasks" in getattr(
+            item, "fixturenames", ()
+        )
+        if uses_worker:
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
 
 
 def services_required():
@@ -106,7 +146,7 @@ def celery_worker_process(transactional_db):
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         env=env,
     )  # fmt: skip
     try:
@@ -217,3 +257,120 @@ def client_for(client, interface_language):
         return client
 
     return sign_in
+
+
+# --- The movement of the named tree, its award kinds and members ----------------------------
+
+
+@pytest.fixture
+def movement(tree):
+    """Open, launched by the national union: the whole named tree below CDVC takes part. One
+    round this year with a deadline per level, and criteria for individuals (a standard, a bonus
+    and a penalty line) and for collectives."""
+    movement = Movement.objects.create(
+        code="TMGPVT",
+        title_vi="Tham mưu giỏi, phục vụ tốt",
+        launching_unit=tree.national,
+        kind=MovementKind.THEMATIC,
+        starts_on=date(2019, 8, 16),
+        state=MovementState.OPEN,
+        requires_registration=True,
+    )
+    round_ = Round.objects.create(
+        movement=movement,
+        name="Đợt 1",
+        year=timezone.localdate().year,
+        opens_on=timezone.localdate() - timedelta(days=10),
+    )
+    now = timezone.now()
+    for level, days in [
+        (UnitLevel.GROUP, 50),
+        (UnitLevel.GRASSROOTS, 60),
+        (UnitLevel.PROVINCIAL, 90),
+        (UnitLevel.NATIONAL, 120),
+    ]:
+        RoundDeadline.objects.create(round=round_, level=level, deadline=now + timedelta(days=days))
+    for position, (text, points, line_kind, target, required) in enumerate(
+        [
+            (
+                "Tham mưu đúng, kịp thời",
+                60,
+                CriterionKind.STANDARD,
+                CriterionTarget.INDIVIDUAL,
+                True,
+            ),
+            ("Sáng kiến được áp dụng", 10, CriterionKind.BONUS, CriterionTarget.INDIVIDUAL, False),
+            ("Vi phạm kỷ luật", 20, CriterionKind.PENALTY, CriterionTarget.INDIVIDUAL, False),
+            ("Tập thể đoàn kết", 100, CriterionKind.STANDARD, CriterionTarget.COLLECTIVE, True),
+        ]
+    ):
+        Criterion.objects.create(
+            movement=movement,
+            group="Tham mưu giỏi",
+            text=text,
+            max_points=Decimal(points),
+            kind=line_kind,
+            target=target,
+            required=required,
+            position=position,
+        )
+    return movement
+
+
+@pytest.fixture
+def round_(movement):
+    return movement.rounds.get()
+
+
+class Kinds:
+    """Award kinds at each level of the named tree, and one no longer valid."""
+
+    def __init__(self):
+        self.ldtt = kind(
+            "LDTT",
+            UnitLevel.GRASSROOTS,
+            name_vi="Lao động tiên tiến",
+            category=AwardCategory.EMULATION_TITLE,
+        )
+        self.bk_city = kind("BK-HN", UnitLevel.PROVINCIAL, name_vi="Bằng khen CĐVC thành phố")
+        self.bk_national = kind("BK-CDVC", UnitLevel.NATIONAL, name_vi="Bằng khen CĐVC Việt Nam")
+        self.bk_confederation = kind("BK-TLD", UnitLevel.CONFEDERATION)
+        self.collective = kind(
+            "TTLDTT",
+            UnitLevel.PROVINCIAL,
+            name_vi="Tập thể lao động tiên tiến",
+            beneficiary=Beneficiary.COLLECTIVE,
+            category=AwardCategory.EMULATION_TITLE,
+        )
+        self.expired = kind(
+            "OLD",
+            UnitLevel.GRASSROOTS,
+            name_vi="Danh hiệu cũ",
+            category=AwardCategory.EMULATION_TITLE,
+            valid_until=date(2023, 12, 31),
+        )
+
+
+@pytest.fixture
+def kinds(db):
+    return Kinds()
+
+
+@pytest.fixture
+def member_a(tree):
+    return MemberFactory(unit=tree.unit_a, full_name="Nguyễn Thị Hằng")
+
+
+@pytest.fixture
+def member_a1(tree):
+    return MemberFactory(unit=tree.group_a1, full_name="Trần Văn Hùng")
+
+
+@pytest.fixture
+def member_b(tree):
+    return MemberFactory(unit=tree.unit_b, full_name="Lê Minh Anh")
+
+
+@pytest.fixture
+def member_c(tree):
+    return MemberFactory(unit=tree.unit_c, full_name="Phạm Thu Hà")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from awards.models import NominationState, NominationTransition
 from movements.models import AwardKind
-from tests.awards.conftest import nominate
+from tests.factories import nominate
 
 S = NominationState
 

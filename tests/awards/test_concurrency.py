@@ -4,9 +4,8 @@ import pytest
 
 from awards import services
 from awards.models import Nomination, NominationState
-from tests.awards.conftest import nominate, register
 from tests.concurrency import race
-from tests.factories import MemberFactory, UserFactory, grant
+from tests.factories import MemberFactory, UserFactory, grant, nominate, register
 
 S = NominationState
 

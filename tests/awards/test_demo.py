@@ -11,7 +11,7 @@ from django.urls import reverse
 from awards import services
 from awards.models import Nomination, NominationState
 from movements.models import AwardKind, Registration
-from tests.awards.conftest import make_pdf
+from tests.factories import make_pdf
 
 S = NominationState
 

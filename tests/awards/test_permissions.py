@@ -13,8 +13,7 @@ import pytest
 from django.urls import reverse
 
 from awards import services
-from tests.awards.conftest import kind, pdf_upload
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, kind, pdf_upload
 from unions.models import UnitLevel
 
 PROPOSERS = ["own", "child", "sibling", "parent", "unrelated"]

@@ -11,8 +11,7 @@ from django.utils import timezone
 from awards import services
 from awards.models import Nomination, NominationState, NominationTransition
 from movements.models import RoundDeadline
-from tests.awards.conftest import nominate, register
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, nominate, register
 from unions.models import Activity, UnitLevel
 
 S = NominationState

@@ -10,8 +10,15 @@ from django.urls import reverse
 from awards import services
 from awards.models import Evidence, Nomination, NominationState
 from awards.views.refusals import PER_PAGE
-from tests.awards.conftest import make_pdf, make_png, nominate, register
-from tests.factories import MemberFactory, UserFactory, grant
+from tests.factories import (
+    MemberFactory,
+    UserFactory,
+    grant,
+    make_pdf,
+    make_png,
+    nominate,
+    register,
+)
 
 S = NominationState
 XSS = '<script>alert("x")</script>'

@@ -74,11 +74,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def live_server():
-    """pytest-django's live server, serving static files through WhiteNoise as production does.
-
-    Its default static handler looks files up by their source names, while the pages ask for the
-    hashed names of the collected manifest (`make test` runs collectstatic first).
-    """
+    """pytest-django's live server, serving static files through WhiteNoise as production does
+    (the test settings let WhiteNoise find them where they are, without collectstatic)."""
     from pytest_django.live_server_helper import LiveServer
 
     server = LiveServer("localhost", start=False)

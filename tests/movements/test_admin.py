@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from movements import services
 from movements.models import Movement, MovementState, Registration
-from tests.movements.conftest import make_movement
+from tests.factories import make_movement
 from unions.models import Activity
 
 

@@ -15,7 +15,7 @@ def test_two_reviewers_deciding_at_once_make_exactly_one_decision(
     other = UserFactory(username="city_reviewer_2")
     grant(other, tree.city, "reviewer")
     registration = services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
     results = race(
         lambda: services.approve_registration(registration, actor=users.city_reviewer),

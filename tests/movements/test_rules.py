@@ -1,7 +1,7 @@
 import pytest
 
 from movements import services
-from tests.movements.conftest import make_movement
+from tests.factories import make_movement
 
 # (user, manages the city movement, registers unit A, reviews unit A's registration)
 EXPECTED = {
@@ -22,7 +22,7 @@ def test_movement_permissions_of_each_named_user(users, tree, kinds, user_name):
     registration = services.register(
         round=movement.rounds.get(),
         unit=tree.unit_a,
-        target_award=kinds.tapthe,
+        target_award=kinds.collective,
         actor=users.officer_a,
     )
     user = getattr(users, user_name)

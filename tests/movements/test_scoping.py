@@ -3,7 +3,7 @@ from django.http import Http404
 
 from movements import scoping, services
 from movements.models import MovementState
-from tests.movements.conftest import make_movement
+from tests.factories import make_movement
 
 
 def _codes(queryset):
@@ -66,15 +66,15 @@ def test_movements_open_to_unit_are_the_open_ones_from_above(tree, movements):
 def registrations(users, tree, round_, kinds, member_a, member_b):
     register = services.register
     return {
-        "a": register(round=round_, unit=tree.unit_a, target_award=kinds.tapthe,
+        "a": register(round=round_, unit=tree.unit_a, target_award=kinds.collective,
                       actor=users.officer_a),
         "member_a": register(round=round_, unit=tree.unit_a, member=member_a,
                              target_award=kinds.ldtt, actor=users.officer_a),
-        "b": register(round=round_, unit=tree.unit_b, target_award=kinds.tapthe,
+        "b": register(round=round_, unit=tree.unit_b, target_award=kinds.collective,
                       actor=users.officer_b),
-        "city": register(round=round_, unit=tree.city, target_award=kinds.tapthe,
+        "city": register(round=round_, unit=tree.city, target_award=kinds.collective,
                          actor=users.city_officer),
-        "c": register(round=round_, unit=tree.unit_c, target_award=kinds.tapthe,
+        "c": register(round=round_, unit=tree.unit_c, target_award=kinds.collective,
                       actor=users.outsider),
     }  # fmt: skip
 

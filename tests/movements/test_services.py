@@ -17,8 +17,7 @@ from movements.models import (
     RegistrationState,
     Round,
 )
-from tests.factories import MemberFactory
-from tests.movements.conftest import make_movement
+from tests.factories import MemberFactory, make_movement
 from unions.models import Activity, MemberStatus, UnitLevel
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -150,22 +149,22 @@ def test_update_closed_movement_is_refused(users, tree):
 
 def test_update_criteria_of_open_movement_is_refused(users, movement, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.vn", "x")
-    criterion = movement.criteria.get()
+    criterion = movement.criteria.get(text="Sáng kiến được áp dụng")
     with pytest.raises(ValidationError, match="criteria of a launched movement are fixed"):
         services.update_movement(
             movement, actor=admin, criteria=[{"id": criterion.pk, "max_points": Decimal("5")}]
         )
     criterion.refresh_from_db()
-    assert criterion.max_points == Decimal("20")
+    assert criterion.max_points == Decimal("10")
 
 
 def test_update_unchanged_criteria_of_open_movement_is_allowed(users, movement, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "root@example.vn", "x")
-    criterion = movement.criteria.get()
+    criterion = movement.criteria.get(text="Sáng kiến được áp dụng")
     services.update_movement(
-        movement, actor=admin, criteria=[{"id": criterion.pk, "max_points": "20.00"}]
+        movement, actor=admin, criteria=[{"id": criterion.pk, "max_points": "10.00"}]
     )
-    assert movement.criteria.get().max_points == Decimal("20")
+    assert movement.criteria.get(pk=criterion.pk).max_points == Decimal("10")
 
 
 def test_update_adds_round_and_deletes_criterion_of_draft(users, draft):
@@ -184,7 +183,7 @@ def test_update_deleting_round_with_registrations_is_refused(users, tree, kinds)
     movement = make_movement(tree.city, code="CSVH")
     round_ = movement.rounds.get()
     services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
     with pytest.raises(ValidationError, match="has registrations"):
         services.update_movement(
@@ -282,7 +281,7 @@ def test_check_deadline_after_it_is_refused_with_the_local_time(round_):
 
 def test_check_deadline_of_level_without_deadline_passes(round_):
     services.check_deadline(
-        round_, level=UnitLevel.NATIONAL, now=timezone.now() + timedelta(days=3650)
+        round_, level=UnitLevel.CONFEDERATION, now=timezone.now() + timedelta(days=3650)
     )
 
 
@@ -291,7 +290,7 @@ def test_register_after_registration_deadline_is_refused(users, tree, round_, ki
     round_.save()
     with pytest.raises(ValidationError, match="Registrations for Đợt 1 closed on"):
         services.register(
-            round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+            round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
         )
     assert Registration.objects.count() == 0
 
@@ -301,7 +300,7 @@ def test_register_after_registration_deadline_is_refused(users, tree, round_, ki
 
 def test_register_unit_awaits_the_level_above(users, tree, round_, kinds):
     registration = services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
     transition = registration.transitions.get()
     assert registration.state == RegistrationState.AWAITING
@@ -342,7 +341,7 @@ def test_register_by_someone_not_managing_the_unit_is_refused(
         services.register(
             round=round_,
             unit=tree.unit_a,
-            target_award=kinds.tapthe,
+            target_award=kinds.collective,
             actor=getattr(users, user_name),
         )
     assert Registration.objects.count() == 0
@@ -377,7 +376,7 @@ def test_register_member_for_collective_award_is_refused(users, tree, round_, ki
             round=round_,
             unit=tree.unit_a,
             member=member_a,
-            target_award=kinds.tapthe,
+            target_award=kinds.collective,
             actor=users.officer_a,
         )
 
@@ -407,7 +406,7 @@ def test_register_for_movement_not_open_is_refused(users, tree, kinds, state):
         services.register(
             round=movement.rounds.get(),
             unit=tree.unit_a,
-            target_award=kinds.tapthe,
+            target_award=kinds.collective,
             actor=users.officer_a,
         )
 
@@ -419,7 +418,7 @@ def test_register_unit_outside_the_movement_is_refused(users, tree, kinds, djang
         services.register(
             round=movement.rounds.get(),
             unit=tree.unit_c,
-            target_award=kinds.tapthe,
+            target_award=kinds.collective,
             actor=admin,
         )
 
@@ -430,18 +429,18 @@ def test_register_launching_unit_itself_is_refused(users, tree, kinds):
         services.register(
             round=movement.rounds.get(),
             unit=tree.city,
-            target_award=kinds.tapthe,
+            target_award=kinds.collective,
             actor=users.city_officer,
         )
 
 
 def test_register_twice_is_refused(users, tree, round_, kinds):
     services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
     with pytest.raises(ValidationError, match="already registered"):
         services.register(
-            round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+            round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
         )
     assert Registration.objects.count() == 1
 
@@ -541,7 +540,7 @@ def test_register_members_with_empty_selection_is_refused(users, tree, round_, k
 @pytest.fixture
 def awaiting(users, tree, round_, kinds):
     return services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
 
 
@@ -596,7 +595,7 @@ def test_return_registration_by_officer_is_refused(users, awaiting):
 
 def test_approve_registrations_is_all_or_nothing(users, tree, round_, kinds, awaiting):
     other = services.register(
-        round=round_, unit=tree.unit_b, target_award=kinds.tapthe, actor=users.officer_b
+        round=round_, unit=tree.unit_b, target_award=kinds.collective, actor=users.officer_b
     )
     services.approve_registration(other, actor=users.city_reviewer)
     with pytest.raises(ValidationError, match="already decided"):
@@ -617,7 +616,7 @@ def test_is_registered_only_once_approved(users, tree, round_, kinds, member_a):
     services.approve_registration(registration, actor=users.city_reviewer)
     assert services.is_registered(round_, member=member_a) is True
     assert services.is_registered(round_, member=member_a, award_kind=kinds.ldtt) is True
-    assert services.is_registered(round_, member=member_a, award_kind=kinds.tapthe) is False
+    assert services.is_registered(round_, member=member_a, award_kind=kinds.collective) is False
 
 
 def test_is_registered_for_a_unit_means_its_collective_registration(
@@ -631,7 +630,7 @@ def test_is_registered_for_a_unit_means_its_collective_registration(
     assert services.is_registered(round_, unit=tree.unit_a) is False
     services.approve_registration(
         services.register(
-            round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+            round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
         ),
         actor=users.city_reviewer,
     )
@@ -643,7 +642,7 @@ def test_child_registration_status_of_each_child(
 ):
     extra = [
         services.register(
-            round=round_, unit=unit, target_award=kinds.tapthe, actor=users.city_officer
+            round=round_, unit=unit, target_award=kinds.collective, actor=users.city_officer
         )
         for unit in (tree.unit_a, tree.unit_b)
     ]
@@ -664,7 +663,7 @@ def test_child_registration_status_of_each_child(
 def test_child_registration_status_not_sent_and_approved(users, tree, round_, kinds):
     services.approve_registration(
         services.register(
-            round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+            round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
         ),
         actor=users.city_reviewer,
     )

@@ -13,8 +13,7 @@ from movements.models import (
     RegistrationState,
     Round,
 )
-from tests.factories import MemberFactory, make_unit
-from tests.movements.conftest import make_movement
+from tests.factories import MemberFactory, make_movement, make_unit
 from unions.models import UnitLevel
 
 USERS = [
@@ -37,7 +36,7 @@ def scene(users, tree, kinds, member_a):
     draft = make_movement(tree.city, code="DRAFT", state=MovementState.DRAFT)
     round_ = city_movement.rounds.get()
     registration = services.register(
-        round=round_, unit=tree.unit_a, target_award=kinds.tapthe, actor=users.officer_a
+        round=round_, unit=tree.unit_a, target_award=kinds.collective, actor=users.officer_a
     )
     return {
         "movement": city_movement,
@@ -407,7 +406,7 @@ def test_round_unit_post_registers_the_unit(client_for, users, scene):
     tree, kinds = scene["tree"], scene["kinds"]
     response = client_for(users.officer_b).post(
         _url("round_unit", scene["round"].pk, tree.unit_b.pk),
-        {"target_award": kinds.tapthe.pk, "note": "Phấn đấu"},
+        {"target_award": kinds.collective.pk, "note": "Phấn đấu"},
     )
     registration = Registration.objects.get(unit=tree.unit_b)
     assert response.status_code == 302
@@ -419,7 +418,7 @@ def test_round_unit_offers_only_collective_award_kinds(client_for, users, scene)
         _url("round_unit", scene["round"].pk, scene["tree"].unit_b.pk)
     )
     offered = list(response.context["form"].fields["target_award"].queryset)
-    assert offered == [scene["kinds"].tapthe]
+    assert offered == [scene["kinds"].collective]
 
 
 def test_round_unit_post_with_individual_award_kind_is_refused(client_for, users, scene):
@@ -521,7 +520,7 @@ def test_return_with_reason_then_resubmit(client_for, users, scene):
     assert detail.context["resubmit_form"] is not None
     client.post(
         _url("registration_resubmit", registration.pk),
-        {"target_award": scene["kinds"].tapthe.pk, "note": "Đã bổ sung"},
+        {"target_award": scene["kinds"].collective.pk, "note": "Đã bổ sung"},
     )
     registration.refresh_from_db()
     assert (registration.state, registration.note) == ("awaiting", "Đã bổ sung")
@@ -735,7 +734,10 @@ def test_round_children_query_count(client_for, users, scene, rows, django_asser
     for _ in range(rows):
         unit = make_unit(tree.city)
         services.register(
-            round=round_, unit=unit, target_award=scene["kinds"].tapthe, actor=users.city_officer
+            round=round_,
+            unit=unit,
+            target_award=scene["kinds"].collective,
+            actor=users.city_officer,
         )
     tree.city.refresh_from_db()
     client = client_for(users.city_reviewer)

@@ -1,6 +1,6 @@
 """A small known dataset on the named tree, counted by hand in the tests.
 
-The national union's open movement (tests/awards/conftest.py), one round this year:
+The national union's open movement (tests/conftest.py), one round this year:
 
 Unit         member (gender, registration)              nomination (award, outcome)
 Grassroots A a1 Nguyễn Thị Hằng (F, approved)          N1 Bằng khen HN: approved by the city
@@ -21,15 +21,8 @@ import pytest
 
 from awards import services
 from movements.models import Registration, RegistrationState
-from tests.awards import conftest as awards_fixtures
-from tests.awards.conftest import kind, nominate, register
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, kind, nominate, register
 from unions.models import Gender, MemberStatus, UnitLevel
-
-# The awards tests' movement, round and award kinds, shared rather than copied.
-movement = awards_fixtures.movement
-round_ = awards_fixtures.round_
-kinds = awards_fixtures.kinds
 
 
 @dataclass

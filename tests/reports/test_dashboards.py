@@ -14,8 +14,7 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
 from reports import dashboards
-from tests.awards.conftest import nominate, register
-from tests.factories import MemberFactory, make_unit
+from tests.factories import MemberFactory, make_unit, nominate, register
 from unions.models import Gender, Unit
 
 S = NominationState

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import Nomination
-from tests.awards.conftest import nominate, register
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, nominate, register
 
 HEADERS = [
     "STT",

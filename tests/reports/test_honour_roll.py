@@ -12,8 +12,7 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
 from reports.views import HONOUR_ROLL_PER_PAGE
-from tests.awards.conftest import nominate, register
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, nominate, register
 
 XSS = '<script>alert("x")</script>'
 

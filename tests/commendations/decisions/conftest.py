@@ -10,15 +10,8 @@ from django.core.cache import cache
 
 from awards import services
 from commendations import services as commendation_services
-from tests.awards.conftest import (  # noqa: F401  (fixtures)
-    kinds,
-    member_a,
-    movement,
-    nominate,
-    register,
-    round_,
-)
-from tests.factories import MemberFactory
+from tests.awards.conftest import member_a  # noqa: F401  (a registered member)
+from tests.factories import MemberFactory, nominate, register
 
 NAMES = ["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Minh Anh", "Phạm Thu Hà", "Đỗ Quốc Bảo"]
 

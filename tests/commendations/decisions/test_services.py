@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from commendations import documents, scoping, services
 from commendations.models import Commendation, Decision, DecisionState, RegisterCounter
-from tests.awards.conftest import nominate
 from tests.commendations.decisions.conftest import draft, issue
+from tests.factories import nominate
 from unions.models import Activity
 
 
