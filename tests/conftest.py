@@ -1,47 +1,27 @@
-"""Shared fixtures: the named tree and the named users of every permission test.
+"""Shared fixtures: the named tree and users (tests/named_world.py), the national union's
+movement with its round and award kinds, members, the demo, services and languages.
 
-Confederation
-└── National union (CDVC)                      national_reviewer (reviewer)
-    ├── City union (Hanoi)                     city_reviewer (reviewer), clerk (clerk),
-    │   │                                      city_officer (officer)
-    │   ├── Grassroots A                       officer_a (officer)
-    │   │   └── Union group A1
-    │   └── Grassroots B (A's sibling)         officer_b (officer)
-    └── Other city
-        └── Grassroots C                       outsider (officer of an unrelated branch)
-nobody: an account with no role at all.
+A test module whose cases only read a large scene builds it once (scope="module", as
+tests/awards/test_permissions.py does) and lets each case change it inside its own transaction.
 """
 
 import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from config.celery import app as celery_app
-from movements.models import (
-    AwardCategory,
-    Beneficiary,
-    Criterion,
-    CriterionKind,
-    CriterionTarget,
-    Movement,
-    MovementKind,
-    MovementState,
-    Round,
-    RoundDeadline,
-)
-from tests.factories import MemberFactory, UserFactory, grant, kind, make_unit
-from unions.models import Role, UnitLevel
+from tests.factories import MemberFactory
+from tests.named_world import Kinds, build_movement, build_tree, build_users
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +48,9 @@ def pytest_collection_modifyitems(items):
         )
         if uses_worker:
             item.add_marker(pytest.mark.xdist_group("celery-worker"))
+        elif "demo_data" in getattr(item, "fixturenames", ()):
+            # One seeding per module: keep a module's demo tests on one process.
+            item.add_marker(pytest.mark.xdist_group(f"demo:{item.module.__name__}"))
 
 
 def services_required():
@@ -100,6 +83,26 @@ def need_redis():
         redis.Redis.from_url(settings.REDIS_URL).ping()
     except redis.ConnectionError as error:
         pytest.fail(f"Redis at {settings.REDIS_URL} does not answer: {error}")
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, _private_files_in_a_temporary_folder):
+    """The demo as `make run` seeds it, built once for a test module and removed after it.
+
+    Each test reads it inside its own transaction (ask for `demo`), so that what a test changes
+    is rolled back and the next test of the module finds the demo as seeded.
+    """
+    with django_db_blocker.unblock():
+        with override_settings(DEBUG=True):
+            call_command("seed_demo", stdout=StringIO())
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(demo_data, db, settings):
+    """The module's demo data, in a test that may run seed_demo again (it needs DEBUG)."""
+    settings.DEBUG = True
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -160,69 +163,14 @@ def celery_worker_process(transactional_db):
         worker.wait(timeout=20)
 
 
-@dataclass
-class Tree:
-    confederation: object
-    national: object
-    city: object
-    unit_a: object
-    group_a1: object
-    unit_b: object
-    other_city: object
-    unit_c: object
-
-
 @pytest.fixture
 def tree(db):
-    confederation = make_unit(name="Tổng Liên đoàn", level=UnitLevel.CONFEDERATION, code="TLD")
-    national = make_unit(
-        confederation, name="Công đoàn Viên chức", level=UnitLevel.NATIONAL, code="CDVC"
-    )
-    city = make_unit(
-        national, name="Công đoàn Viên chức Hà Nội", level=UnitLevel.PROVINCIAL, code="HN"
-    )
-    unit_a = make_unit(city, name="Công đoàn cơ sở A", code="HN-A")
-    group_a1 = make_unit(unit_a, name="Tổ công đoàn A1", level=UnitLevel.GROUP, code="HN-A-1")
-    unit_b = make_unit(city, name="Công đoàn cơ sở B", code="HN-B")
-    other_city = make_unit(
-        national, name="Công đoàn Viên chức Đà Nẵng", level=UnitLevel.PROVINCIAL, code="DN"
-    )
-    unit_c = make_unit(other_city, name="Công đoàn cơ sở C", code="DN-C")
-    for unit in (confederation, national, city, unit_a, unit_b, other_city):
-        unit.refresh_from_db()
-    return Tree(confederation, national, city, unit_a, group_a1, unit_b, other_city, unit_c)
-
-
-@dataclass
-class Users:
-    officer_a: object
-    officer_b: object
-    city_officer: object
-    city_reviewer: object
-    national_reviewer: object
-    clerk: object
-    outsider: object
-    nobody: object
+    return build_tree()
 
 
 @pytest.fixture
 def users(tree):
-    def user(name, unit=None, role=None):
-        account = UserFactory(username=name)
-        if unit is not None:
-            grant(account, unit, role)
-        return account
-
-    return Users(
-        officer_a=user("officer_a", tree.unit_a, Role.OFFICER),
-        officer_b=user("officer_b", tree.unit_b, Role.OFFICER),
-        city_officer=user("city_officer", tree.city, Role.OFFICER),
-        city_reviewer=user("city_reviewer", tree.city, Role.REVIEWER),
-        national_reviewer=user("national_reviewer", tree.national, Role.REVIEWER),
-        clerk=user("clerk", tree.city, Role.CLERK),
-        outsider=user("outsider", tree.unit_c, Role.OFFICER),
-        nobody=user("nobody"),
-    )
+    return build_users(tree)
 
 
 @pytest.fixture
@@ -264,91 +212,12 @@ def client_for(client, interface_language):
 
 @pytest.fixture
 def movement(tree):
-    """Open, launched by the national union: the whole named tree below CDVC takes part. One
-    round this year with a deadline per level, and criteria for individuals (a standard, a bonus
-    and a penalty line) and for collectives."""
-    movement = Movement.objects.create(
-        code="TMGPVT",
-        title_vi="Tham mưu giỏi, phục vụ tốt",
-        launching_unit=tree.national,
-        kind=MovementKind.THEMATIC,
-        starts_on=date(2019, 8, 16),
-        state=MovementState.OPEN,
-        requires_registration=True,
-    )
-    round_ = Round.objects.create(
-        movement=movement,
-        name="Đợt 1",
-        year=timezone.localdate().year,
-        opens_on=timezone.localdate() - timedelta(days=10),
-    )
-    now = timezone.now()
-    for level, days in [
-        (UnitLevel.GROUP, 50),
-        (UnitLevel.GRASSROOTS, 60),
-        (UnitLevel.PROVINCIAL, 90),
-        (UnitLevel.NATIONAL, 120),
-    ]:
-        RoundDeadline.objects.create(round=round_, level=level, deadline=now + timedelta(days=days))
-    for position, (text, points, line_kind, target, required) in enumerate(
-        [
-            (
-                "Tham mưu đúng, kịp thời",
-                60,
-                CriterionKind.STANDARD,
-                CriterionTarget.INDIVIDUAL,
-                True,
-            ),
-            ("Sáng kiến được áp dụng", 10, CriterionKind.BONUS, CriterionTarget.INDIVIDUAL, False),
-            ("Vi phạm kỷ luật", 20, CriterionKind.PENALTY, CriterionTarget.INDIVIDUAL, False),
-            ("Tập thể đoàn kết", 100, CriterionKind.STANDARD, CriterionTarget.COLLECTIVE, True),
-        ]
-    ):
-        Criterion.objects.create(
-            movement=movement,
-            group="Tham mưu giỏi",
-            text=text,
-            max_points=Decimal(points),
-            kind=line_kind,
-            target=target,
-            required=required,
-            position=position,
-        )
-    return movement
+    return build_movement(tree)
 
 
 @pytest.fixture
 def round_(movement):
     return movement.rounds.get()
-
-
-class Kinds:
-    """Award kinds at each level of the named tree, and one no longer valid."""
-
-    def __init__(self):
-        self.ldtt = kind(
-            "LDTT",
-            UnitLevel.GRASSROOTS,
-            name_vi="Lao động tiên tiến",
-            category=AwardCategory.EMULATION_TITLE,
-        )
-        self.bk_city = kind("BK-HN", UnitLevel.PROVINCIAL, name_vi="Bằng khen CĐVC thành phố")
-        self.bk_national = kind("BK-CDVC", UnitLevel.NATIONAL, name_vi="Bằng khen CĐVC Việt Nam")
-        self.bk_confederation = kind("BK-TLD", UnitLevel.CONFEDERATION)
-        self.collective = kind(
-            "TTLDTT",
-            UnitLevel.PROVINCIAL,
-            name_vi="Tập thể lao động tiên tiến",
-            beneficiary=Beneficiary.COLLECTIVE,
-            category=AwardCategory.EMULATION_TITLE,
-        )
-        self.expired = kind(
-            "OLD",
-            UnitLevel.GRASSROOTS,
-            name_vi="Danh hiệu cũ",
-            category=AwardCategory.EMULATION_TITLE,
-            valid_until=date(2023, 12, 31),
-        )
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ def _snapshot():
 
 
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+def seeded(demo):
+    """The demo, seeded once for this module (tests/conftest.py)."""
 
 
 def test_seed_demo_builds_hanoi_as_described(seeded):
@@ -56,6 +55,7 @@ def test_seed_demo_accounts_sign_in_with_the_demo_password(seeded, client):
 
 def test_seed_demo_refuses_without_debug(db, settings):
     settings.DEBUG = False
+    before = _snapshot()
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_demo")
-    assert Unit.objects.count() == 0
+    assert _snapshot() == before

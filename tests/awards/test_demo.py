@@ -2,7 +2,6 @@
 
 from io import StringIO
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -14,19 +13,6 @@ from movements.models import AwardKind, Registration
 from tests.factories import make_pdf
 
 S = NominationState
-
-
-@pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    call_command("seed_demo", stdout=StringIO())
 
 
 def _as(client, username):

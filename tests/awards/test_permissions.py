@@ -10,10 +10,12 @@ exist. 302 to the login page: anonymous.
 """
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from awards import services
-from tests.factories import MemberFactory, kind, pdf_upload
+from tests.factories import MemberFactory, UserFactory, kind, pdf_upload
+from tests.named_world import build_movement, build_tree, build_users
 from unions.models import UnitLevel
 
 PROPOSERS = ["own", "child", "sibling", "parent", "unrelated"]
@@ -141,16 +143,29 @@ class World:
         return nomination
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The named users and the world of nominations, built once for this module's hundreds of
+    cases. Each case reads them, or changes them inside its own transaction, rolled back."""
+    with django_db_blocker.unblock():
+        tree = build_tree()
+        users = build_users(tree)
+        round_ = build_movement(tree).rounds.get()
+        superuser = UserFactory(username="admin", is_superuser=True, is_staff=True)
+        world = World(tree, round_, superuser)
+        world.draft, world.submitted, world.upward  # noqa: B018 - build them all now
+        yield users, world
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def world(tree, users, round_, superuser, settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return World(tree, round_, superuser)
+def users(built, db):
+    return built[0]
+
+
+@pytest.fixture
+def world(built, db):
+    return built[1]
 
 
 def _evidence(nomination):
@@ -224,7 +239,6 @@ def test_nominate_pages_permission_matrix(client_for, users, world, user_name):
 
 @pytest.mark.parametrize("user_name", USERS)
 def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, world, user_name):
-    world.draft, world.submitted  # noqa: B018 - build them
     client = client_for(getattr(users, user_name) if user_name else None)
     listed = {}
     for name in ("awards:nomination_list", "awards:review_queue", "movements:award_kind_list"):
@@ -243,7 +257,6 @@ def test_list_pages_need_sign_in_and_show_only_the_scope(client_for, users, worl
 
 
 def test_review_queue_lists_what_came_up_to_the_reviewer(client_for, users, world):
-    world.draft, world.submitted, world.upward  # noqa: B018 - build them
     response = client_for(users.city_reviewer).get(reverse("awards:review_queue"))
     queued = {(n.proposing_unit.code, n.award_kind.code) for n in response.context["page_obj"]}
     assert queued == {

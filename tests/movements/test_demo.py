@@ -28,9 +28,8 @@ def _snapshot():
 
 
 @pytest.fixture
-def seeded(db, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo):
+    """The demo, seeded once for this module (tests/conftest.py)."""
 
 
 def test_demo_second_run_creates_and_changes_no_movement(seeded):
