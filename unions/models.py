@@ -50,6 +50,9 @@ class UnitManager(MP_NodeManager):
     def get_queryset(self):
         return UnitQuerySet(self.model).order_by("path")
 
+    def below_the_roots(self):
+        return self.get_queryset().below_the_roots()
+
 
 class Unit(MP_Node):
     """A union in the tree. Depth varies by branch: nothing may assume a fixed depth.
