@@ -10,13 +10,22 @@ from config.env import email_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_settings(**env):
-    """Import the production settings in a fresh interpreter with exactly this environment."""
-    clean = {key: value for key, value in os.environ.items() if key not in {
-        "SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}  # fmt: skip
+# Variables the tests set themselves: the parent's values (CI's service URLs, the test settings'
+# defaults) must not leak into the fresh interpreter, nor their NAME_FILE forms.
+_CONTROLLED = {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "TRUST_X_FORWARDED_PROTO"}
+
+
+def _load_settings(show="s.DEBUG, s.SECRET_KEY[:6]", **env):
+    """Import the production settings in a fresh interpreter with exactly this environment and
+    print `show` (an expression over the settings module `s`)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key.removesuffix("_FILE") not in _CONTROLLED
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.SECRET_KEY[:6])"],
+        [sys.executable, "-c", f"import config.settings as s; print({show})"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -46,6 +55,26 @@ def test_settings_refuse_a_malformed_boolean():
     result = _load_settings(DJANGO_DEBUG="maybe", SECRET_KEY="x")
     assert result.returncode != 0
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_settings_do_not_trust_the_forwarded_proto_header_by_default():
+    result = _load_settings(show="s.SECURE_PROXY_SSL_HEADER", SECRET_KEY="x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+def test_settings_trust_the_forwarded_proto_header_when_told_to():
+    result = _load_settings(
+        show="s.SECURE_PROXY_SSL_HEADER", SECRET_KEY="x", TRUST_X_FORWARDED_PROTO="1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_settings_refuse_a_malformed_trust_of_the_forwarded_proto_header():
+    result = _load_settings(SECRET_KEY="x", TRUST_X_FORWARDED_PROTO="https")
+    assert result.returncode != 0
+    assert "TRUST_X_FORWARDED_PROTO='https' is not a boolean" in result.stderr
 
 
 def test_settings_read_secret_from_a_file(tmp_path):
