@@ -15,8 +15,10 @@ COPY awards/ awards/
 RUN pip install --no-cache-dir .
 
 COPY . .
-RUN SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv -v 0 \
- && SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
+# These steps touch neither the database nor the broker, which do not exist at build time:
+# EMBEDDED_SERVICES=1 lets the settings load without DATABASE_URL and REDIS_URL.
+RUN SECRET_KEY=build-only EMBEDDED_SERVICES=1 python manage.py compilemessages --ignore=.venv -v 0 \
+ && SECRET_KEY=build-only EMBEDDED_SERVICES=1 python manage.py collectstatic --noinput -v 0
 
 RUN useradd --system --home /srv/thidua thidua && mkdir -p /srv/thidua/var && chown -R thidua /srv/thidua/var
 USER thidua

@@ -42,7 +42,7 @@ static: install
 screenshots: install ## Regenerate docs/screenshots from the browser journeys
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-worker: install ## A Celery worker (needs REDIS_URL)
+worker: install ## A Celery worker (needs REDIS_URL; DATABASE_URL and SECRET_KEY too unless DJANGO_DEBUG=1)
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 lint: install

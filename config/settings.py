@@ -81,9 +81,27 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -------------------------------------------------------------------------------
-# Unset: an embedded SQLite file under var/ (the demo). Production and CI: PostgreSQL.
+# --- Embedded services ----------------------------------------------------------------------
+# Production needs DATABASE_URL and REDIS_URL: a forgotten one must stop the process, not leave
+# it on an SQLite file inside the container and tasks that never reach the workers. The demo
+# (DEBUG) and a deliberate single-machine install (EMBEDDED_SERVICES=1) may leave them unset:
+# then an SQLite file under var/ and Celery tasks run in-process stand in for them.
+EMBEDDED_SERVICES = env_bool("EMBEDDED_SERVICES", False)
 DATABASE_URL = env_str("DATABASE_URL")
+REDIS_URL = env_str("REDIS_URL")
+if not (DEBUG or EMBEDDED_SERVICES):
+    _services = {"DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL}
+    _missing = [name for name, value in _services.items() if not value]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(_missing)} {'is' if len(_missing) == 1 else 'are'} not set. Production "
+            "refuses to start without PostgreSQL and Redis; set EMBEDDED_SERVICES=1 to run on an "
+            "SQLite file under VAR_DIR with Celery tasks in-process (a single machine), or "
+            "DJANGO_DEBUG=1 for development."
+        )
+
+# --- Database -------------------------------------------------------------------------------
+# Unset (DEBUG or EMBEDDED_SERVICES only): an SQLite file under var/. Production and CI: PostgreSQL.
 if not DATABASE_URL:
     # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -96,8 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery ---------------------------------------------------------------------------------
-# Unset REDIS_URL: tasks run eagerly in-process (the demo). Set: a real broker and worker.
-REDIS_URL = env_str("REDIS_URL")
+# Unset REDIS_URL (DEBUG or EMBEDDED_SERVICES only): tasks run eagerly in-process. Set: a real
+# broker and worker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -186,7 +204,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Believe the X-Forwarded-Proto header (request.is_secure(), absolute URLs, CSRF origins) only
+# when told to: set it behind a TLS proxy that overwrites the header and is the only way in.
+# Anywhere else a client could send "X-Forwarded-Proto: https" over plain HTTP.
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,14 +1,18 @@
 """Test settings: the real settings, with a fast password hasher and plain static files.
 
 Static files are served by name, not through the collected manifest, so that a plain `pytest`
-in a fresh clone needs no collectstatic first; the manifest storage has a test of its own
-(tests/test_deployment.py). The translation catalogue is compiled by tests/conftest.py when it
-is missing or older than its .po file."""
+in a fresh clone needs no collectstatic first (tests/test_static_files.py checks the production
+manifest). The translation catalogue is compiled by tests/conftest.py when it is missing or older
+than its .po file. The environment defaults below only let a plain `pytest` start; variables
+that are set win."""
 
 import os
 
 # Tests run with DEBUG off, as production does; give them a key so that settings may load.
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# A plain `pytest` runs on SQLite with tasks in-process; CI sets DATABASE_URL and REDIS_URL, which
+# take precedence, to run on PostgreSQL and Redis.
+os.environ.setdefault("EMBEDDED_SERVICES", "1")
 
 from config.settings import *  # noqa: E402,F403
 

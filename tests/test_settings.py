@@ -10,13 +10,32 @@ from config.env import email_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_settings(**env):
-    """Import the production settings in a fresh interpreter with exactly this environment."""
-    clean = {key: value for key, value in os.environ.items() if key not in {
-        "SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}  # fmt: skip
+# Variables the tests set themselves: the parent's values (CI's service URLs, the test settings'
+# defaults) must not leak into the fresh interpreter, nor their NAME_FILE forms.
+_CONTROLLED = {
+    "SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL",
+    "EMBEDDED_SERVICES", "TRUST_X_FORWARDED_PROTO", "VAR_DIR",
+}  # fmt: skip
+# What production sets; the settings only parse the URLs, nothing connects to them.
+PRODUCTION = {
+    "SECRET_KEY": "a-real-secret",
+    "DATABASE_URL": "postgres://thidua:secret@db.invalid:5432/thidua",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+}
+SERVICES = "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], s.CELERY_BROKER_URL"
+
+
+def _load_settings(show="s.DEBUG, s.SECRET_KEY[:6]", module="config.settings", **env):
+    """Import the settings in a fresh interpreter with exactly this environment and print `show`
+    (an expression over the settings module `s`)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key.removesuffix("_FILE") not in _CONTROLLED
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.SECRET_KEY[:6])"],
+        [sys.executable, "-c", f"import {module} as s; print({show})"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -30,28 +49,108 @@ def test_settings_refuse_to_start_in_production_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_settings_start_in_production_with_secret_key():
-    result = _load_settings(SECRET_KEY="a-real-secret")
-    assert result.returncode == 0
+def test_settings_start_in_production_with_secret_key_and_services():
+    result = _load_settings(**PRODUCTION)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "a-real"]
 
 
 def test_settings_give_a_development_key_only_with_debug():
     result = _load_settings(DJANGO_DEBUG="1")
-    assert result.returncode == 0
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "django"]
 
 
-def test_settings_refuse_a_malformed_boolean():
-    result = _load_settings(DJANGO_DEBUG="maybe", SECRET_KEY="x")
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_DEBUG", "EMBEDDED_SERVICES", "TRUST_X_FORWARDED_PROTO"]
+)
+def test_settings_refuse_a_malformed_boolean(variable):
+    result = _load_settings(**{**PRODUCTION, variable: "maybe"})
     assert result.returncode != 0
-    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+    assert f"{variable}='maybe' is not a boolean" in result.stderr
+
+
+def test_settings_refuse_to_start_in_production_without_database_url():
+    result = _load_settings(**{**PRODUCTION, "DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL is not set" in result.stderr
+    assert "EMBEDDED_SERVICES=1" in result.stderr
+
+
+def test_settings_refuse_to_start_in_production_without_redis_url():
+    production = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+    result = _load_settings(**production)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL is not set" in result.stderr
+
+
+def test_settings_name_both_services_when_both_are_missing():
+    result = _load_settings(SECRET_KEY="a-real-secret")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL and REDIS_URL are not set" in result.stderr
+
+
+def test_settings_start_in_production_on_embedded_services_when_asked_to(tmp_path):
+    result = _load_settings(
+        show=f"{SERVICES}, s.CELERY_TASK_ALWAYS_EAGER",
+        SECRET_KEY="a-real-secret",
+        EMBEDDED_SERVICES="1",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "thidua.sqlite3"),
+        "memory://",
+        "True",
+    ]
+
+
+def test_embedded_services_still_use_the_urls_that_are_set():
+    """CI runs the test settings (which ask for embedded services) with both URLs set."""
+    result = _load_settings(
+        show=f"{SERVICES}, s.CELERY_TASK_ALWAYS_EAGER", EMBEDDED_SERVICES="1", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "thidua",
+        "redis://redis.invalid:6379/0",
+        "False",
+    ]
+
+
+def test_test_settings_start_without_any_service_url(tmp_path):
+    """A plain `pytest`: no SECRET_KEY, DATABASE_URL, REDIS_URL nor DEBUG."""
+    result = _load_settings(show=SERVICES, module="config.test_settings", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "thidua.sqlite3"),
+        "memory://",
+    ]
+
+
+def test_settings_do_not_trust_the_forwarded_proto_header_by_default():
+    result = _load_settings(show="s.SECURE_PROXY_SSL_HEADER", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+def test_settings_trust_the_forwarded_proto_header_when_told_to():
+    result = _load_settings(
+        show="s.SECURE_PROXY_SSL_HEADER", TRUST_X_FORWARDED_PROTO="1", **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
 def test_settings_read_secret_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("from-a-file\n")
-    result = _load_settings(SECRET_KEY_FILE=str(secret))
+    production = {key: value for key, value in PRODUCTION.items() if key != "SECRET_KEY"}
+    result = _load_settings(SECRET_KEY_FILE=str(secret), **production)
+    assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "from-a"]
 
 
@@ -75,18 +174,11 @@ def test_email_url_unknown_scheme_is_refused():
 
 
 def test_settings_create_the_var_folder_for_the_sqlite_default(tmp_path):
+    """DEBUG alone (`make run`) allows the SQLite default, without EMBEDDED_SERVICES."""
     var_dir = tmp_path / "fresh-clone" / "var"
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import config.settings as s; print(s.DATABASES['default']['NAME'])",
-        ],
-        cwd=ROOT,
-        env={**clean, "DJANGO_DEBUG": "1", "VAR_DIR": str(var_dir)},
-        capture_output=True,
-        text=True,
+    result = _load_settings(
+        show="s.DATABASES['default']['NAME']", DJANGO_DEBUG="1", VAR_DIR=str(var_dir)
     )
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(var_dir / "thidua.sqlite3")
     assert var_dir.is_dir()
