@@ -72,7 +72,7 @@ def queue_units_for(user):
     directly below them, whose nominations come up to them."""
     if scoping.is_superuser(user):
         # An administrator holds no reviewer role: the roots and the units directly below them.
-        root_paths = [root.path for root in Unit.get_root_nodes()]
+        root_paths = [root.path for root in Unit.objects.get_root_nodes()]
     else:
         root_paths = scoping.role_paths(user, Role.REVIEWER)
     return Unit.objects.filter(Q(path__in=root_paths) | Unit.children_q(root_paths))
