@@ -11,14 +11,13 @@ import rules
 
 from unions import scoping
 from unions.models import Role
+from unions.rules import holds_role_at
 
 
 @rules.predicate
 def clerk_at(user, unit):
     """The clerks of a unit draft, issue and print its decisions."""
-    return unit is not None and any(
-        h.role == Role.CLERK and h.unit_id == unit.pk for h in scoping.held_roles(user)
-    )
+    return holds_role_at(user, unit, Role.CLERK)
 
 
 @rules.predicate

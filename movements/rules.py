@@ -10,7 +10,7 @@ import rules
 
 from unions import scoping
 from unions.models import Role
-from unions.rules import manages_unit
+from unions.rules import holds_role_at, manages_unit
 
 
 @rules.predicate
@@ -31,9 +31,7 @@ def reviews_at_parent(user, unit):
 @rules.predicate
 def sits_on_committee_of(user, unit):
     """The reviewers of a unit decide its children's registrations."""
-    return unit is not None and any(
-        h.role == Role.REVIEWER and h.unit_id == unit.pk for h in scoping.held_roles(user)
-    )
+    return holds_role_at(user, unit, Role.REVIEWER)
 
 
 @rules.predicate

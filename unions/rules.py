@@ -16,6 +16,13 @@ from unions import scoping
 from unions.models import Role
 
 
+def holds_role_at(user, unit, role):
+    """Whether the user holds `role` at exactly this unit (not above it)."""
+    return unit is not None and any(
+        h.role == role and h.unit_id == unit.pk for h in scoping.held_roles(user)
+    )
+
+
 def _within(unit, paths):
     return unit is not None and any(unit.is_within(path) for path in paths)
 

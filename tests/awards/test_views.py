@@ -433,20 +433,20 @@ def _many(users, tree, round_, kinds, count):
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_review_queue_query_count_does_not_grow(client_for, users, tree, round_, kinds, rows,
-                                                django_assert_max_num_queries):  # fmt: skip
+                                                django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("awards:review_queue"))
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_nomination_list_query_count_does_not_grow(client_for, users, tree, round_, kinds, rows,
-                                                   django_assert_max_num_queries):  # fmt: skip
+                                                   django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.officer_a)
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("awards:nomination_list"), {"unit": tree.unit_a.pk})
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 
@@ -454,7 +454,7 @@ def test_nomination_list_query_count_does_not_grow(client_for, users, tree, roun
 @pytest.mark.parametrize("rows", [1, 12])
 def test_nomination_page_query_count_does_not_grow(client_for, users, tree, round_, kinds,
                                                    member_a, rows,
-                                                   django_assert_max_num_queries):  # fmt: skip
+                                                   django_assert_num_queries):  # fmt: skip
     upload = SimpleUploadedFile("a.pdf", make_pdf(), "application/pdf")
     nomination = nominate(
         round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True, files=[upload]
@@ -466,17 +466,17 @@ def test_nomination_page_query_count_does_not_grow(client_for, users, tree, roun
         scores = {c.pk: (Decimal(number % 10), "") for c in criteria}
         services.record_review_scores(nomination, actor=reviewer, scores=scores)
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(nomination.get_absolute_url())
     assert len(response.context["reviewers"]) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 10])
 def test_home_panel_query_count_does_not_grow(client_for, users, tree, round_, kinds, rows,
-                                              django_assert_max_num_queries):  # fmt: skip
+                                              django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert f"{rows} " in response.content.decode()
 

@@ -665,19 +665,19 @@ def test_typed_html_is_escaped_on_registration_pages(client_for, users, scene):
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_movement_list_query_count(client_for, users, tree, rows, django_assert_max_num_queries):
+def test_movement_list_query_count(client_for, users, tree, rows, django_assert_num_queries):
     for number in range(rows):
         make_movement(tree.city, code=f"M{number}")
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(_url("movement_list")).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_movement_detail_query_count(client_for, users, tree, rows, django_assert_max_num_queries):
+def test_movement_detail_query_count(client_for, users, tree, rows, django_assert_num_queries):
     movement = make_movement(tree.city, code="M", rounds=rows, criteria=rows)
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(_url("movement_detail", movement.pk)).status_code == 200
 
 
@@ -696,40 +696,38 @@ def many_members(users, scene):
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_round_unit_query_count(
-    client_for, users, many_members, rows, django_assert_max_num_queries
-):
+def test_round_unit_query_count(client_for, users, many_members, rows, django_assert_num_queries):
     tree, round_ = many_members(rows)
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(_url("round_unit", round_.pk, tree.unit_a.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_register_members_page_query_count(
-    client_for, users, many_members, rows, django_assert_max_num_queries
+    client_for, users, many_members, rows, django_assert_num_queries
 ):
     tree, round_ = many_members(rows)
     MemberFactory.create_batch(rows, unit=tree.unit_a)
     client = client_for(users.officer_a)
     url = _url("round_register_members", round_.pk, tree.unit_a.pk)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])
 def test_registration_list_query_count(
-    client_for, users, many_members, rows, django_assert_max_num_queries
+    client_for, users, many_members, rows, django_assert_num_queries
 ):
     many_members(rows)
     client = client_for(users.city_reviewer)
     for params in [{}, {"waiting": "1"}]:
-        with django_assert_max_num_queries(8):
+        with django_assert_num_queries(6):
             assert client.get(_url("registration_list"), params).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])
-def test_round_children_query_count(client_for, users, scene, rows, django_assert_max_num_queries):
+def test_round_children_query_count(client_for, users, scene, rows, django_assert_num_queries):
     tree, round_ = scene["tree"], scene["round"]
     for _ in range(rows):
         unit = make_unit(tree.city)
@@ -741,16 +739,16 @@ def test_round_children_query_count(client_for, users, scene, rows, django_asser
         )
     tree.city.refresh_from_db()
     client = client_for(users.city_reviewer)
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(_url("round_children", round_.pk, tree.city.pk))
     assert len(response.context["rows"]) == rows + 2
 
 
 @pytest.mark.parametrize("rows", [1, 10])
-def test_unit_movements_query_count(client_for, users, tree, rows, django_assert_max_num_queries):
+def test_unit_movements_query_count(client_for, users, tree, rows, django_assert_num_queries):
     for number in range(rows):
         make_movement(tree.city, code=f"M{number}", rounds=2)
     client = client_for(users.officer_a)
-    with django_assert_max_num_queries(10):
+    with django_assert_num_queries(10):
         response = client.get(_url("unit_movements", tree.unit_a.pk))
     assert len(response.context["movements"]) == rows
