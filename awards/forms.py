@@ -120,7 +120,9 @@ class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
         return files
 
 
-class DecisionForm(BootstrapFormMixin, forms.Form):
+class CommentForm(BootstrapFormMixin, forms.Form):
+    """The comment (or, to return or reject, the required reasons) of an action on a nomination."""
+
     comment = forms.CharField(
         label=_("Comment"),
         required=False,

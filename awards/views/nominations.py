@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from awards import scoping, services
 from awards.forms import (
-    DecisionForm,
+    CommentForm,
     NominationFilterForm,
     NominationForm,
     NominationSetupForm,
@@ -277,7 +277,7 @@ def nomination_detail(request, pk):
             "evidence": nomination.evidence.all(),
             "transitions": nomination.transitions.select_related("actor", "at_unit", "to_unit"),
             "actions": actions,
-            "reason_form": DecisionForm(),
+            "reason_form": CommentForm(),
         },
     )
 

@@ -21,7 +21,7 @@ from awards.forms import (
     BULK_ACTIONS,
     SORTS,
     BulkActionForm,
-    DecisionForm,
+    CommentForm,
     QueueFilterForm,
     ReviewScoreForm,
     VoteForm,
@@ -203,7 +203,7 @@ def _decision(request, pk, name):
     if (response := guard(request, nomination, action)) is not None:
         return response
     posted = request.POST if request.method == "POST" else None  # all fields may be empty
-    form = DecisionForm(posted, reason_required=reason_required)
+    form = CommentForm(posted, reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["comment"]
         kwargs = {"reason": text} if reason_required else {"comment": text}
