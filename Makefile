@@ -15,7 +15,7 @@ run: install messages ## Install, migrate the SQLite demo database, seed it and 
 
 test: export WITH_BROWSER := 1
 test: install ## The whole suite, on every core (set DATABASE_URL and REDIS_URL for the real services)
-	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -16,15 +16,17 @@ os.environ.setdefault("EMBEDDED_SERVICES", "1")
 
 from config.settings import *  # noqa: E402,F403
 
-# Under pytest-xdist each process has its own test database; give it its own cache database
-# too, so that one process clearing the cache (or counting a rate limit) leaves the others'
-# alone, and never the broker's queue.
+# Under pytest-xdist each process has its own test database. Give it its own Celery queue too
+# (the worker a test starts loads these settings with the same PYTEST_XDIST_WORKER, so it
+# consumes only that queue) and its own cache database, so that one process clearing the cache
+# or counting a rate limit leaves the others alone. Up to six processes (Redis has 16 databases).
+_process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 if REDIS_URL:  # noqa: F405
     from urllib.parse import urlsplit, urlunsplit
 
-    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    CELERY_TASK_DEFAULT_QUEUE = f"tests-{_process}"
     CACHES["default"]["LOCATION"] = urlunsplit(  # noqa: F405
-        urlsplit(REDIS_URL)._replace(path=f"/{10 + _worker}")  # noqa: F405
+        urlsplit(REDIS_URL)._replace(path=f"/{10 + _process}")  # noqa: F405
     )
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

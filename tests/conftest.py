@@ -39,20 +39,6 @@ def pytest_configure(config):
             subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
 
 
-def pytest_collection_modifyitems(items):
-    """Tests that start a Celery worker share one broker queue: under pytest-xdist they run in
-    one group, on one process (`--dist loadgroup`), one after another."""
-    for item in items:
-        uses_worker = item.get_closest_marker("real_worker") or "tasks" in getattr(
-            item, "fixturenames", ()
-        )
-        if uses_worker:
-            item.add_marker(pytest.mark.xdist_group("celery-worker"))
-        elif "demo_data" in getattr(item, "fixturenames", ()):
-            # One seeding per module: keep a module's demo tests on one process.
-            item.add_marker(pytest.mark.xdist_group(f"demo:{item.module.__name__}"))
-
-
 def services_required():
     """CI sets REQUIRE_SERVICES=1: there a missing service fails the test instead of skipping."""
     return os.environ.get("REQUIRE_SERVICES") == "1"
