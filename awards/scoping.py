@@ -14,7 +14,7 @@ Views fetch nominations only through get_nomination_or_404(): outside the scope,
 
 from django.db.models import Q
 
-from awards.models import AWAITING_STATES, Evidence, Nomination
+from awards.models import AWAITING_STATES, EDITABLE_STATES, Evidence, Nomination
 from unions import scoping
 from unions.models import Role, Unit
 
@@ -52,6 +52,14 @@ def _reached_q(roles):
     return query
 
 
+def nominations_to_complete(user):
+    """Drafts and returned nominations of the units the user manages as an officer."""
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return Nomination.objects.filter(
+        Unit.subtrees_q(paths, prefix="proposing_unit__"), state__in=EDITABLE_STATES
+    )
+
+
 def review_queue_for(user):
     """Every nomination that has reached a unit where the user is a reviewer, in any state."""
     if scoping.is_superuser(user):
@@ -76,6 +84,11 @@ def queue_units_for(user):
     else:
         root_paths = scoping.role_paths(user, Role.REVIEWER)
     return Unit.objects.filter(Q(path__in=root_paths) | Unit.children_q(root_paths))
+
+
+def sits_on_a_committee(user):
+    """Whether the user has a review queue at all (a reviewer somewhere, or an administrator)."""
+    return scoping.is_superuser(user) or bool(reviewer_unit_ids(user))
 
 
 def reviewer_unit_ids(user):

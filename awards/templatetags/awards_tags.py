@@ -1,9 +1,8 @@
 from django import template
 
 from awards import scoping
-from awards.models import EDITABLE_STATES, Nomination
 from unions import scoping as unions_scoping
-from unions.models import Role, Unit
+from unions.models import Role
 
 register = template.Library()
 
@@ -17,15 +16,10 @@ def awards_home_panel(context):
     At most two queries, and none for a user without an officer or reviewer role.
     """
     user = context["request"].user
-    held = unions_scoping.held_roles(user)
-    officer_paths = {h.path for h in held if h.role == Role.OFFICER}
     panel = {"to_complete": [], "more": False, "awaiting": 0, "is_reviewer": False}
-    if officer_paths:
+    if unions_scoping.role_paths(user, Role.OFFICER):
         items = list(
-            Nomination.objects.filter(
-                Unit.subtrees_q(officer_paths, prefix="proposing_unit__"),
-                state__in=EDITABLE_STATES,
-            )
+            scoping.nominations_to_complete(user)
             .select_related("award_kind", "nominee_member", "nominee_unit")
             .order_by("-state", "-updated_at")[: HOME_ITEMS + 1]
         )
@@ -39,4 +33,4 @@ def awards_home_panel(context):
 @register.simple_tag(takes_context=True)
 def awards_is_reviewer(context):
     user = context["request"].user
-    return bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
+    return scoping.sits_on_a_committee(user)

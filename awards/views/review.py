@@ -29,7 +29,6 @@ from awards.forms import (
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import Beneficiary, Round
-from unions import scoping as unions_scoping
 from unions.spreadsheets import build_workbook, xlsx_response
 
 
@@ -75,7 +74,7 @@ def filtered_review_queue(user, query):
 def review_queue(request):
     """What came up to the committees where the user is a reviewer, awaiting decision first."""
     user = request.user
-    is_reviewer = bool(scoping.reviewer_unit_ids(user)) or unions_scoping.is_superuser(user)
+    is_reviewer = scoping.sits_on_a_committee(user)
     form, nominations = filtered_review_queue(user, request.GET)
     page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
     awaiting_ids = set(
