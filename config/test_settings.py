@@ -34,5 +34,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# ...and WhiteNoise finds them where they are (the browser journeys' live server uses it).
+# ...and WhiteNoise finds them where they are (the browser journeys' live server uses it). It
+# also looks in STATIC_ROOT, which a fresh clone has not collected: an empty folder will do.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

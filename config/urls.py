@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from unions import views as unions_views
+
+# One way in: the admin's own login form would skip two-factor authentication and the login
+# rate limits, so /admin/login/ sends everyone to the site's (allauth's) login.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", unions_views.home, name="home"),

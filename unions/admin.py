@@ -1,9 +1,32 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from unions import scoping, services
-from unions.models import Activity, Member, MemberTransfer, RoleAssignment, Unit
+from unions.models import (
+    MEMBER_UNIT_LEVELS,
+    Activity,
+    Member,
+    MemberTransfer,
+    RoleAssignment,
+    Unit,
+)
+
+
+def _as_form_error(check):
+    """Run a service's check: its ValidationError stays a form error, and a PermissionDenied
+    becomes one too (the form shows what may not be done instead of a bare 403)."""
+    try:
+        check()
+    except PermissionDenied:
+        raise ValidationError(
+            _("You may not make this change here: it lies outside the units you manage.")
+        ) from None
 
 
 class ScopedAdminMixin:
@@ -50,11 +73,70 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return scoping.is_superuser(request.user)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A choice list shows what the user manages, never the whole tree or every account.
+        if db_field.related_model is Unit:
+            kwargs.setdefault("queryset", scoping.managed_units(request.user).order_by("path"))
+        elif db_field.related_model is get_user_model():
+            kwargs.setdefault(
+                "queryset", scoping.users_visible_to(request.user).order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class UnitAdminForm(forms.ModelForm):
+    """A unit and where it stands; saved through unions.services (create, update, move)."""
+
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("Parent unit"),
+        help_text=gettext_lazy("The unit directly above it, among those you manage."),
+    )
+    user = None  # set by UnitAdmin.get_form
+
+    class Meta:
+        model = Unit
+        fields = ["name", "short_name", "code", "level", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = scoping.managed_units(self.user)
+        if self.instance.pk:
+            self.saved = Unit.objects.get(pk=self.instance.pk)
+            current = Unit.objects.filter(path=self.saved.parent_path)
+            self.fields["parent"].initial = current.first()
+            parents = parents | current  # where it stands now, even above the user's units
+        self.fields["parent"].queryset = parents.order_by("path")
+        if not scoping.is_superuser(self.user):
+            self.fields["parent"].required = True
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        parent = data.get("parent")
+        if not self.instance.pk:
+            _as_form_error(
+                lambda: services.check_create_unit(
+                    parent=parent, actor=self.user, level=data.get("level")
+                )
+            )
+            return data
+        _as_form_error(
+            lambda: services.check_update_unit(self.saved, actor=self.user, level=data.get("level"))
+        )
+        if "parent" in self.changed_data and parent is not None:
+            _as_form_error(
+                lambda: services.check_move_unit(self.saved, to_parent=parent, actor=self.user)
+            )
+        return data
+
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, TreeAdmin):
     unit_lookup = ""
-    form = movenodeform_factory(Unit)
+    form = UnitAdminForm
     list_display = ["name", "code", "level", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["name", "code", "short_name", "name_folded"]
@@ -71,6 +153,57 @@ class UnitAdmin(ScopedAdminMixin, TreeAdmin):
             request._treebeard_parent = None
             return scoping.top_units(request.user)
         return super().get_queryset(request)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_fields(self, request, obj=None):
+        return ["parent", *UnitAdminForm.Meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit is deactivated, never deleted: its history stays
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {name: data[name] for name in UnitAdminForm.Meta.fields}
+        if not change:
+            created = services.create_unit(parent=data["parent"], actor=request.user, **fields)
+            obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+            return
+        unit = services.update_unit(
+            form.saved,
+            actor=request.user,
+            **{name: value for name, value in fields.items() if name in form.changed_data},
+        )
+        if "parent" in form.changed_data and data["parent"] is not None:
+            services.move_unit(unit, to_parent=data["parent"], actor=request.user)
+
+    def move_node(self, request):
+        """The tree's drag and drop, through unions.services.move_unit like the form."""
+        try:
+            unit = scoping.get_unit_or_404(request.user, request.POST.get("node"))
+            target = scoping.get_unit_or_404(request.user, request.POST.get("target"))
+        except Http404:  # unknown, or outside the user's tree: said the same way
+            return HttpResponseBadRequest(_("Unknown unit."))
+        relation = request.POST.get("relation")
+        if relation == "sibling":
+            target = Unit.objects.filter(path=target.parent_path).first()
+        if relation not in ("child", "sibling") or target is None:
+            return HttpResponseBadRequest(_("Unknown position."))
+        try:
+            services.move_unit(unit, to_parent=target, actor=request.user)
+        except PermissionDenied:
+            messages.error(request, _("You may not move this unit there."))
+            return HttpResponseBadRequest(_("You may not move this unit there."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseBadRequest(" ".join(error.messages))
+        messages.info(
+            request,
+            _("Moved %(unit)s under %(parent)s.") % {"unit": unit.name, "parent": target.name},
+        )
+        return HttpResponse("OK")
 
 
 class MemberTransferInline(admin.TabularInline):
@@ -90,8 +223,16 @@ class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "gender", "unit__level"]
     search_fields = ["name_folded", "card_number", "full_name"]
     list_select_related = ["unit"]
-    raw_id_fields = ["unit"]
     inlines = [MemberTransferInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # members belong to grassroots unions and union groups
+            kwargs["queryset"] = (
+                scoping.managed_units(request.user)
+                .filter(level__in=MEMBER_UNIT_LEVELS)
+                .order_by("path")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         # The folded name makes the admin's search accent-insensitive, like the site's.
@@ -111,13 +252,84 @@ class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
             services.move_member(member, to_unit=form.cleaned_data["unit"], actor=request.user)
 
 
+class RoleAssignmentAdminForm(forms.ModelForm):
+    """A role at a unit; given and taken back through unions.services (grant_role, revoke_role),
+    checked on the unit it is moved to as well as on the unit it leaves."""
+
+    user_doing_it = None  # set by RoleAssignmentAdmin.get_form
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "unit", "role", "valid_from", "valid_until"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        actor = self.user_doing_it
+        _as_form_error(lambda: services.check_grant_role(unit=data["unit"], actor=actor))
+        if self.instance.pk:
+            saved = RoleAssignment.objects.select_related("unit").get(pk=self.instance.pk)
+            _as_form_error(lambda: services.check_grant_role(unit=saved.unit, actor=actor))
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = RoleAssignmentAdminForm
     list_display = ["user", "role", "unit", "valid_from", "valid_until"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "unit__name", "unit__code"]
     list_select_related = ["user", "unit"]
-    raw_id_fields = ["user", "unit"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user_doing_it": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # roles are given strictly below one's own unit
+            kwargs["queryset"] = scoping.grantable_units(request.user).order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if not self.has_module_permission(request):
+            return False
+        if obj is None:
+            return scoping.grantable_units(request.user).exists()
+        return request.user.has_perm("unions.grant_roles", obj.unit)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        grant = {
+            "user": data["user"],
+            "unit": data["unit"],
+            "role": data["role"],
+            "valid_from": data["valid_from"],
+            "valid_until": data["valid_until"],
+        }
+        if change:
+            saved = RoleAssignment.objects.select_related("user", "unit").get(pk=obj.pk)
+            moved = (saved.user_id, saved.unit_id, saved.role) != (
+                data["user"].pk,
+                data["unit"].pk,
+                data["role"],
+            )
+            if moved:
+                services.revoke_role(saved, actor=request.user)
+        assignment = services.grant_role(actor=request.user, **grant)
+        obj.pk = assignment.pk
+
+    def delete_model(self, request, obj):
+        services.revoke_role(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset.select_related("user", "unit"):
+            if not request.user.has_perm("unions.grant_roles", assignment.unit):
+                raise PermissionDenied
+            services.revoke_role(assignment, actor=request.user)
 
 
 @admin.register(Activity)

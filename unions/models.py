@@ -28,6 +28,10 @@ class UnitLevel(models.TextChoices):
     GROUP = "group", _("Union group")
 
 
+# Members belong to grassroots unions and union groups only.
+MEMBER_UNIT_LEVELS = (UnitLevel.GRASSROOTS, UnitLevel.GROUP)
+
+
 class UnitQuerySet(MP_NodeQuerySet):
     def below_the_roots(self):
         """Every unit that has a parent (a root has depth 1: treebeard's convention)."""
@@ -102,7 +106,7 @@ class Unit(MP_Node):
 
     @property
     def holds_members(self):
-        return self.level in (UnitLevel.GRASSROOTS, UnitLevel.GROUP)
+        return self.level in MEMBER_UNIT_LEVELS
 
     # --- The geometry of the tree: the one place that knows how paths are built. ----------
     # A unit's path is its parent's path plus `steplen` characters; its depth is the number of

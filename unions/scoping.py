@@ -114,6 +114,27 @@ def _role_units(user, role):
     return Unit.objects.filter(pk__in={h.unit_id for h in held_roles(user) if h.role == role})
 
 
+def grantable_units(user):
+    """The units where the user may give roles: strictly below a unit where they are an officer."""
+    if is_superuser(user):
+        return Unit.objects.all()
+    officer_paths = role_paths(user, Role.OFFICER)
+    return Unit.objects.filter(Unit.subtrees_q(officer_paths)).exclude(path__in=officer_paths)
+
+
+def users_visible_to(user):
+    """The accounts the user may see: those holding a current role in their readable subtree."""
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.all()
+    if is_superuser(user):
+        return accounts
+    held_below = RoleAssignment.objects.current().filter(
+        Unit.subtrees_q(role_paths(user), prefix="unit__")
+    )
+    return accounts.filter(pk__in=held_below.values("user_id"))
+
+
 def top_units(user):
     """The highest units the user can read: where their tree view starts."""
     if is_superuser(user):

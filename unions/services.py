@@ -9,7 +9,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from unions import scoping
-from unions.models import Activity, Member, MemberStatus, MemberTransfer, RoleAssignment
+from unions.models import (
+    Activity,
+    Member,
+    MemberStatus,
+    MemberTransfer,
+    RoleAssignment,
+    Unit,
+    UnitLevel,
+)
 from unions.text import normalize_text
 
 
@@ -23,6 +31,164 @@ def record_activity(*, unit, actor, action, summary, target=None, data=None):
         summary=summary[:500],
         data=data or {},
     )
+
+
+# --- Units ----------------------------------------------------------------------------------
+# Who may change the tree: an officer manages their unit and everything below it, so they
+# create units below a unit they manage and rename the units they manage; moving a unit or
+# changing its level changes where it answers, so it takes an officer of a unit above it (and,
+# for a move, one who manages the new parent). A unit's level lies below its parent's.
+
+LEVELS = list(UnitLevel)  # from the Confederation down to the union group
+UNIT_FIELDS = {"name", "short_name", "code", "level", "is_active"}
+
+
+def _check_level(level, *, parent, children=()):
+    rank = LEVELS.index(UnitLevel(level))
+    if parent is not None and rank <= LEVELS.index(UnitLevel(parent.level)):
+        raise ValidationError(
+            {
+                "level": _("A %(level)s cannot stand under %(parent)s (%(parent_level)s).")
+                % {
+                    "level": UnitLevel(level).label.lower(),
+                    "parent": parent.name,
+                    "parent_level": parent.get_level_display().lower(),
+                }
+            },
+            code="level_order",
+        )
+    for child in children:
+        if LEVELS.index(UnitLevel(child.level)) <= rank:
+            raise ValidationError(
+                {
+                    "level": _(
+                        "%(child)s (%(child_level)s) stands below it: choose a higher level."
+                    )
+                    % {"child": child.name, "child_level": child.get_level_display().lower()}
+                },
+                code="level_order",
+            )
+
+
+def _require(actor, permission, obj):
+    if not actor.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+def check_create_unit(*, parent, actor, level):
+    """PermissionDenied or ValidationError if `actor` may not create a unit of `level` there."""
+    if parent is None:
+        if not scoping.is_superuser(actor):
+            raise PermissionDenied
+    else:
+        _require(actor, "unions.manage_unit", parent)
+    _check_level(level, parent=parent)
+
+
+@transaction.atomic
+def create_unit(*, parent, actor, **fields):
+    """A unit below `parent` (a root only for an administrator)."""
+    if set(fields) - UNIT_FIELDS:
+        raise TypeError(f"unknown unit fields: {', '.join(sorted(set(fields) - UNIT_FIELDS))}")
+    if parent is not None:
+        parent = Unit.objects.select_for_update().get(pk=parent.pk)
+    check_create_unit(parent=parent, actor=actor, level=fields.get("level", ""))
+    unit = Unit(**fields)
+    unit.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
+    unit = (
+        Unit.objects.add_child(parent, instance=unit)
+        if parent
+        else Unit.objects.add_root(instance=unit)
+    )
+    record_activity(
+        unit=parent or unit,
+        actor=actor,
+        action="unit.created",
+        target=unit,
+        summary=_("Created the unit %(unit)s (%(level)s)")
+        % {"unit": unit.name, "level": unit.get_level_display().lower()},
+    )
+    return unit
+
+
+def check_update_unit(unit, *, actor, level=None):
+    """PermissionDenied or ValidationError if `actor` may not change the unit (to `level`)."""
+    _require(actor, "unions.manage_unit", unit)
+    if level is not None and level != unit.level:
+        # Where a unit stands is decided above it, not by its own officers.
+        _require(actor, "unions.grant_roles", unit)
+        parent = Unit.objects.filter(path=unit.parent_path).first() if unit.parent_path else None
+        children = Unit.objects.filter(Unit.children_q([unit.path]))
+        _check_level(level, parent=parent, children=children)
+
+
+@transaction.atomic
+def update_unit(unit, *, actor, **fields):
+    """Rename a unit, change its code, its level or whether it is active."""
+    if set(fields) - UNIT_FIELDS:
+        raise TypeError(f"unknown unit fields: {', '.join(sorted(set(fields) - UNIT_FIELDS))}")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = {name: getattr(unit, name) for name in fields}
+    changed = {name for name, value in fields.items() if before[name] != value}
+    check_update_unit(unit, actor=actor, level=fields["level"] if "level" in changed else None)
+    for name in changed:
+        setattr(unit, name, fields[name])
+    unit.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
+    unit.save()
+    if changed:
+        record_activity(
+            unit=unit,
+            actor=actor,
+            action="unit.updated",
+            target=unit,
+            summary=_("Changed %(fields)s of the unit %(unit)s")
+            % {"fields": ", ".join(sorted(changed)), "unit": unit.name},
+            data={name: str(before[name]) for name in sorted(changed)},
+        )
+    return unit
+
+
+def check_move_unit(unit, *, to_parent, actor):
+    """PermissionDenied or ValidationError if `actor` may not move the unit under `to_parent`."""
+    _require(actor, "unions.grant_roles", unit)  # an officer above the unit, never its own
+    _require(actor, "unions.manage_unit", to_parent)
+    if to_parent.is_within(unit.path):
+        raise ValidationError(
+            {"parent": _("%(unit)s cannot move below itself.") % {"unit": unit.name}},
+            code="below_itself",
+        )
+    _check_level(unit.level, parent=to_parent)
+
+
+@transaction.atomic
+def move_unit(unit, *, to_parent, actor):
+    """Move a unit, with everything below it, under another parent."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    to_parent = Unit.objects.select_for_update().get(pk=to_parent.pk)
+    check_move_unit(unit, to_parent=to_parent, actor=actor)
+    old_parent = Unit.objects.get(path=unit.parent_path)
+    if old_parent.pk == to_parent.pk:
+        return unit
+    Unit.objects.move(unit, to_parent, pos="last-child")
+    unit.refresh_from_db()
+    summary = _("Moved the unit %(unit)s from %(old)s to %(new)s") % {
+        "unit": unit.name,
+        "old": old_parent.name,
+        "new": to_parent.name,
+    }
+    for where in (old_parent, to_parent, unit):
+        record_activity(
+            unit=where,
+            actor=actor,
+            action="unit.moved",
+            target=unit,
+            summary=summary,
+            data={"from": old_parent.pk, "to": to_parent.pk},
+        )
+    return unit
+
+
+# --- Members --------------------------------------------------------------------------------
 
 
 def require_member_unit(unit):
@@ -118,10 +284,15 @@ def move_member(member, *, to_unit, actor, note=""):
     return member
 
 
+def check_grant_role(*, unit, actor):
+    """Roles are given (and taken back) by an officer of a unit above: never at one's own
+    unit's level or above it, never outside one's subtree."""
+    _require(actor, "unions.grant_roles", unit)
+
+
 @transaction.atomic
 def grant_role(*, user, unit, role, actor, valid_from=None, valid_until=None):
-    if not actor.has_perm("unions.grant_roles", unit):
-        raise PermissionDenied
+    check_grant_role(unit=unit, actor=actor)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user,
         unit=unit,
@@ -146,8 +317,7 @@ def grant_role(*, user, unit, role, actor, valid_from=None, valid_until=None):
 
 @transaction.atomic
 def revoke_role(assignment, *, actor):
-    if not actor.has_perm("unions.grant_roles", assignment.unit):
-        raise PermissionDenied
+    check_grant_role(unit=assignment.unit, actor=actor)
     record_activity(
         unit=assignment.unit,
         actor=actor,
