@@ -232,6 +232,7 @@ def _seed(stdout):
     kinds = {kind.code: kind for kind in AwardKind.objects.all()}
     coso1, coso2 = Unit.objects.get(code="CDVC-HN-001"), Unit.objects.get(code="CDVC-HN-002")
     officer1, officer2 = _user("coso1.officer"), _user("coso2.officer")
+    chair1, chair2 = _user("coso1.reviewer"), _user("coso2.reviewer")
     hanoi, national = _user("hanoi.reviewer"), _user("cdvc.reviewer")
 
     def members_of(unit):
@@ -278,12 +279,13 @@ def _seed(stdout):
             nomination = services.submit_nomination(nomination, actor=officer)
         return nomination
 
-    # Titles granted by the grassroots union's own committee (its officer is also a reviewer).
+    # Titles granted by the grassroots union's own committee: proposed by the officer, decided
+    # by the committee's chair (whoever proposes does not decide).
     for person in people1[:8] + people2[:6]:
-        officer = officer1 if person.unit_id == coso1.pk else officer2
-        services.approve_nomination(nominate(person, "LDTT", officer), actor=officer)
-    services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=officer1)
-    services.approve_nomination(nominate(people1[1], "GK-CDCS", officer1), actor=officer1)
+        officer, chair = (officer1, chair1) if person.unit_id == coso1.pk else (officer2, chair2)
+        services.approve_nomination(nominate(person, "LDTT", officer), actor=chair)
+    services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=chair1)
+    services.approve_nomination(nominate(people1[1], "GK-CDCS", officer1), actor=chair1)
 
     # The way up to the Hanoi union: every state.
     nominate(people1[2], "BK-CDVC-HN", officer1, submit=False)  # draft
@@ -299,7 +301,7 @@ def _seed(stdout):
     rejected = nominate(people1[6], "GK-CDCS", officer1)
     services.reject_nomination(
         rejected,
-        actor=officer1,
+        actor=chair1,
         reason="Hội đồng thi đua cơ sở xét thấy thành tích chưa đủ tiêu chuẩn khen thưởng năm nay.",
     )
     withdrawn = nominate(people1[7], "GK-CDCS", officer1)

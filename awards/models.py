@@ -127,6 +127,15 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Whoever proposed or sent it never scores, votes on or decides it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
@@ -273,10 +282,54 @@ class CouncilVote(models.Model):
                 condition=Q(present__lte=models.F("members_total")),
                 name="vote_present_within_council",
             ),
+            # A secret ballot is cast by the members present, one ballot each.
+            models.CheckConstraint(
+                condition=Q(
+                    present__gte=models.F("votes_for")
+                    + models.F("votes_against")
+                    + models.F("abstain")
+                ),
+                name="vote_ballots_within_present",
+            ),
         ]
 
     def __str__(self):
         return f"{self.nomination} · {self.meeting_date:%d/%m/%Y}"
+
+
+class ConflictOfInterest(models.Model):
+    """A reviewer's declaration that they have an interest in one nomination: from then on they
+    are left out of its scores, its vote and its decision."""
+
+    nomination = models.ForeignKey(
+        "Nomination",
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("nomination"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("committee of")
+    )
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "reviewer"], name="one_declaration_per_reviewer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nomination} · {self.reviewer}"
 
 
 def evidence_path(instance, filename):

@@ -23,6 +23,7 @@ REVIEWER_ACTIONS = (
     "forward_nomination",
     "return_nomination",
     "reject_nomination",
+    "declare_conflict",
 )
 ACTIONS = PROPOSER_ACTIONS + REVIEWER_ACTIONS
 

@@ -28,6 +28,7 @@ from awards.models import (
     EDITABLE_STATES,
     OPEN_STATES,
     WITHDRAWABLE_STATES,
+    ConflictOfInterest,
     CouncilVote,
     Evidence,
     Nomination,
@@ -456,6 +457,24 @@ def refusal(action, nomination, actor):
         raise PermissionDenied
     if action in PROPOSER_STATES:
         return None if nomination.state in PROPOSER_STATES[action] else _moment_passed(nomination)
+    if actor.pk is not None and actor.pk in (nomination.created_by_id, nomination.submitted_by_id):
+        return ValidationError(
+            _(
+                "You proposed or sent this nomination: whoever proposes a nomination does not "
+                "score, vote on or decide it, at any level (separation of duties)."
+            ),
+            code="own_nomination",
+        )
+    declared = _declared_conflict(nomination, actor)
+    if declared is not None:
+        return ValidationError(
+            _(
+                "You declared a conflict of interest on this nomination on %(date)s: you are left "
+                "out of its scores, its vote and its decision."
+            )
+            % {"date": timezone.localtime(declared.declared_at).strftime("%d/%m/%Y")},
+            code="conflict_of_interest",
+        )
     if nomination.state not in AWAITING_STATES or not scoping.is_reviewer_at(
         actor, nomination.reviewing_unit_id
     ):
@@ -478,6 +497,19 @@ def refusal(action, nomination, actor):
             code="granting_level",
         )
     return None
+
+
+def _declared_conflict(nomination, actor):
+    """The actor's declaration of interest on the nomination, read once per nomination object
+    (the nomination page asks for every action)."""
+    cache = nomination.__dict__.setdefault("_declared_conflicts", {})
+    if actor.pk not in cache:
+        cache[actor.pk] = (
+            ConflictOfInterest.objects.filter(nomination=nomination, reviewer_id=actor.pk).first()
+            if actor.pk is not None
+            else None
+        )
+    return cache[actor.pk]
 
 
 def may(user, action, nomination):
@@ -720,6 +752,7 @@ def submit_nomination(nomination, *, actor, comment=""):
     if nomination.furthest_unit is None or nomination.furthest_unit.depth > first.depth:
         nomination.furthest_unit = first
     nomination.submitted_at = timezone.now()
+    nomination.submitted_by = _user(actor)
     nomination.review_score = None
     nomination.save()
     _transition(
@@ -802,6 +835,32 @@ def review_average(nomination, unit):
 
 
 @transaction.atomic
+def declare_conflict(nomination, *, actor, reason):
+    """A reviewer declares an interest in the nomination: their scores on it are withdrawn and
+    they take no further part in its scores, vote or decision. The rest of the committee goes
+    on."""
+    reason = _require_reason(reason, _("Say what the conflict of interest is."))
+    nomination = _lock_for("declare_conflict", nomination, actor)
+    unit = nomination.reviewing_unit
+    ConflictOfInterest.objects.create(
+        nomination=nomination, reviewer=actor, unit=unit, reason=reason
+    )
+    withdrawn, _count = ReviewScore.objects.filter(nomination=nomination, reviewer=actor).delete()
+    nomination.review_score = review_average(nomination, unit)
+    nomination.save(update_fields=["review_score", "updated_at"])
+    _activity(
+        nomination,
+        actor=actor,
+        action="nomination.conflict_declared",
+        summary=_("Declared a conflict of interest on the nomination of %(nominee)s")
+        % {"nominee": nomination.nominee_name},
+        units=[unit],
+        data={"reason": reason, "scores_withdrawn": withdrawn},
+    )
+    return nomination
+
+
+@transaction.atomic
 def record_vote(
     nomination,
     *,
@@ -822,10 +881,13 @@ def record_vote(
             _("More members present (%(present)d) than the council has (%(total)d).")
             % {"present": present, "total": members_total}
         )
-    if votes_for + votes_against + abstain > members_total:
+    if votes_for + votes_against + abstain > present:
         raise ValidationError(
-            _("More ballots (%(ballots)d) than council members (%(total)d).")
-            % {"ballots": votes_for + votes_against + abstain, "total": members_total}
+            _(
+                "More ballots (%(ballots)d) than members present (%(present)d): each member "
+                "present casts one ballot."
+            )
+            % {"ballots": votes_for + votes_against + abstain, "present": present}
         )
     if meeting_date > timezone.localdate():
         raise ValidationError(_("The meeting date cannot be in the future."))

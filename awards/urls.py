@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("nominations/<int:pk>/scores/", review.nomination_scores, name="nomination_scores"),
     path("nominations/<int:pk>/vote/", review.nomination_vote, name="nomination_vote"),
+    path(
+        "nominations/<int:pk>/conflict/",
+        review.nomination_conflict,
+        name="nomination_conflict",
+    ),
     path("nominations/<int:pk>/approve/", review.nomination_approve, name="nomination_approve"),
     path("nominations/<int:pk>/forward/", review.nomination_forward, name="nomination_forward"),
     path("nominations/<int:pk>/return/", review.nomination_return, name="nomination_return"),

@@ -89,6 +89,9 @@ ACCOUNTS = {
     "hanoi.clerk": ("CDVC-HN", [Role.CLERK]),
     "coso1.officer": ("CDVC-HN-001", [Role.OFFICER, Role.REVIEWER]),
     "coso2.officer": ("CDVC-HN-002", [Role.OFFICER, Role.REVIEWER]),
+    # The grassroots committees' chairs: whoever proposes a nomination does not decide it.
+    "coso1.reviewer": ("CDVC-HN-001", [Role.REVIEWER]),
+    "coso2.reviewer": ("CDVC-HN-002", [Role.REVIEWER]),
 }
 ACCOUNT_NAMES = {
     "cdvc.officer": "Trần Quốc Bảo",
@@ -99,6 +102,8 @@ ACCOUNT_NAMES = {
     "hanoi.clerk": "Vũ Ngọc Anh",
     "coso1.officer": "Hoàng Minh Tuấn",
     "coso2.officer": "Bùi Thị Lan",
+    "coso1.reviewer": "Ngô Thị Thu Hà",
+    "coso2.reviewer": "Dương Văn Khải",
     "admin": "Quản trị viên",
 }
 

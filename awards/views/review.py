@@ -357,3 +357,28 @@ def review_queue_export(request):
         sheet_title=_("Review list"),
     )
     return xlsx_response(f"danh-sach-xet-duyet-{timezone.localdate():%Y%m%d}.xlsx", workbook)
+
+
+@login_required
+@require_POST
+def nomination_conflict(request, pk):
+    """A reviewer declares a conflict of interest: out of this nomination's review from now on."""
+    nomination = scoping.get_nomination_or_404(request.user, pk)
+    if (response := guard(request, nomination, "declare_conflict")) is not None:
+        return response
+    form = CommentForm(request.POST, reason_required=True)
+    if not form.is_valid():
+        messages.error(request, _("Say what the conflict of interest is."))
+        return redirect(nomination)
+    try:
+        services.declare_conflict(
+            nomination, actor=request.user, reason=form.cleaned_data["comment"]
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("Your conflict of interest is recorded: the committee reviews it without you."),
+        )
+    return redirect(nomination)

@@ -2,6 +2,8 @@
 level, registered members, and a helper that drafts (and submits) nominations through the
 services."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.factories import UserFactory, grant, register
@@ -53,3 +55,13 @@ def reviewer_a(tree):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def voted_kind(kinds):
+    """Exemplary of the movement: 2/3 of those present, with a quorum of 2/3 of all members."""
+    kinds.bk_city.vote_quorum = Decimal("0.6667")
+    kinds.bk_city.vote_threshold = Decimal("0.6667")
+    kinds.bk_city.vote_denominator = "present"
+    kinds.bk_city.save()
+    return kinds.bk_city

@@ -27,9 +27,9 @@ PROPOSER = {
 REVIEWER = {
     S.DRAFT: set(),
     S.SUBMITTED: {"review_nomination", "start_review", "approve_nomination",
-                  "return_nomination", "reject_nomination"},
+                  "return_nomination", "reject_nomination", "declare_conflict"},
     S.UNDER_REVIEW: {"review_nomination", "approve_nomination", "return_nomination",
-                     "reject_nomination"},
+                     "reject_nomination", "declare_conflict"},
     S.RETURNED: set(),
     S.APPROVED: set(),
     S.REJECTED: set(),
@@ -59,7 +59,7 @@ def test_predicates_offer_forwarding_below_the_granting_level(users, round_, kin
     forwarded = _in_state(S.FORWARDED, kinds.bk_confederation, users, round_, member_a)
     national = _allowed(users.national_reviewer, forwarded)
     assert national == {"review_nomination", "start_review", "forward_nomination",
-                        "return_nomination", "reject_nomination"}  # fmt: skip
+                        "return_nomination", "reject_nomination", "declare_conflict"}  # fmt: skip
     assert _allowed(users.city_reviewer, forwarded) == set()
 
 

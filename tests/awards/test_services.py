@@ -613,16 +613,6 @@ def test_review_score_above_the_maximum_is_refused(users, round_, kinds, member_
     assert nomination.review_scores.count() == 0
 
 
-@pytest.fixture
-def voted_kind(kinds):
-    """Exemplary of the movement: 2/3 of those present, with a quorum of 2/3 of all members."""
-    kinds.bk_city.vote_quorum = Decimal("0.6667")
-    kinds.bk_city.vote_threshold = Decimal("0.6667")
-    kinds.bk_city.vote_denominator = "present"
-    kinds.bk_city.save()
-    return kinds.bk_city
-
-
 def _vote(nomination, actor, total, present, yes, no=0, abstain=0):
     return services.record_vote(
         nomination,

@@ -82,7 +82,7 @@ def test_admin_unit_add_refuses_a_level_above_the_parent(client, users, tree):
         reverse("admin:unions_unit_add"), _unit_form(parent=tree.city.pk, level=UnitLevel.NATIONAL)
     )
     assert response.status_code == 200
-    assert "cannot stand under" in response.content.decode()
+    assert response.context["adminform"].form.errors["level"][0].startswith("Cấp ")
     assert not Unit.objects.filter(code="NEW-1").exists()
 
 
