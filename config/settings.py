@@ -209,6 +209,13 @@ SESSION_COOKIE_HTTPONLY = True
 # Anywhere else a client could send "X-Forwarded-Proto: https" over plain HTTP.
 TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# HTTPS only, and browsers told to remember it (HSTS), unless DEBUG. Behind a proxy that
+# redirects and sends HSTS itself, both may be turned off; behind any TLS proxy, Django needs
+# TRUST_X_FORWARDED_PROTO to see which requests came over HTTPS (else the redirect loops).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 

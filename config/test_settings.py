@@ -13,6 +13,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # A plain `pytest` runs on SQLite with tasks in-process; CI sets DATABASE_URL and REDIS_URL, which
 # take precedence, to run on PostgreSQL and Redis.
 os.environ.setdefault("EMBEDDED_SERVICES", "1")
+# The test client and the browser journeys' live server speak plain HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from config.settings import *  # noqa: E402,F403
 

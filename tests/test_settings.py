@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # defaults) must not leak into the fresh interpreter, nor their NAME_FILE forms.
 _CONTROLLED = {
     "SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL",
-    "EMBEDDED_SERVICES", "TRUST_X_FORWARDED_PROTO", "VAR_DIR",
+    "EMBEDDED_SERVICES", "TRUST_X_FORWARDED_PROTO", "VAR_DIR", "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "ALLOWED_HOSTS",
 }  # fmt: skip
 # What production sets; the settings only parse the URLs, nothing connects to them.
 PRODUCTION = {
@@ -182,3 +183,36 @@ def test_settings_create_the_var_folder_for_the_sqlite_default(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(var_dir / "thidua.sqlite3")
     assert var_dir.is_dir()
+
+
+def test_production_configuration_passes_the_deployment_check_without_a_warning():
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key.removesuffix("_FILE") not in _CONTROLLED
+    }
+    clean.update(
+        PRODUCTION,
+        SECRET_KEY="k" * 20 + "-a-long-random-production-secret-" + "z" * 20,
+        ALLOWED_HOSTS="thidua.example.vn",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_redirect_and_hsts_are_on_in_production_and_can_be_turned_off():
+    show = "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS"
+    assert _load_settings(show=show, **PRODUCTION).stdout.split() == ["True", "31536000", "True"]
+    behind_a_proxy = _load_settings(
+        show=show, SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0", **PRODUCTION
+    )
+    assert behind_a_proxy.stdout.split() == ["False", "0", "True"]
+    assert _load_settings(show=show, DJANGO_DEBUG="1").stdout.split() == ["False", "0", "False"]
