@@ -95,9 +95,21 @@ def demo(transactional_db, settings):
 
 @pytest.fixture
 def site(live_server, page, demo):
-    """The live server's address; the page's default timeout suits a loaded 2-core machine."""
+    """The live server's address; the page's default timeout suits a loaded 2-core machine.
+
+    Whatever the browser refuses under the Content-Security-Policy fails the journey."""
     page.set_default_timeout(15_000)
-    return live_server.url
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    yield live_server.url
+    assert refused == []
 
 
 @pytest.fixture
