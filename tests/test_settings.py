@@ -16,6 +16,8 @@ _CONTROLLED = {
     "SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL",
     "EMBEDDED_SERVICES", "TRUST_X_FORWARDED_PROTO", "VAR_DIR", "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "ALLOWED_HOSTS",
+    # The browser journeys set it in this process for Playwright; production never does.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }  # fmt: skip
 # What production sets; the settings only parse the URLs, nothing connects to them.
 PRODUCTION = {
