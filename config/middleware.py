@@ -1,4 +1,8 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -24,3 +28,34 @@ class InterfaceLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# When the session's expiry was last moved forward (seconds since the epoch).
+SESSION_REFRESHED = "thidua_refreshed"
+REFRESH_EVERY = 300
+
+
+class KeepSessionAliveMiddleware:
+    """A session ends SESSION_COOKIE_AGE after the last request, not after the sign-in.
+
+    Django moves a session's expiry only when it saves the session; saving it on every request
+    (SESSION_SAVE_EVERY_REQUEST) would write the session row on every page. It is saved when
+    its expiry was last moved more than five minutes ago: the idle time holds to five minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_REFRESHED) is not None:
+            now = int(time.time())
+            if now - session[SESSION_REFRESHED] > REFRESH_EVERY:
+                session[SESSION_REFRESHED] = now
+        return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def _start_keeping_alive(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_REFRESHED] = int(time.time())

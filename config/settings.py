@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.KeepSessionAliveMiddleware",
     "config.middleware.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "unions.accounts.RequireTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -158,6 +160,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Thi Đua] "
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Reviewers, clerks and staff must use an authenticator app (unions/accounts.py).
+REQUIRE_MFA = env_bool("REQUIRE_MFA", not DEBUG)
+# A session ends after this many minutes without a request (config.middleware keeps it alive).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
 MFA_TOTP_ISSUER = "Thi Đua"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

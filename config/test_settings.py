@@ -15,6 +15,9 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("EMBEDDED_SERVICES", "1")
 # The test client and the browser journeys' live server speak plain HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The named users sign in without an authenticator app; tests/unions/test_accounts.py turns the
+# requirement on where it is what is tested.
+os.environ.setdefault("REQUIRE_MFA", "0")
 
 from config.settings import *  # noqa: E402,F403
 

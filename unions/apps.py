@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class UnionsConfig(AppConfig):
     name = "unions"
     verbose_name = _("Union tree")
+
+    def ready(self):
+        from unions import accounts, checks  # noqa: F401  (signal receivers, system checks)
