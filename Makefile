@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages static migrate demo worker lint format \
+.PHONY: run test install system-packages messages static migrate demo worker lint format backup restore \
         makemessages screenshots clean
 
 run: install messages ## Install, migrate the SQLite demo database, seed it and serve it
@@ -41,6 +41,14 @@ static: install
 
 screenshots: install ## Regenerate docs/screenshots from the browser journeys
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+BACKUP ?= backups/thidua-$(shell date +%Y%m%d-%H%M%S).tar
+backup: install ## Database and private files in one archive: make backup [BACKUP=path.tar]
+	mkdir -p $(dir $(BACKUP))
+	$(BIN)/python manage.py backup $(BACKUP)
+
+restore: install ## Restore into an empty database: make restore BACKUP=path.tar [REPLACE=1]
+	$(BIN)/python manage.py restore $(BACKUP) $(if $(REPLACE),--replace)
 
 worker: install ## A Celery worker (needs REDIS_URL; DATABASE_URL and SECRET_KEY too unless DJANGO_DEBUG=1)
 	$(BIN)/celery -A config worker --loglevel=INFO
