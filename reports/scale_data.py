@@ -997,9 +997,10 @@ class Builder:
         return node.province[5] if node.province else "N"
 
     def build_accounts(self):
-        """An account for each role of each unit that holds none yet: the officer (also on the
-        committee, as coso1.officer is) of each grassroots union; the officer, reviewer and
-        clerk of each unit above."""
+        """An account for each role of each unit that holds none yet: one for each grassroots
+        union, whose chair is its officer, sits on its committee (as coso1.officer does) and
+        issues its decisions (a grassroots union grants its own titles); one each for the
+        officer, reviewer and clerk of each unit above."""
         self.prepare_names()
         held = {}
         for user_id, unit_id, role in RoleAssignment.objects.values_list("user", "unit", "role"):
@@ -1012,8 +1013,9 @@ class Builder:
                     wanted.append((account_name(node.code, role), node, [role]))
         for node in self.grassroots:
             wanted.append(
-                (account_name(node.code, Role.OFFICER), node, [Role.OFFICER, Role.REVIEWER])
-            )
+                (account_name(node.code, Role.OFFICER), node, [Role.OFFICER, Role.REVIEWER,
+                                                                 Role.CLERK])
+            )  # fmt: skip
         User = get_user_model()
         first = reserve_ids(User, len(wanted)) if wanted else None
         users, roles = [], []
