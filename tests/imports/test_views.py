@@ -31,33 +31,108 @@ def checked_import(tree, users, run_on_commit):
 
 # --- Permissions ------------------------------------------------------------------------------
 
-# What each named user gets on unit A's import pages: 200 may import, 403 may read but not
-# import, 404 outside their scope, 302 sign in first.
+# What each named user gets on the import pages of unit A, then of unit C in another city:
+# 200 may import, 403 may read but not import, 404 outside their scope, 302 sign in first.
 EXPECTED = {
-    "officer_a": 200,
-    "officer_b": 404,
-    "city_officer": 200,
-    "city_reviewer": 403,
-    "national_reviewer": 403,
-    "clerk": 403,
-    "outsider": 404,
-    "nobody": 404,
-    None: 302,
+    "officer_a": (200, 404),
+    "officer_b": (404, 404),
+    "city_officer": (200, 404),
+    "city_reviewer": (403, 404),
+    "national_reviewer": (403, 403),
+    "clerk": (403, 404),
+    "outsider": (404, 200),
+    "nobody": (404, 404),
+    None: (302, 302),
 }
 
 
+def _checked(unit, actor, run_on_commit):
+    data = xlsx_bytes([member_row(card=f"{unit.code}-1")])
+    upload = run_on_commit(
+        imports.create_member_import, unit=unit, actor=actor, file_name="ds.xlsx", data=data
+    )
+    upload.refresh_from_db()
+    return upload
+
+
+@pytest.fixture
+def checked_imports(tree, users, run_on_commit):
+    """A checked import of unit A and one of unit C, each waiting for confirmation."""
+    return (
+        _checked(tree.unit_a, users.officer_a, run_on_commit),
+        _checked(tree.unit_c, users.outsider, run_on_commit),
+    )
+
+
+def _expect(response, expected):
+    if expected == 302:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
 @pytest.mark.parametrize("user_name", list(EXPECTED))
-def test_import_pages_permission_matrix(client_for, users, tree, checked_import, user_name):
+def test_import_pages_permission_matrix(client_for, users, tree, checked_imports, user_name):
     user = getattr(users, user_name) if user_name else None
     client = client_for(user)
-    for url in [
-        reverse("unions:member_import", args=[tree.unit_a.pk]),
-        checked_import.get_absolute_url(),
-    ]:
-        response = client.get(url)
-        assert response.status_code == EXPECTED[user_name]
-        if response.status_code == 302:
-            assert response.url.startswith(reverse("account_login"))
+    for expected, unit, upload in zip(
+        EXPECTED[user_name], (tree.unit_a, tree.unit_c), checked_imports, strict=True
+    ):
+        for url in [
+            reverse("unions:member_import", args=[unit.pk]),
+            reverse("unions:member_import_detail", args=[upload.pk]),
+        ]:
+            _expect(client.get(url), expected)
+
+
+@pytest.mark.parametrize("user_name", list(EXPECTED))
+@pytest.mark.parametrize("action", ["member_import_confirm", "member_import_cancel"])
+def test_import_actions_permission_matrix(
+    client_for, users, tree, checked_imports, action, user_name
+):
+    """Confirming or cancelling: whoever may import into the unit (a redirect: done)."""
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    done = {"member_import_confirm": MemberImportStatus.IMPORTING,  # written on commit
+            "member_import_cancel": MemberImportStatus.CANCELLED}[action]  # fmt: skip
+    for expected, upload in zip(EXPECTED[user_name], checked_imports, strict=True):
+        url = reverse(f"unions:{action}", args=[upload.pk])
+        assert client.get(url).status_code == (302 if user is None else 405)
+        response = client.post(url)
+        if expected == 200:
+            assert response.status_code == 302
+        else:
+            _expect(response, expected)
+        upload.refresh_from_db()
+        assert upload.status == (done if expected == 200 else MemberImportStatus.READY)
+
+
+# Exporting the member list: whoever reads the unit.
+EXPORT = {
+    "officer_a": (200, 404),
+    "officer_b": (404, 404),
+    "city_officer": (200, 404),
+    "city_reviewer": (200, 404),
+    "national_reviewer": (200, 200),
+    "clerk": (200, 404),
+    "outsider": (404, 200),
+    "nobody": (404, 404),
+    None: (302, 302),
+}
+
+
+@pytest.mark.parametrize("user_name", list(EXPORT))
+def test_member_export_permission_matrix(client_for, users, tree, user_name):
+    MemberFactory(unit=tree.unit_a)
+    MemberFactory(unit=tree.unit_c)
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    for expected, unit in zip(EXPORT[user_name], (tree.unit_a, tree.unit_c), strict=True):
+        response = client.get(reverse("unions:member_export", args=[unit.pk]))
+        _expect(response, expected)
+        if expected == 200:
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 @pytest.mark.parametrize("user_name", ["officer_b", "city_reviewer", "outsider"])

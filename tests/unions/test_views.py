@@ -13,44 +13,83 @@ def member_a(tree):
 
 # --- The permission matrix: (user, URL) -> expected status ------------------------------------
 # 200: may see (and act); 403: may see, may not act; 404: outside scope; 302: sign in first.
+# Each page of unit A (and of a member of A) and of unit C, in another city (and of a member of C).
 
 READ_URLS = {
-    "unit_detail": lambda t, m: reverse("unions:unit_detail", args=[t.unit_a.pk]),
-    "unit_children": lambda t, m: reverse("unions:unit_children", args=[t.unit_a.pk]),
-    "member_list": lambda t, m: reverse("unions:member_list", args=[t.unit_a.pk]),
-    "member_detail": lambda t, m: reverse("unions:member_detail", args=[m.pk]),
-    "unit_roles": lambda t, m: reverse("unions:unit_roles", args=[t.unit_a.pk]),
+    "unit_detail": lambda u, m: reverse("unions:unit_detail", args=[u.pk]),
+    "unit_children": lambda u, m: reverse("unions:unit_children", args=[u.pk]),
+    "member_list": lambda u, m: reverse("unions:member_list", args=[u.pk]),
+    "member_detail": lambda u, m: reverse("unions:member_detail", args=[m.pk]),
+    "unit_roles": lambda u, m: reverse("unions:unit_roles", args=[u.pk]),
+    "unit_activity": lambda u, m: reverse("unions:unit_activity", args=[u.pk]),
+    "unit_activity_export": lambda u, m: reverse("unions:unit_activity_export", args=[u.pk]),
 }
 MANAGE_URLS = {
-    "member_create": lambda t, m: reverse("unions:member_create", args=[t.unit_a.pk]),
-    "member_edit": lambda t, m: reverse("unions:member_edit", args=[m.pk]),
-    "member_move": lambda t, m: reverse("unions:member_move", args=[m.pk]),
+    "member_create": lambda u, m: reverse("unions:member_create", args=[u.pk]),
+    "member_edit": lambda u, m: reverse("unions:member_edit", args=[m.pk]),
+    "member_move": lambda u, m: reverse("unions:member_move", args=[m.pk]),
 }
-# What each named user gets on unit A's pages: (read pages, manage pages).
+# What each named user gets: (read pages, manage pages) of unit A, then of unit C.
 EXPECTED = {
-    "officer_a": (200, 200),  # own unit
-    "officer_b": (404, 404),  # sibling
-    "city_officer": (200, 200),  # parent officer manages its subtree
-    "city_reviewer": (200, 403),  # parent reviewer reads, may not edit
-    "national_reviewer": (200, 403),  # two levels up
-    "clerk": (200, 403),
-    "outsider": (404, 404),  # unrelated branch
-    "nobody": (404, 404),
-    None: (302, 302),  # anonymous
+    "officer_a": ((200, 200), (404, 404)),  # own unit
+    "officer_b": ((404, 404), (404, 404)),  # sibling
+    "city_officer": ((200, 200), (404, 404)),  # parent officer manages its subtree
+    "city_reviewer": ((200, 403), (404, 404)),  # parent reviewer reads, may not edit
+    "national_reviewer": ((200, 403), (200, 403)),  # two levels up, over both cities
+    "clerk": ((200, 403), (404, 404)),
+    "outsider": ((404, 404), (200, 200)),  # unrelated branch; officer of unit C
+    "nobody": ((404, 404), (404, 404)),
+    None: ((302, 302), (302, 302)),  # anonymous
 }
 
 
 @pytest.mark.parametrize("user_name", list(EXPECTED))
 @pytest.mark.parametrize("url_name", list(READ_URLS) + list(MANAGE_URLS))
-def test_unions_pages_permission_matrix(client_for, users, tree, member_a, user_name, url_name):
+def test_unions_pages_permission_matrix(
+    client_for, users, tree, member_a, member_c, user_name, url_name
+):
     user = getattr(users, user_name) if user_name else None
-    read, manage = EXPECTED[user_name]
-    expected = read if url_name in READ_URLS else manage
-    url = {**READ_URLS, **MANAGE_URLS}[url_name](tree, member_a)
-    response = client_for(user).get(url)
-    assert response.status_code == expected
-    if expected == 302:
-        assert response.url.startswith(reverse("account_login"))
+    client = client_for(user)
+    url = {**READ_URLS, **MANAGE_URLS}[url_name]
+    for (read, manage), unit, member in zip(
+        EXPECTED[user_name], (tree.unit_a, tree.unit_c), (member_a, member_c), strict=True
+    ):
+        expected = read if url_name in READ_URLS else manage
+        response = client.get(url(unit, member))
+        assert (unit.code, response.status_code) == (unit.code, expected)
+        if expected == 302:
+            assert response.url.startswith(reverse("account_login"))
+
+
+# Revoking a role: an officer of a unit above the role's unit. Officer A's role at unit A, and
+# the outsider's at unit C. 302 back to the roles page: revoked.
+REVOKE = {
+    "officer_a": (403, 404),  # not above its own unit
+    "officer_b": (404, 404),
+    "city_officer": (302, 404),
+    "city_reviewer": (403, 404),
+    "national_reviewer": (403, 403),
+    "clerk": (403, 404),
+    "outsider": (404, 403),
+    "nobody": (404, 404),
+    None: (302, 302),
+}
+
+
+@pytest.mark.parametrize("user_name", list(REVOKE))
+def test_role_revoke_permission_matrix(client_for, users, tree, user_name):
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    for expected, holder in zip(REVOKE[user_name], (users.officer_a, users.outsider), strict=True):
+        assignment = RoleAssignment.objects.get(user=holder)
+        url = reverse("unions:role_revoke", args=[assignment.pk])
+        assert client.get(url).status_code == (302 if user is None else 405)
+        response = client.post(url)
+        assert (holder.username, response.status_code) == (holder.username, expected)
+        if user is None:
+            assert response.url.startswith(reverse("account_login"))
+        revoked = not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+        assert revoked == (expected == 302 and user is not None)
 
 
 def test_unknown_unit_is_not_found(client_for, users):
