@@ -85,8 +85,11 @@ def decision_create(request):
     if not units.exists():
         raise PermissionDenied
     kinds = award_kinds_for(units)
-    initial_unit = units.filter(pk=request.GET.get("unit") or 0).first() or units.first()
-    initial_kind = kinds.filter(pk=request.GET.get("award_kind") or 0).first()
+    # The decision list links here with the unit and award kind to start from: any other value
+    # (another unit, a malformed id) names nothing the clerk may issue, so it is not found.
+    unit_id, kind_id = request.GET.get("unit"), request.GET.get("award_kind")
+    initial_unit = unions_scoping.get_or_404(units, unit_id) if unit_id else units.first()
+    initial_kind = unions_scoping.get_or_404(kinds, kind_id) if kind_id else None
     if request.method == "POST":
         form = DecisionForm(request.POST, units=units, award_kinds=kinds)
         if form.is_valid():

@@ -113,6 +113,35 @@ def test_create_page_is_for_clerks(users, client_for, approve):
     assert client_for(users.clerk).get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"unit": "abc"},
+        {"unit": "99999999999999999999"},
+        {"unit": "1\x00"},
+        {"award_kind": "abc"},
+        {"award_kind": "-1"},
+        {"unit": "other city"},
+    ],
+)
+def test_create_page_refuses_a_unit_or_award_it_cannot_start_from(
+    users, tree, kinds, client_for, query
+):
+    if query.get("unit") == "other city":
+        query = {"unit": tree.other_city.pk}
+    response = client_for(users.clerk).get(reverse("commendations:decision_create"), query)
+    assert response.status_code == 404
+
+
+def test_create_page_starts_from_the_unit_and_award_of_the_link(users, tree, kinds, client_for):
+    response = client_for(users.clerk).get(
+        reverse("commendations:decision_create"),
+        {"unit": tree.city.pk, "award_kind": kinds.bk_city.pk},
+    )
+    form = response.context["form"]
+    assert (form.initial["issuing_unit"], form.initial["award_kind"]) == (tree.city, kinds.bk_city)
+
+
 def test_clerk_creates_removes_and_issues_through_the_pages(
     approve, users, tree, kinds, client_for, django_capture_on_commit_callbacks
 ):
