@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from awards import evidence as evidence_checks
 from awards.models import NominationState
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -215,7 +215,7 @@ BULK_ACTIONS = {
 
 class BulkActionForm(BootstrapFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
-    ids = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    ids = ModelIdsField(queryset=None, widget=forms.MultipleHiddenInput)
     comment = forms.CharField(
         label=_("Comment (one for all)"),
         required=False,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from commendations.models import Decision
 from commendations.services import HEADER_FIELDS
 from movements.models import AwardKind
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField
 
 
 class DecisionForm(BootstrapFormMixin, forms.ModelForm):
@@ -41,9 +41,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class AwardeesForm(forms.Form):
-    nominations = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    nominations = ModelIdsField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

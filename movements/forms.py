@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from movements import services
 from movements.models import Criterion, CriterionTarget, Movement, Registration, Round
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField
 from unions.models import UnitLevel
 
 # Every level that may send submissions up, from the bottom of the tree upwards (the order in
@@ -161,9 +161,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
 
 class MemberRegistrationForm(RegistrationForm):
-    members = forms.ModelMultipleChoiceField(
-        label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    members = ModelIdsField(label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, target=CriterionTarget.INDIVIDUAL, **kwargs)

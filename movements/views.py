@@ -687,17 +687,19 @@ def registration_bulk_approve(request):
     """Approve a selection, after a confirmation page that lists it."""
     user = request.user
     back = _next_url(request, reverse("movements:registration_list") + "?waiting=1")
-    ids = [value for value in request.POST.getlist("registrations") if value.isdigit()]
-    if not ids:
+    posted = request.POST.getlist("registrations")
+    if not posted:
         messages.error(request, _("Select at least one registration."))
         return redirect(back)
+    # A value that cannot be an id names no registration awaiting the user, as a stale one does.
+    ids = {int(value) for value in posted if unit_scoping.is_id(value)}
     selection = list(
         scoping.registrations_reviewable_by(user)
         .filter(pk__in=ids, state=RegistrationState.AWAITING)
         .select_related("round__movement", "unit", "member", "target_award")
         .order_by("unit__path", "member__name_sort_key", "pk")
     )
-    if len(selection) != len(set(ids)):
+    if len(ids) != len(set(posted)) or len(selection) != len(ids):
         messages.error(
             request,
             _(

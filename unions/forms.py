@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Member, Role, Unit, UnitLevel
+from unions.scoping import is_id
 
 
 class DateInput(forms.DateInput):
@@ -21,6 +23,22 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id (checkboxes, hidden ids). A value that cannot be an id (an
+    over-long integer, a word) is an invalid choice, as one no longer offered is, instead of
+    reaching the database: SQLite cannot bind an integer past 64 bits."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 class MemberForm(BootstrapFormMixin, forms.ModelForm):

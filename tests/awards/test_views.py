@@ -523,3 +523,16 @@ def test_grassroots_committee_queue_holds_its_own_awards_and_its_groups_not_what
     nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True)
     client = client_for(reviewer_a)
     assert sorted(_queue(client, state="")) == sorted([own.pk, from_group.pk])
+
+
+def test_bulk_action_with_an_id_that_cannot_exist_is_refused_and_changes_nothing(
+    client_for, users, queue
+):
+    response = client_for(users.city_reviewer).post(
+        reverse("awards:bulk_action"),
+        {"action": "approve", "ids": [queue["high"].pk, "99999999999999999999"], "confirmed": "1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "A selected nomination no longer awaits your decision." in response.content.decode()
+    assert Nomination.objects.filter(state=S.SUBMITTED).count() == 2

@@ -752,3 +752,29 @@ def test_unit_movements_query_count(client_for, users, tree, rows, django_assert
     with django_assert_num_queries(10):
         response = client.get(_url("unit_movements", tree.unit_a.pk))
     assert len(response.context["movements"]) == rows
+
+
+# --- Hostile input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values", [["99999999999999999999"], ["-1"], ["²"], ["1", "99999999999999999999"]]
+)
+def test_bulk_approve_of_ids_that_cannot_exist_changes_nothing(client_for, users, scene, values):
+    values = [str(scene["registration"].pk) if v == "1" else v for v in values]
+    response = client_for(users.city_reviewer).post(
+        _url("registration_bulk_approve"), {"registrations": values, "confirm": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "nothing was changed" in [str(m) for m in response.context["messages"]][0]
+    assert Registration.objects.filter(state="approved").count() == 0
+
+
+def test_register_members_with_an_id_that_cannot_exist_shows_why(client_for, users, scene):
+    response = client_for(users.officer_a).post(
+        _url("round_register_members", scene["round"].pk, scene["tree"].unit_a.pk),
+        {"members": ["99999999999999999999"], "target_award": scene["kinds"].ldtt.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["members"]
+    assert Registration.objects.filter(member__isnull=False).count() == 0

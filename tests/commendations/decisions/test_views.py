@@ -118,7 +118,6 @@ def test_create_page_is_for_clerks(users, client_for, approve):
     [
         {"unit": "abc"},
         {"unit": "99999999999999999999"},
-        {"unit": "1\x00"},
         {"award_kind": "abc"},
         {"award_kind": "-1"},
         {"unit": "other city"},
@@ -393,3 +392,17 @@ def test_template_saved_from_the_page_prints_the_next_decision(
     issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
     pdf = (private_storage / Commendation.objects.get().file_name).read_bytes()
     assert "MẪU RIÊNG Nguyễn Thị Hằng" in poppler_text(pdf)
+
+
+def test_awardees_with_an_id_that_cannot_exist_change_nothing(
+    approve, users, tree, kinds, client_for
+):
+    first, second = approve(2)
+    decision = draft(users, tree, kinds, nominations=[first])
+    response = client_for(users.clerk).post(
+        reverse("commendations:decision_awardees", args=[decision.pk]),
+        {"nominations": [second.pk, "99999999999999999999"]},
+        follow=True,
+    )
+    assert "can no longer be commended" in response.content.decode()
+    assert list(decision.nominations.all()) == [first]
