@@ -57,9 +57,17 @@ def _error_text(error):
 
 
 def _next_url(request, default):
+    """The page to go back to: a path of this site (as the pages send it), else `default`.
+
+    Anything else, even harmless for the browser, would be taken by redirect() for a URL name.
+    """
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -778,3 +778,16 @@ def test_register_members_with_an_id_that_cannot_exist_shows_why(client_for, use
     assert response.status_code == 200
     assert response.context["form"].errors["members"]
     assert Registration.objects.filter(member__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize(
+    "target", ["99999999999999999999", "movements:registration_list", "//evil.example/", "x"]
+)
+def test_a_next_that_is_not_a_path_of_the_site_goes_back_to_the_default(
+    client_for, users, scene, target
+):
+    response = client_for(users.city_reviewer).post(
+        _url("registration_bulk_approve"), {"registrations": ["999999"], "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == _url("registration_list") + "?waiting=1"
