@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from commendations.forms import (
 from commendations.models import RenderState
 from movements.models import AwardKind
 from unions import scoping as unions_scoping
+from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 from unions.text import fold
 
@@ -58,7 +58,7 @@ def decision_list(request):
         )
         .order_by("-date", "-pk")
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, queryset, PER_PAGE)
     issuing_units = list(scoping.issuing_units_for(user))
     ready = []
     for issuing_unit in issuing_units:

@@ -536,3 +536,9 @@ def test_bulk_action_with_an_id_that_cannot_exist_is_refused_and_changes_nothing
     assert response.status_code == 200
     assert "A selected nomination no longer awaits your decision." in response.content.decode()
     assert Nomination.objects.filter(state=S.SUBMITTED).count() == 2
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999999999999999999"])
+def test_a_page_of_the_review_queue_that_cannot_exist_is_not_found(client_for, users, page):
+    response = client_for(users.city_reviewer).get(reverse("awards:review_queue"), {"page": page})
+    assert response.status_code == 404

@@ -791,3 +791,22 @@ def test_a_next_that_is_not_a_path_of_the_site_goes_back_to_the_default(
     )
     assert response.status_code == 302
     assert response.url == _url("registration_list") + "?waiting=1"
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("movement_list", {"state": "99999999999999999999"}),
+        ("registration_list", {"state": "bogus"}),
+        ("registration_list", {"waiting": "2"}),
+        ("movement_list", {"page": "99999999999999999999"}),
+        ("movement_list", {"page": "abc"}),
+    ],
+)
+def test_a_filter_or_page_that_does_not_exist_is_not_found(client_for, users, scene, name, query):
+    assert client_for(users.city_reviewer).get(_url(name), query).status_code == 404
+
+
+def test_a_page_past_the_end_shows_the_last_page(client_for, users, scene):
+    response = client_for(users.city_reviewer).get(_url("movement_list"), {"page": "7"})
+    assert (response.status_code, response.context["page_obj"].number) == (200, 1)

@@ -332,3 +332,25 @@ def test_revoke_role_outside_scope_is_not_found(client_for, users):
     response = client_for(users.outsider).post(reverse("unions:role_revoke", args=[assignment.pk]))
     assert response.status_code == 404
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- Hostile input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", [{"status": "99999999999999999999"}, {"page": "abc"}, {"page": "99999999999999999999"}]
+)
+def test_member_list_filter_or_page_that_does_not_exist_is_not_found(
+    client_for, users, tree, member_a, query
+):
+    url = reverse("unions:member_list", args=[tree.unit_a.pk])
+    assert client_for(users.officer_a).get(url, query).status_code == 404
+
+
+def test_member_list_search_too_long_says_so(client_for, users, tree, member_a):
+    response = client_for(users.officer_a).get(
+        reverse("unions:member_list", args=[tree.unit_a.pk]), {"q": "x" * 101}
+    )
+    assert response.status_code == 200
+    assert "text-danger" in response.content.decode()
+    assert response.context["form"].errors["q"]
