@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from movements import services
+from movements.forms import MAX_CRITERIA
 from movements.models import (
     Criterion,
     Movement,
@@ -810,3 +811,12 @@ def test_a_filter_or_page_that_does_not_exist_is_not_found(client_for, users, sc
 def test_a_page_past_the_end_shows_the_last_page(client_for, users, scene):
     response = client_for(users.city_reviewer).get(_url("movement_list"), {"page": "7"})
     assert (response.status_code, response.context["page_obj"].number) == (200, 1)
+
+
+def test_a_posted_form_count_cannot_make_the_page_build_thousands_of_rows(client_for, users, tree):
+    data = _create_data(tree, **{"criteria-TOTAL_FORMS": "99999999999999999999"})
+    response = client_for(users.city_officer).post(_url("movement_create"), data)
+    assert response.status_code == 200
+    assert len(response.context["criteria"].forms) == MAX_CRITERIA
+    assert response.context["criteria"].non_form_errors()
+    assert not Movement.objects.exists()
