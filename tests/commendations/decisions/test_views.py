@@ -378,6 +378,45 @@ def test_template_preview_renders_a_pdf_or_says_what_is_wrong(users, kinds, clie
     assert documents.own_template_source(kinds.bk_city) == ""
 
 
+TEMPLATES_THAT_CANNOT_RENDER = [
+    "{% url 'x' %}",
+    "{% for x in 5 %}{% endfor %}",
+    "{% load i18n %}{% language 5 %}x{% endlanguage %}",
+    "{% load i18n %}{% get_language_info for 'xx' as language %}",
+    "{{ 1|divisibleby:0 }}",
+    '{{ "x"|wordwrap:0 }}',
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
+def test_template_preview_of_a_template_that_cannot_render_says_why(
+    users, kinds, client_for, source
+):
+    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    response = client_for(users.clerk).post(url, {"source": source})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("The certificate template has an error: ")
+
+
+@pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
+def test_a_template_that_cannot_render_is_not_saved(users, kinds, client_for, source):
+    response = client_for(users.clerk).post(
+        reverse("commendations:certificate_template", args=[kinds.bk_city.pk]), {"source": source}
+    )
+    assert response.status_code == 200
+    assert "The certificate template has an error" in response.content.decode()
+    assert documents.own_template_source(kinds.bk_city) == ""
+
+
+def test_a_language_block_in_a_template_still_prints(users, kinds, client_for):
+    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    source = (
+        "{% load i18n %}{% language 'xx' %}<p>{{ certificate.awardee_name }}</p>{% endlanguage %}"
+    )
+    response = client_for(users.clerk).post(url, {"source": source})
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
 def test_template_saved_from_the_page_prints_the_next_decision(
     approve, users, tree, kinds, client_for, django_capture_on_commit_callbacks, private_storage
 ):
