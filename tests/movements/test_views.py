@@ -820,3 +820,28 @@ def test_a_posted_form_count_cannot_make_the_page_build_thousands_of_rows(client
     assert len(response.context["criteria"].forms) == MAX_CRITERIA
     assert response.context["criteria"].non_form_errors()
     assert not Movement.objects.exists()
+
+
+def test_movement_code_and_names_are_stored_without_invisible_characters(client_for, users, tree):
+    data = _create_data(
+        tree,
+        code="CSVH\u200b",
+        title_vi="\u202eXây dựng công sở văn hóa",
+        **{"rounds-0-name": "Đợt năm\ufeff 2026", "criteria-0-group": "Ứng xử\u2066 văn hóa"},
+    )
+    response = client_for(users.city_officer).post(_url("movement_create"), data)
+    assert response.status_code == 302
+    movement = Movement.objects.get()
+    assert (movement.code, movement.title_vi) == ("CSVH", "Xây dựng công sở văn hóa")
+    assert movement.rounds.get().name == "Đợt năm 2026"
+    assert movement.criteria.order_by("position").first().group == "Ứng xử văn hóa"
+
+
+def test_movement_code_taken_once_cleaned_is_refused_on_the_form(client_for, users, tree):
+    make_movement(tree.city, code="CSVH")
+    response = client_for(users.city_officer).post(
+        _url("movement_create"), _create_data(tree, code="CSVH\u200b")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+    assert Movement.objects.count() == 1

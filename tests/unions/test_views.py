@@ -354,3 +354,27 @@ def test_member_list_search_too_long_says_so(client_for, users, tree, member_a):
     assert response.status_code == 200
     assert "text-danger" in response.content.decode()
     assert response.context["form"].errors["q"]
+
+
+@pytest.mark.parametrize("typed", ["CD  0012345", "CD\u200b 0012345", "\u202eCD 0012345"])
+def test_member_card_number_taken_once_cleaned_is_refused_on_the_form(
+    client_for, users, tree, typed
+):
+    """It was checked as typed and stored cleaned: the save then failed on the constraint."""
+    MemberFactory(unit=tree.unit_b, card_number="CD 0012345")
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Lê Văn An", "gender": Gender.MALE, "status": "active", "card_number": typed},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["card_number"]
+    assert not tree.unit_a.members.exists()
+
+
+def test_member_name_made_of_invisible_characters_is_required(client_for, users, tree):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "\u200b\u202e\ufeff", "gender": Gender.MALE, "status": "active"},
+    )
+    assert response.context["form"].errors["full_name"]
+    assert not tree.unit_a.members.exists()
