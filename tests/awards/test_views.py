@@ -542,3 +542,21 @@ def test_bulk_action_with_an_id_that_cannot_exist_is_refused_and_changes_nothing
 def test_a_page_of_the_review_queue_that_cannot_exist_is_not_found(client_for, users, page):
     response = client_for(users.city_reviewer).get(reverse("awards:review_queue"), {"page": page})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("day", ["31/12/1899", "01/01/0001"])
+def test_vote_with_a_meeting_date_before_1900_is_refused(
+    client_for, users, round_, kinds, member_a, day
+):
+    nomination = nominate(
+        round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True
+    )
+    response = client_for(users.city_reviewer).post(
+        reverse("awards:nomination_vote", args=[nomination.pk]),
+        {"meeting_date": day, "members_total": 9, "present": 9, "votes_for": 9,
+         "votes_against": 0, "abstain": 0},
+    )  # fmt: skip
+    assert response.context["form"].errors["meeting_date"] == [
+        "Enter a date between 1900 and 2100."
+    ]
+    assert not nomination.votes.exists()

@@ -378,3 +378,16 @@ def test_member_name_made_of_invisible_characters_is_required(client_for, users,
     )
     assert response.context["form"].errors["full_name"]
     assert not tree.unit_a.members.exists()
+
+
+@pytest.mark.parametrize("born", ["31/12/1899", "01/01/2101", "01/01/0001", "31/12/9999"])
+def test_member_date_of_birth_outside_1900_2100_is_refused(client_for, users, tree, born):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Lê Văn An", "gender": Gender.MALE, "status": "active",
+         "date_of_birth": born},
+    )  # fmt: skip
+    assert response.context["form"].errors["date_of_birth"] == [
+        "Hãy nhập một ngày trong khoảng từ năm 1900 đến năm 2100."
+    ]
+    assert not tree.unit_a.members.exists()

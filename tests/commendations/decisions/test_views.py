@@ -181,6 +181,20 @@ def test_clerk_creates_removes_and_issues_through_the_pages(
     assert reverse("commendations:decision_print_file", args=[decision.pk]) in page
 
 
+@pytest.mark.parametrize("day", ["31/12/1899", "01/01/2101", "01/01/0001"])
+def test_decision_dated_outside_1900_2100_is_refused(approve, users, tree, kinds, client_for, day):
+    approve(1)
+    data = {
+        "issuing_unit": tree.city.pk, "award_kind": kinds.bk_city.pk, "number": "45/QĐ",
+        "date": day, "place": "Hà Nội", "issuing_body": "Ban Chấp hành",
+        "authority": "Ban Thường vụ", "signer_title": "Chủ tịch", "signer_name": "Phan Văn Anh",
+        "legal_bases": "Căn cứ Luật Thi đua, khen thưởng;",
+    }  # fmt: skip
+    response = client_for(users.clerk).post(reverse("commendations:decision_create"), data)
+    assert response.context["form"].errors["date"] == ["Enter a date between 1900 and 2100."]
+    assert not Decision.objects.exists()
+
+
 def test_create_page_with_a_taken_number_shows_the_rule(approve, users, tree, kinds, client_for):
     approve(1)
     draft(users, tree, kinds)
