@@ -7,9 +7,11 @@ Hằng". Lists sort in Vietnamese order: by given name (the last word) first, th
 name, letters in the Vietnamese alphabet (a ă â b c d đ e ê ...) and the tones as a tie-break.
 """
 
+import re
 import unicodedata
 
 _SPACE = " "
+_FILE_NAME_WORD = re.compile(r"[a-z0-9]+")
 
 # Combining marks that make a distinct letter of the Vietnamese alphabet (ă â ê ô ơ ư).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
@@ -58,6 +60,14 @@ def fold(value):
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def file_name_part(value, limit=80):
+    """A piece of a file name made of safe parts only: the accent-free, lower-case words and
+    numbers of `value` joined by hyphens ('Nguyễn Thị Hằng' -> 'nguyen-thi-hang', '45/QĐ-CĐ' ->
+    '45-qd-cd'). No path separator, dot or control character can reach a download's name or a
+    ZIP entry ('../../x' -> 'x'); empty when `value` has no letter or digit."""
+    return "-".join(_FILE_NAME_WORD.findall(fold(value)))[:limit].strip("-")
 
 
 def _letters_and_tones(word):

@@ -29,7 +29,7 @@ from movements.models import AwardKind
 from unions import scoping as unions_scoping
 from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
-from unions.text import fold
+from unions.text import file_name_part
 
 PER_PAGE = 50
 VERIFY_RATE_PER_MINUTE = 30
@@ -284,7 +284,7 @@ def _issued(request, pk):
 
 
 def _safe_number(decision):
-    return fold(decision.number).replace("/", "-").replace(" ", "-") or str(decision.pk)
+    return file_name_part(decision.number) or str(decision.pk)
 
 
 @login_required

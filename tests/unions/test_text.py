@@ -1,6 +1,6 @@
 import unicodedata
 
-from unions.text import fold, normalize_text, sort_key
+from unions.text import file_name_part, fold, normalize_text, sort_key
 
 
 def test_normalize_text_composes_decomposed_input():
@@ -35,3 +35,12 @@ def test_normalize_text_strips_bidirectional_invisible_and_control_characters():
     assert normalize_text("Lê\tVăn\nAn\x1c") == "Lê Văn An"
     assert normalize_text("\u200b\u202e") == ""
     assert normalize_text("Hà Nội 😀 <b>") == "Hà Nội 😀 <b>"
+
+
+def test_file_name_part_keeps_only_words_and_numbers():
+    assert file_name_part("Nguyễn Thị Hằng") == "nguyen-thi-hang"
+    assert file_name_part("45/QĐ-CĐVCHN") == "45-qd-cdvchn"
+    assert file_name_part("../../x") == "x"
+    assert file_name_part("..\\..\\\u202e\x00/etc") == "etc"
+    assert file_name_part("../..") == ""
+    assert len(file_name_part("a " * 100)) <= 80
