@@ -330,6 +330,10 @@ def read_file(data, file_name, progress=None):
             raise FileRefused("no_rows")
         sheet = workbook.worksheets[0]
         estimated = min(sheet.max_row or MAX_ROWS, MAX_ROWS)
+        # Read-only mode stops at the rows the sheet's <dimension> declares, and a file may
+        # understate it (hand-made or crafted): every row would be imported but the first. Read
+        # until the data ends instead; MAX_ROWS still bounds it.
+        sheet.reset_dimensions()
         return _table(_xlsx_rows(sheet), progress, estimated_rows=estimated)
     except FileRefused:
         raise
