@@ -117,9 +117,12 @@ def _display(name, value):
     return value
 
 
-def _preview_rows(kind, rows):
+def _preview_rows(kind, rows, user):
     if kind == "errors":
-        return [{**row, "message": imports.row_error_message(row)} for row in rows]
+        # A unit holding a card number is named only to whoever may read it.
+        readable = scoping.readable_units(user).filter(pk__in=imports.other_units_named(rows))
+        names = dict(readable.values_list("pk", "name"))
+        return [{**row, "message": imports.row_error_message(row, names)} for row in rows]
     if kind == "creates":
         return [{name: _display(name, value) for name, value in row.items()} for row in rows]
     return [
@@ -161,7 +164,7 @@ def member_import_detail(request, pk):
     if not show:
         show = "errors" if member_import.error_count else "creates"
     page = page_or_404(request, preview.get(show, []), PREVIEW_ROWS_PER_PAGE)
-    page.object_list = _preview_rows(show, page.object_list)
+    page.object_list = _preview_rows(show, page.object_list, user)
     in_progress = member_import.status in (
         MemberImportStatus.VALIDATING,
         MemberImportStatus.IMPORTING,

@@ -212,6 +212,53 @@ def test_upload_preview_confirm_imports_the_members(
     ]
 
 
+def test_a_card_held_outside_the_officer_scope_is_not_told_by_the_preview(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
+    """The preview reads as for a new number; only writing it is refused, without naming it."""
+    MemberFactory(unit=tree.unit_c, card_number="DN-1")
+    client = client_for(users.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("unions:member_import", args=[tree.unit_a.pk]),
+            {"file": upload_file(xlsx_bytes([member_row(card="DN-1")]))},
+        )
+    upload = MemberImport.objects.get()
+    content = client.get(upload.get_absolute_url()).content.decode()
+    assert (upload.create_count, upload.error_count) == (1, 0)
+    assert "DN-1" in content and "another unit" not in content and "Đà Nẵng" not in content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("unions:member_import_confirm", args=[upload.pk]))
+    content = client.get(upload.get_absolute_url()).content.decode()
+    assert "belong to members outside the units you manage" in content
+    assert "DN-1" not in content and "Đà Nẵng" not in content
+    assert not tree.unit_a.members.exists()
+
+
+def test_preview_names_the_unit_holding_a_card_only_to_who_may_read_it(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
+    """An import checked for the city's officer names unit B; officer A, who may open the same
+    import of unit A but may not read unit B, does not learn its name."""
+    MemberFactory(unit=tree.unit_b, card_number="B-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(users.city_officer).post(
+            reverse("unions:member_import", args=[tree.unit_a.pk]),
+            {"file": upload_file(xlsx_bytes([member_row(card="B-1")]))},
+        )
+    upload = MemberImport.objects.get()
+    for user, expected in [
+        (users.city_officer, "The card number B-1 belongs to a member of another unit "
+                             "(Công đoàn cơ sở B): move the member first, or correct the number."),
+        (users.officer_a, "The card number B-1 belongs to a member of another unit: correct "
+                          "the number."),
+    ]:  # fmt: skip
+        response = client_for(user).get(upload.get_absolute_url())
+        assert [row["message"] for row in response.context["page_obj"]] == [expected]
+        if user == users.officer_a:
+            assert "Công đoàn cơ sở B" not in response.content.decode()
+
+
 def test_preview_lists_errors_with_row_column_and_problem(
     client_for, users, tree, django_capture_on_commit_callbacks
 ):
