@@ -33,7 +33,7 @@ from unions.models import Member
 from unions.text import normalize_text
 
 PROPERTY = settings(
-    max_examples=60,
+    max_examples=50,
     deadline=None,
     database=None,  # no .hypothesis folder in the working tree
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
