@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from awards import evidence as evidence_checks
 from awards.models import NominationState
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -144,7 +144,9 @@ class ReviewScoreForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
 
 
 class VoteForm(BootstrapFormMixin, forms.Form):
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    meeting_date = forms.DateField(
+        label=_("Meeting date"), widget=DateInput(), validators=[plausible_date]
+    )
     members_total = forms.IntegerField(label=_("Council members"), min_value=1, max_value=1000)
     present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=1000)
     votes_for = forms.IntegerField(label=pgettext_lazy("vote", "For"), min_value=0, max_value=1000)
@@ -215,7 +217,7 @@ BULK_ACTIONS = {
 
 class BulkActionForm(BootstrapFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=list(BULK_ACTIONS.items()))
-    ids = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    ids = ModelIdsField(queryset=None, widget=forms.MultipleHiddenInput)
     comment = forms.CharField(
         label=_("Comment (one for all)"),
         required=False,

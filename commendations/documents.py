@@ -16,7 +16,7 @@ from commendations.certificates import (
 )
 from commendations.models import CertificateTemplate
 from movements.models import Beneficiary
-from unions.text import fold
+from unions.text import file_name_part
 
 
 def own_template_source(award_kind):
@@ -180,5 +180,7 @@ def certificate_data(commendation, decision):
 
 
 def certificate_download_name(commendation):
-    name = "-".join(fold(commendation.awardee_name).split()) or "chung-nhan"
+    """The certificate's file name, in a download and in the decision's ZIP: built from safe
+    parts only, whatever the awardee's name holds (a name '../../x' must not climb folders)."""
+    name = file_name_part(commendation.awardee_name) or "chung-nhan"
     return f"{commendation.register_sequence:04d}-{commendation.register_year}-{name}.pdf"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from commendations.models import Decision
 from commendations.services import HEADER_FIELDS
 from movements.models import AwardKind
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
 
 
 class DecisionForm(BootstrapFormMixin, forms.ModelForm):
@@ -22,6 +22,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, units=None, award_kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["date"].validators.append(plausible_date)
         if units is not None:
             self.fields = {
                 "issuing_unit": forms.ModelChoiceField(
@@ -41,9 +42,7 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class AwardeesForm(forms.Form):
-    nominations = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    nominations = ModelIdsField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +55,9 @@ class RevokeForm(BootstrapFormMixin, forms.Form):
         max_length=64,
         help_text=_("e.g. 52/QĐ-CĐVC"),
     )
-    date = forms.DateField(label=_("Date of the revoking decision"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date of the revoking decision"), widget=DateInput(), validators=[plausible_date]
+    )
     reason = forms.CharField(
         label=_("Reason"),
         max_length=5000,

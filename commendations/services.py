@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards.models import Nomination
-from commendations.certificates.render import prepare_template
+from commendations.certificates import sample_certificate
+from commendations.certificates.render import certificates_html
 from commendations.documents import certificate_template_source_default, snapshot
 from commendations.models import (
     CertificateTemplate,
@@ -458,8 +459,10 @@ def revoke_commendation(commendation, *, actor, number, date, reason):
 
 
 def check_template(source):
-    """Compile a template source; raises ValidationError with the engine's message."""
-    prepare_template(source)
+    """Compile a template source and lay out its markup for a sample certificate (no PDF);
+    raises ValidationError with the engine's message. A template that cannot print is refused
+    when it is saved, not when a decision's certificates are rendered."""
+    certificates_html(source, [sample_certificate()])
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from movements import services
 from movements.models import Criterion, CriterionTarget, Movement, Registration, Round
-from unions.forms import BootstrapFormMixin, DateInput
+from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField
 from unions.models import UnitLevel
 
 # Every level that may send submissions up, from the bottom of the tree upwards (the order in
@@ -124,12 +124,17 @@ class CriterionForm(BootstrapFormMixin, forms.ModelForm):
         return {"id": self.instance.pk, **spec}
 
 
+# A movement's rounds and criteria lines are counted in tens at most. The bounds also cap what a
+# posted TOTAL_FORMS makes the page build: Django's default would build and show 2,000 forms.
+MAX_ROUNDS, MAX_CRITERIA = 30, 200
 RoundFormSet = inlineformset_factory(
-    Movement, Round, form=RoundForm, extra=1, can_delete=True, min_num=0
-)
+    Movement, Round, form=RoundForm, extra=1, can_delete=True, min_num=0,
+    max_num=MAX_ROUNDS, absolute_max=MAX_ROUNDS, validate_max=True,
+)  # fmt: skip
 CriterionFormSet = inlineformset_factory(
-    Movement, Criterion, form=CriterionForm, extra=2, can_delete=True, min_num=0
-)
+    Movement, Criterion, form=CriterionForm, extra=2, can_delete=True, min_num=0,
+    max_num=MAX_CRITERIA, absolute_max=MAX_CRITERIA, validate_max=True,
+)  # fmt: skip
 
 
 def formset_specs(formset):
@@ -161,9 +166,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
 
 class MemberRegistrationForm(RegistrationForm):
-    members = forms.ModelMultipleChoiceField(
-        label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple
-    )
+    members = ModelIdsField(label=_("Members"), queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, target=CriterionTarget.INDIVIDUAL, **kwargs)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unions.models import Member, Unit, UnitLevel
+from unions.models import Member, NormalizedNames, Unit, UnitLevel
 
 
 class MovementKind(models.TextChoices):
@@ -24,8 +24,10 @@ class MovementState(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("movement state", "Closed")
 
 
-class Movement(models.Model):
+class Movement(NormalizedNames, models.Model):
     """An emulation movement (phong trào thi đua), launched by one unit for its whole subtree."""
+
+    NAME_FIELDS = ("code", "title_vi", "title_en")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     title_vi = models.CharField(_("title (Vietnamese)"), max_length=255)
@@ -84,12 +86,14 @@ class Movement(models.Model):
         return self.title_vi
 
 
-class Round(models.Model):
+class Round(NormalizedNames, models.Model):
     """A round (đợt) of a movement, with a submission deadline per level."""
 
     movement = models.ForeignKey(
         Movement, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("movement")
     )
+    NAME_FIELDS = ("name",)
+
     name = models.CharField(_("name"), max_length=150, help_text=_("e.g. Đợt năm 2024"))
     year = models.PositiveSmallIntegerField(_("year"))
     opens_on = models.DateField(_("opens on"))
@@ -157,12 +161,14 @@ class CriterionKind(models.TextChoices):
     PENALTY = "penalty", _("Penalty")
 
 
-class Criterion(models.Model):
+class Criterion(NormalizedNames, models.Model):
     """One line of a movement's scoring table (tiêu chí)."""
 
     movement = models.ForeignKey(
         Movement, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("movement")
     )
+    NAME_FIELDS = ("group",)
+
     group = models.CharField(_("group"), max_length=150, help_text=_("e.g. Tham mưu giỏi"))
     text = models.TextField(_("criterion"))
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
@@ -341,12 +347,14 @@ class AwardKindQuerySet(models.QuerySet):
         )
 
 
-class AwardKind(models.Model):
+class AwardKind(NormalizedNames, models.Model):
     """A title or form of commendation, with the rules that govern it, all kept as data.
 
     Regulations change (Law 06/2022/QH15, Decree 98/2023, 999/QĐ-TLĐ...): every rule carries a
     legal basis and a validity period, and staff edit them; nothing here is a constant in code.
     """
+
+    NAME_FIELDS = ("code", "name_vi", "name_en")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from movements.models import (
 )
 from unions import scoping as unit_scoping
 from unions.models import Activity, MemberStatus, Role, Unit
+from unions.query_params import choice_or_404, page_or_404
 
 PER_PAGE = 50
 STATUS_LABELS = {
@@ -49,7 +49,7 @@ def _require(allowed):
 
 
 def _page(request, queryset, name="page"):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(name))
+    return page_or_404(request, queryset, PER_PAGE, name)
 
 
 def _error_text(error):
@@ -57,9 +57,17 @@ def _error_text(error):
 
 
 def _next_url(request, default):
+    """The page to go back to: a path of this site (as the pages send it), else `default`.
+
+    Anything else, even harmless for the browser, would be taken by redirect() for a URL name.
+    """
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default
@@ -72,8 +80,8 @@ def _next_url(request, default):
 def movement_list(request):
     user = request.user
     movements = scoping.visible_movements(user).select_related("launching_unit")
-    state = request.GET.get("state", "")
-    if state in MovementState.values:
+    state = choice_or_404(request.GET, "state", MovementState.values)
+    if state:
         movements = movements.filter(state=state)
     return render(
         request,
@@ -414,8 +422,8 @@ def round_unit(request, round_pk, unit_pk):
         .select_related("member__unit", "target_award")
         .order_by("member__name_sort_key", "pk")
     )
-    state = request.GET.get("state", "")
-    if state in RegistrationState.values:
+    state = choice_or_404(request.GET, "state", RegistrationState.values)
+    if state:
         members = members.filter(state=state)
     return render(
         request,
@@ -525,8 +533,8 @@ def round_children(request, round_pk, unit_pk):
                 "counts": counts.get(child.pk, {}),
             }
         )
-    wanted = request.GET.get("status", "")
-    if wanted in STATUS_LABELS:
+    wanted = choice_or_404(request.GET, "status", STATUS_LABELS)
+    if wanted:
         rows = [row for row in rows if row["status"] == wanted]
     return render(
         request,
@@ -549,15 +557,15 @@ def round_children(request, round_pk, unit_pk):
 @login_required
 def registration_list(request):
     user = request.user
-    waiting = request.GET.get("waiting") == "1"
+    waiting = choice_or_404(request.GET, "waiting", ["1"]) == "1"
     if waiting:
         registrations = scoping.registrations_reviewable_by(user).filter(
             state=RegistrationState.AWAITING
         )
     else:
         registrations = scoping.registrations_visible_to(user)
-    state = request.GET.get("state", "")
-    if state in RegistrationState.values and not waiting:
+    state = choice_or_404(request.GET, "state", RegistrationState.values)
+    if state and not waiting:
         registrations = registrations.filter(state=state)
     registrations = registrations.select_related(
         "round__movement", "unit", "member", "target_award"
@@ -687,17 +695,19 @@ def registration_bulk_approve(request):
     """Approve a selection, after a confirmation page that lists it."""
     user = request.user
     back = _next_url(request, reverse("movements:registration_list") + "?waiting=1")
-    ids = [value for value in request.POST.getlist("registrations") if value.isdigit()]
-    if not ids:
+    posted = request.POST.getlist("registrations")
+    if not posted:
         messages.error(request, _("Select at least one registration."))
         return redirect(back)
+    # A value that cannot be an id names no registration awaiting the user, as a stale one does.
+    ids = {int(value) for value in posted if unit_scoping.is_id(value)}
     selection = list(
         scoping.registrations_reviewable_by(user)
         .filter(pk__in=ids, state=RegistrationState.AWAITING)
         .select_related("round__movement", "unit", "member", "target_award")
         .order_by("unit__path", "member__name_sort_key", "pk")
     )
-    if len(selection) != len(set(ids)):
+    if len(ids) != len(set(posted)) or len(selection) != len(ids):
         messages.error(
             request,
             _(

@@ -5,7 +5,6 @@ Who sees a dashboard: whoever may read the unit (unions.scoping) and the movemen
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from movements import scoping as movements_scoping
 from reports import dashboards, honour_roll
 from reports.forms import DashboardFilterForm, HonourRollFilterForm
 from unions import scoping as unions_scoping
+from unions.query_params import page_or_404
 from unions.views import unit_ancestors
 
 # --- Dashboards -------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def dashboard_index(request):
         .select_related("launching_unit")
         .order_by("-starts_on", "code")
     )
-    page = Paginator(movements, 25).get_page(request.GET.get("page"))
+    page = page_or_404(request, movements, 25)
     return render(request, "reports/dashboards/index.html", {"page_obj": page})
 
 
@@ -94,7 +94,7 @@ HONOUR_ROLL_PER_PAGE = 30
 
 def public_movement_list(request):
     """Every launched movement, each linking to its honour roll. No sign-in needed."""
-    page = Paginator(honour_roll.public_movements(), 25).get_page(request.GET.get("page"))
+    page = page_or_404(request, honour_roll.public_movements(), 25)
     return render(request, "reports/honour_roll/index.html", {"page_obj": page})
 
 
@@ -117,7 +117,7 @@ def movement_honour_roll(request, pk):
     commendations = commendations.select_related("decision", "nomination").order_by(
         "-register_year", "-decision__date", "decision_id", "position"
     )
-    page = Paginator(commendations, HONOUR_ROLL_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE)
     return render(
         request,
         "reports/honour_roll/movement.html",

@@ -60,3 +60,31 @@ def test_breadcrumbs_do_not_link_above_the_user_scope(client_for, users, tree):
     content = client_for(users.officer_a).get(tree.unit_a.get_absolute_url()).content.decode()
     assert "Công đoàn Viên chức Hà Nội" in content
     assert tree.city.get_absolute_url() not in content
+
+
+# --- A NUL character anywhere in a query string or a form ------------------------------------
+
+
+def test_a_null_character_in_a_query_string_is_refused_with_the_reason(client_for, users, tree):
+    response = client_for(users.officer_a).get(
+        reverse("unions:member_list", args=[tree.unit_a.pk]), {"q": "\x00x"}
+    )
+    assert response.status_code == 400
+    assert "ký tự rỗng" in response.content.decode()
+
+
+def test_a_null_character_in_the_register_members_search_is_refused(
+    client_for, users, tree, round_, member_a
+):
+    """It answered a server error on PostgreSQL (NUL in a text comparison)."""
+    url = reverse("movements:round_register_members", args=[round_.pk, tree.unit_a.pk])
+    assert client_for(users.officer_a).get(url, {"q": "\x00x"}).status_code == 400
+
+
+def test_a_null_character_in_a_form_is_refused_and_changes_nothing(client_for, users, tree):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Nguyễn\x00 Văn A", "gender": "male", "status": "active"},
+    )
+    assert response.status_code == 400
+    assert not tree.unit_a.members.exists()

@@ -1,8 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Member, Role, Unit, UnitLevel
+from unions.scoping import is_id
 
 
 class DateInput(forms.DateInput):
@@ -10,6 +14,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "autocomplete": "off"}, **kwargs)
+
+
+# The dates a person enters for a birth, a council meeting or a decision. Anything outside is a
+# typing slip (0024 for 2024) or a hostile value, and would print as nonsense or overflow a
+# computation on the date.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def plausible_date(value):
+    """A field validator: the date lies between 1900 and 2100."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(_("Enter a date between 1900 and 2100."), code="date_out_of_range")
 
 
 class BootstrapFormMixin:
@@ -21,6 +37,22 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id (checkboxes, hidden ids). A value that cannot be an id (an
+    over-long integer, a word) is an invalid choice, as one no longer offered is, instead of
+    reaching the database: SQLite cannot bind an integer past 64 bits."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 class MemberForm(BootstrapFormMixin, forms.ModelForm):
@@ -36,6 +68,11 @@ class MemberForm(BootstrapFormMixin, forms.ModelForm):
             "status",
         ]
         widgets = {"date_of_birth": DateInput(), "joined_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_of_birth", "joined_on"):
+            self.fields[name].validators.append(plausible_date)
 
 
 class MemberSearchForm(forms.Form):

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from unions import imports, scoping
 from unions.forms import BootstrapFormMixin
 from unions.models import Gender, Member, MemberImportStatus, MemberStatus
+from unions.query_params import choice_or_404, page_or_404
 from unions.spreadsheets import xlsx_response
 from unions.views import filtered_members, unit_ancestors
 
@@ -117,9 +117,12 @@ def _display(name, value):
     return value
 
 
-def _preview_rows(kind, rows):
+def _preview_rows(kind, rows, user):
     if kind == "errors":
-        return [{**row, "message": imports.row_error_message(row)} for row in rows]
+        # A unit holding a card number is named only to whoever may read it.
+        readable = scoping.readable_units(user).filter(pk__in=imports.other_units_named(rows))
+        names = dict(readable.values_list("pk", "name"))
+        return [{**row, "message": imports.row_error_message(row, names)} for row in rows]
     if kind == "creates":
         return [{name: _display(name, value) for name, value in row.items()} for row in rows]
     return [
@@ -157,11 +160,11 @@ def member_import_detail(request, pk):
         ("creates", _("To add"), member_import.create_count),
         ("updates", _("To update"), member_import.update_count),
     ]
-    show = request.GET.get("show")
-    if show not in {kind for kind, _label, _count in kinds}:
+    show = choice_or_404(request.GET, "show", [kind for kind, _label, _count in kinds])
+    if not show:
         show = "errors" if member_import.error_count else "creates"
-    page = Paginator(preview.get(show, []), PREVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _preview_rows(show, page.object_list)
+    page = page_or_404(request, preview.get(show, []), PREVIEW_ROWS_PER_PAGE)
+    page.object_list = _preview_rows(show, page.object_list, user)
     in_progress = member_import.status in (
         MemberImportStatus.VALIDATING,
         MemberImportStatus.IMPORTING,
@@ -226,7 +229,7 @@ def member_import_cancel(request, pk):
 @login_required
 def member_import_template(request):
     """The template to fill in: the columns and an example row, Vietnamese or English headers."""
-    language = "en" if request.GET.get("lang") == "en" else "vi"
+    language = choice_or_404(request.GET, "lang", ["vi", "en"]) or "vi"
     filename = "mau-nhap-doan-vien.xlsx" if language == "vi" else "member-import-template.xlsx"
     return xlsx_response(filename, imports.template_workbook(language))
 

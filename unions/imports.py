@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus
+from unions.models import Gender, Member, MemberImport, MemberImportStatus, MemberStatus, Unit
 from unions.services import record_activity, require_member_unit
 from unions.spreadsheets import build_workbook
 from unions.text import fold, normalize_text
@@ -205,6 +205,8 @@ ROW_ERRORS = {
         "The card number %(card)s belongs to a member of another unit (%(unit)s): move the "
         "member first, or correct the number."
     ),
+    # Shown instead of card_other_unit to whoever may not read the other unit (an import made
+    # by an officer above them).
     "card_other_unit_hidden": gettext_lazy(
         "The card number %(card)s belongs to a member of another unit: correct the number."
     ),
@@ -215,6 +217,11 @@ FAILURES = {
         "Someone added or changed members with these card numbers meanwhile: check the file again."
     ),
     "permission": gettext_lazy("You no longer manage this unit."),
+    "card_taken": gettext_lazy(
+        "Some card numbers in the file belong to members outside the units you manage: nothing "
+        "was written. Correct the card numbers, or ask the union above you to move these "
+        "members first."
+    ),
     "unit": gettext_lazy("Members can no longer be added to this unit."),
 }
 
@@ -227,6 +234,10 @@ class FileRefused(ValidationError):
 
     def as_dict(self):
         return {"code": self.code, "params": self.params}
+
+
+class CardsTaken(Exception):
+    """Card numbers of the file are held by members outside the importing officer's scope."""
 
 
 class RowsInvalid(ValidationError):
@@ -251,8 +262,32 @@ def refusal_message(refusal):
     return FileRefused(refusal["code"], **refusal.get("params", {})).messages[0]
 
 
-def row_error_message(error):
-    return str(ROW_ERRORS[error["code"]]) % error.get("params", {})
+def row_error_message(error, unit_names=None):
+    """The sentence for a stored row error, in the active language.
+
+    A card number held in another unit names that unit (stored as its id) only if it is in
+    `unit_names` ({id: name} of the units the reader may read); None: the reader reads every
+    unit (the command line).
+    """
+    code, params = error["code"], dict(error.get("params", {}))
+    if code == "card_other_unit":
+        unit = params.get("unit")
+        if unit_names is None:
+            unit_names = dict(Unit.objects.filter(pk=unit).values_list("pk", "name"))
+        if unit in unit_names:
+            params["unit"] = unit_names[unit]
+        else:
+            code = "card_other_unit_hidden"
+    return str(ROW_ERRORS[code]) % params
+
+
+def other_units_named(errors):
+    """The ids of the units that `errors` may name (card numbers held elsewhere)."""
+    return {
+        error["params"]["unit"]
+        for error in errors
+        if error["code"] == "card_other_unit" and isinstance(error["params"].get("unit"), int)
+    }
 
 
 def failure_message(failure):
@@ -330,6 +365,10 @@ def read_file(data, file_name, progress=None):
             raise FileRefused("no_rows")
         sheet = workbook.worksheets[0]
         estimated = min(sheet.max_row or MAX_ROWS, MAX_ROWS)
+        # Read-only mode stops at the rows the sheet's <dimension> declares, and a file may
+        # understate it (hand-made or crafted): every row would be imported but the first. Read
+        # until the data ends instead; MAX_ROWS still bounds it.
+        sheet.reset_dimensions()
         return _table(_xlsx_rows(sheet), progress, estimated_rows=estimated)
     except FileRefused:
         raise
@@ -451,6 +490,9 @@ class Checked:
     updates: list = field(default_factory=list)  # (row number, Member, {field: (old, new)})
     unchanged: int = 0
     errors: list = field(default_factory=list)  # {"row", "column", "code", "params"}
+    # Rows whose card number a member outside the viewer's scope holds: the preview shows them
+    # as new members (the number does not exist for the viewer), and writing them is refused.
+    hidden_conflicts: int = 0
 
     @property
     def row_count(self):
@@ -579,9 +621,11 @@ def check_rows(unit, sheet, *, viewer=None, lock=False):
     """What the import would do, row by row; nothing is written.
 
     A card number of the unit's own member updates that member (blank cells keep the current
-    value); a card number of any other unit's member is an error, never a silent move.
-    `viewer` decides whether that other unit may be named. `lock` locks the matched members
-    (used by import_rows inside its transaction).
+    value); a card number of another unit's member is an error, never a silent move, when
+    `viewer` may read that unit (None: the command line reads every unit). Outside the viewer's
+    scope the number does not exist for them: the preview must not tell them it does, so the
+    row reads as a new member and counts in `hidden_conflicts`, which import_rows refuses to
+    write. `lock` locks the matched members (used by import_rows inside its transaction).
     """
     checked = Checked(sheet=sheet)
     today = timezone.localdate()
@@ -607,17 +651,19 @@ def check_rows(unit, sheet, *, viewer=None, lock=False):
     for number, values, errors in cleaned:
         member = existing.get(values.get("card_number"))
         if member is not None and member.unit_id != unit.pk:
-            readable = viewer is None or viewer.has_perm("unions.view_unit_data", member.unit)
-            errors.append(
-                {
-                    "row": number,
-                    "column": sheet.headers["card_number"],
-                    "code": "card_other_unit" if readable else "card_other_unit_hidden",
-                    "params": {"card": values["card_number"], "unit": member.unit.name}
-                    if readable
-                    else {"card": values["card_number"]},
-                }
-            )
+            if viewer is None or viewer.has_perm("unions.view_unit_data", member.unit):
+                errors.append(
+                    {
+                        "row": number,
+                        "column": sheet.headers["card_number"],
+                        "code": "card_other_unit",
+                        # The unit's id: whoever reads the preview sees its name if they may.
+                        "params": {"card": values["card_number"], "unit": member.unit_id},
+                    }
+                )
+            else:
+                checked.hidden_conflicts += 1
+                member = None
         if errors:
             checked.errors.extend(errors)
         elif member is None:
@@ -662,6 +708,8 @@ def import_rows(*, unit, data, file_name, actor, member_import=None, progress=No
     checked = check_rows(unit, sheet, viewer=actor, lock=True)
     if checked.errors:
         raise RowsInvalid(checked)
+    if checked.hidden_conflicts:
+        raise CardsTaken
     total = len(checked.creates) + len(checked.updates)
     new_members = [member for _number, member in checked.creates]
     for start in range(0, len(new_members), 1000):
@@ -889,6 +937,8 @@ def run_member_import(import_id):
             )
         except RowsInvalid as error:
             _fail(member_import, error.checked.preview(), error.checked)
+        except CardsTaken:
+            _fail(member_import, {"failure": {"code": "card_taken"}})
         except FileRefused as refusal:
             _fail(member_import, {"refusal": refusal.as_dict()})
         except ValidationError:  # the unit no longer holds members

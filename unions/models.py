@@ -58,7 +58,29 @@ class UnitManager(MP_NodeManager):
         return self.get_queryset().below_the_roots()
 
 
-class Unit(MP_Node):
+class NormalizedNames:
+    """A model whose names (NAME_FIELDS) are stored as unions.text.normalize_text leaves them,
+    and validated so: full_clean() normalises first, so that a required name made only of
+    invisible characters is blank, and uniqueness is checked on the value that will be stored."""
+
+    NAME_FIELDS = ()
+
+    def normalize_names(self):
+        for name in self.NAME_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, normalize_text(value))
+
+    def clean_fields(self, exclude=None):
+        self.normalize_names()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.normalize_names()
+        super().save(*args, **kwargs)
+
+
+class Unit(NormalizedNames, MP_Node):
     """A union in the tree. Depth varies by branch: nothing may assume a fixed depth.
 
     The materialized path makes "everything below this unit" one indexed prefix query, which is
@@ -82,6 +104,8 @@ class Unit(MP_Node):
 
     objects = UnitManager()
 
+    NAME_FIELDS = ("name", "short_name")
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -90,8 +114,8 @@ class Unit(MP_Node):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = normalize_text(self.name)
-        self.short_name = normalize_text(self.short_name) or ""
+        self.normalize_names()
+        self.short_name = self.short_name or ""
         self.name_folded = fold(self.name)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
@@ -237,6 +261,12 @@ class Member(models.Model):
 
     def get_absolute_url(self):
         return reverse("unions:member_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        # Validate what will be stored: a name of invisible characters only is blank, and a
+        # card number is unique once cleaned (else the save would fail on the constraint).
+        self.prepare_for_save()
+        super().clean_fields(exclude=exclude)
 
     def prepare_for_save(self):
         """Derive the stored forms of the name; bulk_create callers must call this themselves."""

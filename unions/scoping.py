@@ -55,6 +55,18 @@ def role_paths(user, *roles):
     return {held.path for held in held_roles(user) if not roles or held.role in roles}
 
 
+# The largest id a row may have (the BIGINT of BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def is_id(value):
+    """Whether `value`, as a page or a form sends it, can be the id of a row: a positive integer
+    within BIGINT. Anything else names nothing, and must not reach the database: SQLite cannot
+    even bind an integer past 64 bits (OverflowError)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
 def get_or_404(queryset, pk):
     """The object with this pk in `queryset` (a user's scope), or 404 as if it did not exist.
 

@@ -1,15 +1,17 @@
 """Vietnamese text: normalisation, accent-free search keys and a Vietnamese sort key.
 
-Names are typed on many keyboards (Unikey in composed or decomposed mode, phones): store them
-NFC, so that one name is one string. Search compares an accent-free, lower-case folding, so that
-"nguyen thi hang" finds "Nguyễn Thị Hằng". Lists sort in Vietnamese order: by given name (the last
-word) first, then by the whole name, letters in the Vietnamese alphabet (a ă â b c d đ e ê ...)
-and the tones as a tie-break.
+Names are typed on many keyboards (Unikey in composed or decomposed mode, phones) or pasted from
+documents: store them NFC and without invisible characters, so that one name is one string.
+Search compares an accent-free, lower-case folding, so that "nguyen thi hang" finds "Nguyễn Thị
+Hằng". Lists sort in Vietnamese order: by given name (the last word) first, then by the whole
+name, letters in the Vietnamese alphabet (a ă â b c d đ e ê ...) and the tones as a tie-break.
 """
 
+import re
 import unicodedata
 
 _SPACE = " "
+_FILE_NAME_WORD = re.compile(r"[a-z0-9]+")
 
 # Combining marks that make a distinct letter of the Vietnamese alphabet (ă â ê ô ơ ư).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
@@ -28,11 +30,27 @@ _LETTER_CODE = {letter: f"{index + 2:02d}" for index, letter in enumerate(_ALPHA
 _OTHER_CODE = "99"
 
 
+# Characters a name never needs and a reader never sees: control characters (Cc, but white
+# space, which is collapsed) and formatting marks (Cf): the bidirectional embeddings, overrides
+# and isolates (U+202A–U+202E, U+2066–U+2069) that can make a name read backwards, the
+# zero-width spaces, joiners and direction marks (U+200B–U+200F), the byte order mark (U+FEFF),
+# soft hyphens. A name pasted with them would look like another one and not be found by search.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf"}
+
+
+def _visible(char):
+    return char.isspace() or unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+
+
 def normalize_text(value):
-    """NFC-normalise and collapse runs of white space; None stays None."""
+    """NFC-normalise, drop control characters and invisible formatting marks, and collapse runs
+    of white space; None stays None. Every name goes through it before it is stored."""
     if value is None:
         return None
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    text = unicodedata.normalize("NFC", value)
+    if not text.isprintable():  # the common case, plain text, needs no scan
+        text = "".join(char for char in text if _visible(char))
+    return " ".join(text.split())
 
 
 def fold(value):
@@ -42,6 +60,14 @@ def fold(value):
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def file_name_part(value, limit=80):
+    """A piece of a file name made of safe parts only: the accent-free, lower-case words and
+    numbers of `value` joined by hyphens ('Nguyễn Thị Hằng' -> 'nguyen-thi-hang', '45/QĐ-CĐ' ->
+    '45-qd-cd'). No path separator, dot or control character can reach a download's name or a
+    ZIP entry ('../../x' -> 'x'); empty when `value` has no letter or digit."""
+    return "-".join(_FILE_NAME_WORD.findall(fold(value)))[:limit].strip("-")
 
 
 def _letters_and_tones(word):

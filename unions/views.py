@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from unions.forms import (
     MoveMemberForm,
 )
 from unions.models import Activity, Gender, MemberStatus, Unit
+from unions.query_params import choice_or_404, page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 
 MEMBERS_PER_PAGE = 50
@@ -72,9 +72,9 @@ def unit_detail(request, pk):
         .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
         .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
     )
-    children_page = Paginator(
-        Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    children_page = page_or_404(
+        request, Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE
+    )
     roles = (
         unit.role_assignments.current().select_related("user").order_by("role", "user__username")
     )
@@ -97,8 +97,8 @@ def unit_detail(request, pk):
 def filtered_members(user, unit, params):
     """The members the list page shows for these GET parameters (search, status)."""
     members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
-    status = params.get("status")
-    if status in MemberStatus.values:
+    status = choice_or_404(params, "status", MemberStatus.values)
+    if status:
         members = members.filter(status=status)
     form = MemberSearchForm(params)
     if form.is_valid() and form.cleaned_data["q"]:
@@ -113,7 +113,7 @@ def member_list(request, pk):
     form = MemberSearchForm(request.GET)
     status = request.GET.get("status")
     members = filtered_members(user, unit, request.GET)
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, members, MEMBERS_PER_PAGE)
     return render(
         request,
         "unions/member_list.html",
@@ -307,7 +307,7 @@ def unit_activity(request, pk):
     user = request.user
     unit = scoping.get_unit_or_404(user, pk)
     form, activities = unit_activity_queryset(unit, request.GET)
-    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, activities, ACTIVITIES_PER_PAGE)
     return render(
         request,
         "unions/unit_activity.html",

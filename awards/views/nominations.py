@@ -8,7 +8,6 @@ through the permissions of awards.rules (403), and every change through awards.s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from movements import scoping as movements_scoping
 from movements.models import AwardKind, Beneficiary, Round
 from unions import scoping as unions_scoping
 from unions.models import Unit
+from unions.query_params import page_or_404
 
 
 @login_required
@@ -48,7 +48,7 @@ def nomination_list(request):
         if form.cleaned_data["movement"]:
             nominations = nominations.filter(round__movement=form.cleaned_data["movement"])
     nominations = nominations.select_related(*LIST_RELATED).order_by("-updated_at", "-pk")
-    page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, nominations, PER_PAGE)
     return render(
         request, "awards/nomination_list.html", {"page_obj": page, "form": form, "unit": unit}
     )

@@ -8,7 +8,6 @@ Thin, as the proposer's pages: scoping, permissions and services do the work.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from awards.forms import (
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import Beneficiary, Round
+from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 
 
@@ -76,7 +76,7 @@ def review_queue(request):
     user = request.user
     is_reviewer = scoping.sits_on_a_committee(user)
     form, nominations = filtered_review_queue(user, request.GET)
-    page = Paginator(nominations, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, nominations, PER_PAGE)
     awaiting_ids = set(
         scoping.awaiting_decision_by(user)
         .filter(pk__in=[n.pk for n in page.object_list])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template import Context, TemplateDoesNotExist, TemplateSyntaxError
+from django.template import Context
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -70,13 +70,20 @@ def prepare_template(source):
 
 
 def _render_markup(template, context):
+    """The template's markup for `context`; a template that cannot render raises ValidationError.
+
+    Staff write the template: whatever it raises while rendering (a {% url %} that does not
+    exist, a {% for %} over a number, a filter given a zero or a word, an unknown language) is an
+    error of the template, said in its words, never a server error.
+    """
     try:
         # A certificate is a Vietnamese document, whatever the language of whoever queued it.
         with translation.override(settings.LANGUAGE_CODE):
             return template.render(Context(context, autoescape=True))
-    except (TemplateDoesNotExist, TemplateSyntaxError) as error:
+    except Exception as error:  # noqa: BLE001 - any error of a staff-written template
         raise ValidationError(
-            _("The certificate template has an error: %(error)s") % {"error": error},
+            _("The certificate template has an error: %(error)s")
+            % {"error": str(error) or type(error).__name__},
             code="template_render",
         ) from error
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -28,8 +27,9 @@ from commendations.forms import (
 from commendations.models import RenderState
 from movements.models import AwardKind
 from unions import scoping as unions_scoping
+from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
-from unions.text import fold
+from unions.text import file_name_part
 
 PER_PAGE = 50
 VERIFY_RATE_PER_MINUTE = 30
@@ -58,7 +58,7 @@ def decision_list(request):
         )
         .order_by("-date", "-pk")
     )
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, queryset, PER_PAGE)
     issuing_units = list(scoping.issuing_units_for(user))
     ready = []
     for issuing_unit in issuing_units:
@@ -85,8 +85,11 @@ def decision_create(request):
     if not units.exists():
         raise PermissionDenied
     kinds = award_kinds_for(units)
-    initial_unit = units.filter(pk=request.GET.get("unit") or 0).first() or units.first()
-    initial_kind = kinds.filter(pk=request.GET.get("award_kind") or 0).first()
+    # The decision list links here with the unit and award kind to start from: any other value
+    # (another unit, a malformed id) names nothing the clerk may issue, so it is not found.
+    unit_id, kind_id = request.GET.get("unit"), request.GET.get("award_kind")
+    initial_unit = unions_scoping.get_or_404(units, unit_id) if unit_id else units.first()
+    initial_kind = unions_scoping.get_or_404(kinds, kind_id) if kind_id else None
     if request.method == "POST":
         form = DecisionForm(request.POST, units=units, award_kinds=kinds)
         if form.is_valid():
@@ -281,7 +284,7 @@ def _issued(request, pk):
 
 
 def _safe_number(decision):
-    return fold(decision.number).replace("/", "-").replace(" ", "-") or str(decision.pk)
+    return file_name_part(decision.number) or str(decision.pk)
 
 
 @login_required

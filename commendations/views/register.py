@@ -1,7 +1,6 @@
 """The register of awards (sổ vàng) of a unit: every commendation it issued, by year."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from commendations.forms import (
 )
 from commendations.models import Commendation
 from unions import scoping as unions_scoping
+from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 from unions.text import fold
 
@@ -42,7 +42,7 @@ def _register(request, pk):
 @login_required
 def register(request, pk):
     unit, form, commendations = _register(request, pk)
-    page = Paginator(commendations, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_or_404(request, commendations, PER_PAGE)
     return render(
         request,
         "commendations/register.html",

@@ -193,6 +193,7 @@ PAGES = {
     "start_review": ("post", "submitted", url("nomination_start_review"), REVIEW),
     "scores": ("get", "submitted", url("nomination_scores"), REVIEW),
     "vote": ("get", "submitted", url("nomination_vote"), REVIEW),
+    "conflict_post": ("post", "submitted", url("nomination_conflict"), REVIEW),
     "approve": ("get", "submitted", url("nomination_approve"), REVIEW),
     "approve_post": ("post", "submitted", url("nomination_approve"), REVIEW),
     "forward": ("get", "upward", url("nomination_forward"), REVIEW),

@@ -524,3 +524,40 @@ def test_grassroots_committee_queue_holds_its_own_awards_and_its_groups_not_what
     nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True)
     client = client_for(reviewer_a)
     assert sorted(_queue(client, state="")) == sorted([own.pk, from_group.pk])
+
+
+def test_bulk_action_with_an_id_that_cannot_exist_is_refused_and_changes_nothing(
+    client_for, users, queue
+):
+    response = client_for(users.city_reviewer).post(
+        reverse("awards:bulk_action"),
+        {"action": "approve", "ids": [queue["high"].pk, "99999999999999999999"], "confirmed": "1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "A selected nomination no longer awaits your decision." in response.content.decode()
+    assert Nomination.objects.filter(state=S.SUBMITTED).count() == 2
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999999999999999999"])
+def test_a_page_of_the_review_queue_that_cannot_exist_is_not_found(client_for, users, page):
+    response = client_for(users.city_reviewer).get(reverse("awards:review_queue"), {"page": page})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("day", ["31/12/1899", "01/01/0001"])
+def test_vote_with_a_meeting_date_before_1900_is_refused(
+    client_for, users, round_, kinds, member_a, day
+):
+    nomination = nominate(
+        round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True
+    )
+    response = client_for(users.city_reviewer).post(
+        reverse("awards:nomination_vote", args=[nomination.pk]),
+        {"meeting_date": day, "members_total": 9, "present": 9, "votes_for": 9,
+         "votes_against": 0, "abstain": 0},
+    )  # fmt: skip
+    assert response.context["form"].errors["meeting_date"] == [
+        "Enter a date between 1900 and 2100."
+    ]
+    assert not nomination.votes.exists()

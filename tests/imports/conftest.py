@@ -1,6 +1,7 @@
 """Spreadsheets for the import tests, built in memory the way Excel and LibreOffice write them."""
 
 import io
+import re
 import struct
 import zipfile
 
@@ -81,6 +82,21 @@ def zip_with_declared_size(data, member, declared_size):
         offset += 4
     struct.pack_into("<I", buffer, offset + 24, declared_size)
     return bytes(buffer)
+
+
+def xlsx_with_dimension(data, ref):
+    """`data` (an .xlsx) with its first sheet's <dimension> claiming the cells `ref` (A1:G2),
+    whatever the sheet holds: a hand-made or crafted file that understates its size."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                                 content)  # fmt: skip
+            target.writestr(entry.filename, content)
+    return buffer.getvalue()
 
 
 def highly_compressed_xlsx(megabytes):

@@ -96,12 +96,30 @@ def test_check_rows_error_messages_say_what_is_wrong(tree):
 def test_check_rows_names_the_other_unit_only_to_who_may_read_it(tree, users):
     MemberFactory(unit=tree.unit_b, card_number="B-1")
     data = xlsx_bytes([member_row(card="B-1")])
-    assert check(tree.unit_a, data, viewer=users.officer_a).errors[0]["code"] == (
-        "card_other_unit_hidden"
+    (error,) = check(tree.unit_a, data, viewer=users.city_officer).errors
+    assert (error["code"], error["params"]) == (
+        "card_other_unit",
+        {"card": "B-1", "unit": tree.unit_b.pk},
     )
-    assert check(tree.unit_a, data, viewer=users.city_officer).errors[0]["code"] == (
-        "card_other_unit"
+    assert "Công đoàn cơ sở B" in row_error_message(error, {tree.unit_b.pk: "Công đoàn cơ sở B"})
+    assert row_error_message(error, {}) == (
+        "The card number B-1 belongs to a member of another unit: correct the number."
     )
+
+
+def test_check_rows_does_not_tell_whether_a_card_exists_outside_the_viewer_scope(tree, users):
+    """Officer A may not read unit B, nor the other city: a card number held there reads as a
+    new one, exactly as a number no one holds."""
+    MemberFactory(unit=tree.unit_b, card_number="B-1")
+    MemberFactory(unit=tree.unit_c, card_number="C-1")
+    for card in ("B-1", "C-1"):
+        held = check(tree.unit_a, xlsx_bytes([member_row(card=card)]), viewer=users.officer_a)
+        free = check(tree.unit_a, xlsx_bytes([member_row(card="FREE")]), viewer=users.officer_a)
+        assert held.errors == free.errors == []
+        assert held.preview()["creates"] == [
+            {**row, "card_number": card} for row in free.preview()["creates"]
+        ]
+        assert held.hidden_conflicts == 1
 
 
 def test_check_rows_card_of_a_member_in_a_group_below_is_another_unit(tree):

@@ -12,6 +12,7 @@ from tests.imports.conftest import (
     highly_compressed_xlsx,
     member_row,
     xlsx_bytes,
+    xlsx_with_dimension,
     zip_with_declared_size,
 )
 from unions import imports
@@ -126,6 +127,22 @@ def test_read_file_refuses_too_many_rows(monkeypatch):
         read_file(data, "a.xlsx")
     assert caught.value.code == "too_many_rows"
     assert caught.value.messages == ["The file has more than 50 rows: split it into several files."]
+
+
+@pytest.mark.parametrize("ref", ["A1:G2", "A1", "A1:B1", "A1:XFD1048576"])
+def test_read_file_reads_every_row_whatever_the_sheet_dimension_claims(ref):
+    """openpyxl's read-only mode stops at the declared dimension: a file understating it was
+    imported as its first row only."""
+    rows = [member_row(name=f"Người {n}", card=f"C{n}") for n in range(5)]
+    sheet = read_file(xlsx_with_dimension(xlsx_bytes(rows), ref), "a.xlsx")
+    assert [row["full_name"] for _number, row in sheet.rows] == [f"Người {n}" for n in range(5)]
+    assert [row["card_number"] for _number, row in sheet.rows][-1] == "C4"
+
+
+def test_read_file_with_an_understated_dimension_still_refuses_too_many_rows(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    data = xlsx_with_dimension(xlsx_bytes([member_row(name=f"N {n}") for n in range(100)]), "A1:G2")
+    assert refusal_code(data, "a.xlsx") == "too_many_rows"
 
 
 def test_read_file_refuses_100000_rows_without_reading_them_all():

@@ -209,8 +209,29 @@ def test_run_member_import_fails_cleanly_when_data_changed_since_the_check(
     run_on_commit(imports.confirm_member_import, upload, actor=users.officer_a)
     upload.refresh_from_db()
     assert upload.status == MemberImportStatus.FAILED
-    assert upload.error_count == 1
-    assert upload.preview["errors"][0]["code"] == "card_other_unit_hidden"
+    assert upload.preview == {"failure": {"code": "card_taken"}}
+    assert imports.failure_message(upload.preview["failure"]).startswith(
+        "Some card numbers in the file belong to members outside the units you manage: nothing "
+        "was written."
+    )
+    assert Member.objects.filter(unit=tree.unit_a).count() == 0
+
+
+def test_run_member_import_names_a_unit_the_officer_reads_when_data_changed(
+    tree, users, run_on_commit
+):
+    upload = run_on_commit(
+        imports.create_member_import,
+        unit=tree.unit_a,
+        actor=users.city_officer,
+        file_name="ds.xlsx",
+        data=good_file(),
+    )
+    MemberFactory(unit=tree.unit_b, card_number="C2", gender=Gender.MALE)
+    run_on_commit(imports.confirm_member_import, upload, actor=users.city_officer)
+    upload.refresh_from_db()
+    assert upload.status == MemberImportStatus.FAILED
+    assert upload.preview["errors"][0]["code"] == "card_other_unit"
     assert Member.objects.filter(unit=tree.unit_a).count() == 0
 
 

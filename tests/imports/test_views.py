@@ -31,33 +31,108 @@ def checked_import(tree, users, run_on_commit):
 
 # --- Permissions ------------------------------------------------------------------------------
 
-# What each named user gets on unit A's import pages: 200 may import, 403 may read but not
-# import, 404 outside their scope, 302 sign in first.
+# What each named user gets on the import pages of unit A, then of unit C in another city:
+# 200 may import, 403 may read but not import, 404 outside their scope, 302 sign in first.
 EXPECTED = {
-    "officer_a": 200,
-    "officer_b": 404,
-    "city_officer": 200,
-    "city_reviewer": 403,
-    "national_reviewer": 403,
-    "clerk": 403,
-    "outsider": 404,
-    "nobody": 404,
-    None: 302,
+    "officer_a": (200, 404),
+    "officer_b": (404, 404),
+    "city_officer": (200, 404),
+    "city_reviewer": (403, 404),
+    "national_reviewer": (403, 403),
+    "clerk": (403, 404),
+    "outsider": (404, 200),
+    "nobody": (404, 404),
+    None: (302, 302),
 }
 
 
+def _checked(unit, actor, run_on_commit):
+    data = xlsx_bytes([member_row(card=f"{unit.code}-1")])
+    upload = run_on_commit(
+        imports.create_member_import, unit=unit, actor=actor, file_name="ds.xlsx", data=data
+    )
+    upload.refresh_from_db()
+    return upload
+
+
+@pytest.fixture
+def checked_imports(tree, users, run_on_commit):
+    """A checked import of unit A and one of unit C, each waiting for confirmation."""
+    return (
+        _checked(tree.unit_a, users.officer_a, run_on_commit),
+        _checked(tree.unit_c, users.outsider, run_on_commit),
+    )
+
+
+def _expect(response, expected):
+    if expected == 302:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+
+
 @pytest.mark.parametrize("user_name", list(EXPECTED))
-def test_import_pages_permission_matrix(client_for, users, tree, checked_import, user_name):
+def test_import_pages_permission_matrix(client_for, users, tree, checked_imports, user_name):
     user = getattr(users, user_name) if user_name else None
     client = client_for(user)
-    for url in [
-        reverse("unions:member_import", args=[tree.unit_a.pk]),
-        checked_import.get_absolute_url(),
-    ]:
-        response = client.get(url)
-        assert response.status_code == EXPECTED[user_name]
-        if response.status_code == 302:
-            assert response.url.startswith(reverse("account_login"))
+    for expected, unit, upload in zip(
+        EXPECTED[user_name], (tree.unit_a, tree.unit_c), checked_imports, strict=True
+    ):
+        for url in [
+            reverse("unions:member_import", args=[unit.pk]),
+            reverse("unions:member_import_detail", args=[upload.pk]),
+        ]:
+            _expect(client.get(url), expected)
+
+
+@pytest.mark.parametrize("user_name", list(EXPECTED))
+@pytest.mark.parametrize("action", ["member_import_confirm", "member_import_cancel"])
+def test_import_actions_permission_matrix(
+    client_for, users, tree, checked_imports, action, user_name
+):
+    """Confirming or cancelling: whoever may import into the unit (a redirect: done)."""
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    done = {"member_import_confirm": MemberImportStatus.IMPORTING,  # written on commit
+            "member_import_cancel": MemberImportStatus.CANCELLED}[action]  # fmt: skip
+    for expected, upload in zip(EXPECTED[user_name], checked_imports, strict=True):
+        url = reverse(f"unions:{action}", args=[upload.pk])
+        assert client.get(url).status_code == (302 if user is None else 405)
+        response = client.post(url)
+        if expected == 200:
+            assert response.status_code == 302
+        else:
+            _expect(response, expected)
+        upload.refresh_from_db()
+        assert upload.status == (done if expected == 200 else MemberImportStatus.READY)
+
+
+# Exporting the member list: whoever reads the unit.
+EXPORT = {
+    "officer_a": (200, 404),
+    "officer_b": (404, 404),
+    "city_officer": (200, 404),
+    "city_reviewer": (200, 404),
+    "national_reviewer": (200, 200),
+    "clerk": (200, 404),
+    "outsider": (404, 200),
+    "nobody": (404, 404),
+    None: (302, 302),
+}
+
+
+@pytest.mark.parametrize("user_name", list(EXPORT))
+def test_member_export_permission_matrix(client_for, users, tree, user_name):
+    MemberFactory(unit=tree.unit_a)
+    MemberFactory(unit=tree.unit_c)
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    for expected, unit in zip(EXPORT[user_name], (tree.unit_a, tree.unit_c), strict=True):
+        response = client.get(reverse("unions:member_export", args=[unit.pk]))
+        _expect(response, expected)
+        if expected == 200:
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 @pytest.mark.parametrize("user_name", ["officer_b", "city_reviewer", "outsider"])
@@ -135,6 +210,53 @@ def test_upload_preview_confirm_imports_the_members(
         ("A-1", "Trưởng phòng"),
         ("N-2", "Chuyên viên"),
     ]
+
+
+def test_a_card_held_outside_the_officer_scope_is_not_told_by_the_preview(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
+    """The preview reads as for a new number; only writing it is refused, without naming it."""
+    MemberFactory(unit=tree.unit_c, card_number="DN-1")
+    client = client_for(users.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("unions:member_import", args=[tree.unit_a.pk]),
+            {"file": upload_file(xlsx_bytes([member_row(card="DN-1")]))},
+        )
+    upload = MemberImport.objects.get()
+    content = client.get(upload.get_absolute_url()).content.decode()
+    assert (upload.create_count, upload.error_count) == (1, 0)
+    assert "DN-1" in content and "another unit" not in content and "Đà Nẵng" not in content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("unions:member_import_confirm", args=[upload.pk]))
+    content = client.get(upload.get_absolute_url()).content.decode()
+    assert "belong to members outside the units you manage" in content
+    assert "DN-1" not in content and "Đà Nẵng" not in content
+    assert not tree.unit_a.members.exists()
+
+
+def test_preview_names_the_unit_holding_a_card_only_to_who_may_read_it(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
+    """An import checked for the city's officer names unit B; officer A, who may open the same
+    import of unit A but may not read unit B, does not learn its name."""
+    MemberFactory(unit=tree.unit_b, card_number="B-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(users.city_officer).post(
+            reverse("unions:member_import", args=[tree.unit_a.pk]),
+            {"file": upload_file(xlsx_bytes([member_row(card="B-1")]))},
+        )
+    upload = MemberImport.objects.get()
+    for user, expected in [
+        (users.city_officer, "The card number B-1 belongs to a member of another unit "
+                             "(Công đoàn cơ sở B): move the member first, or correct the number."),
+        (users.officer_a, "The card number B-1 belongs to a member of another unit: correct "
+                          "the number."),
+    ]:  # fmt: skip
+        response = client_for(user).get(upload.get_absolute_url())
+        assert [row["message"] for row in response.context["page_obj"]] == [expected]
+        if user == users.officer_a:
+            assert "Công đoàn cơ sở B" not in response.content.decode()
 
 
 def test_preview_lists_errors_with_row_column_and_problem(

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from movements import services
+from movements.forms import MAX_CRITERIA
 from movements.models import (
     Criterion,
     Movement,
@@ -752,3 +753,95 @@ def test_unit_movements_query_count(client_for, users, tree, rows, django_assert
     with django_assert_num_queries(10):
         response = client.get(_url("unit_movements", tree.unit_a.pk))
     assert len(response.context["movements"]) == rows
+
+
+# --- Hostile input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values", [["99999999999999999999"], ["-1"], ["²"], ["1", "99999999999999999999"]]
+)
+def test_bulk_approve_of_ids_that_cannot_exist_changes_nothing(client_for, users, scene, values):
+    values = [str(scene["registration"].pk) if v == "1" else v for v in values]
+    response = client_for(users.city_reviewer).post(
+        _url("registration_bulk_approve"), {"registrations": values, "confirm": "1"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "nothing was changed" in [str(m) for m in response.context["messages"]][0]
+    assert Registration.objects.filter(state="approved").count() == 0
+
+
+def test_register_members_with_an_id_that_cannot_exist_shows_why(client_for, users, scene):
+    response = client_for(users.officer_a).post(
+        _url("round_register_members", scene["round"].pk, scene["tree"].unit_a.pk),
+        {"members": ["99999999999999999999"], "target_award": scene["kinds"].ldtt.pk},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["members"]
+    assert Registration.objects.filter(member__isnull=False).count() == 0
+
+
+@pytest.mark.parametrize(
+    "target", ["99999999999999999999", "movements:registration_list", "//evil.example/", "x"]
+)
+def test_a_next_that_is_not_a_path_of_the_site_goes_back_to_the_default(
+    client_for, users, scene, target
+):
+    response = client_for(users.city_reviewer).post(
+        _url("registration_bulk_approve"), {"registrations": ["999999"], "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == _url("registration_list") + "?waiting=1"
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("movement_list", {"state": "99999999999999999999"}),
+        ("registration_list", {"state": "bogus"}),
+        ("registration_list", {"waiting": "2"}),
+        ("movement_list", {"page": "99999999999999999999"}),
+        ("movement_list", {"page": "abc"}),
+    ],
+)
+def test_a_filter_or_page_that_does_not_exist_is_not_found(client_for, users, scene, name, query):
+    assert client_for(users.city_reviewer).get(_url(name), query).status_code == 404
+
+
+def test_a_page_past_the_end_shows_the_last_page(client_for, users, scene):
+    response = client_for(users.city_reviewer).get(_url("movement_list"), {"page": "7"})
+    assert (response.status_code, response.context["page_obj"].number) == (200, 1)
+
+
+def test_a_posted_form_count_cannot_make_the_page_build_thousands_of_rows(client_for, users, tree):
+    data = _create_data(tree, **{"criteria-TOTAL_FORMS": "99999999999999999999"})
+    response = client_for(users.city_officer).post(_url("movement_create"), data)
+    assert response.status_code == 200
+    assert len(response.context["criteria"].forms) == MAX_CRITERIA
+    assert response.context["criteria"].non_form_errors()
+    assert not Movement.objects.exists()
+
+
+def test_movement_code_and_names_are_stored_without_invisible_characters(client_for, users, tree):
+    data = _create_data(
+        tree,
+        code="CSVH\u200b",
+        title_vi="\u202eXây dựng công sở văn hóa",
+        **{"rounds-0-name": "Đợt năm\ufeff 2026", "criteria-0-group": "Ứng xử\u2066 văn hóa"},
+    )
+    response = client_for(users.city_officer).post(_url("movement_create"), data)
+    assert response.status_code == 302
+    movement = Movement.objects.get()
+    assert (movement.code, movement.title_vi) == ("CSVH", "Xây dựng công sở văn hóa")
+    assert movement.rounds.get().name == "Đợt năm 2026"
+    assert movement.criteria.order_by("position").first().group == "Ứng xử văn hóa"
+
+
+def test_movement_code_taken_once_cleaned_is_refused_on_the_form(client_for, users, tree):
+    make_movement(tree.city, code="CSVH")
+    response = client_for(users.city_officer).post(
+        _url("movement_create"), _create_data(tree, code="CSVH\u200b")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+    assert Movement.objects.count() == 1

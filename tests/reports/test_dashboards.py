@@ -260,6 +260,56 @@ def test_dashboard_page_refuses_a_movement_the_user_may_not_read(client_for, use
 # --- Who sees a dashboard ---------------------------------------------------------------------
 
 
+# The permission matrix of the dashboards: each named user and the anonymous visitor, on unit A
+# and on unit C of the other city ("inside" and "outside" for the city's staff), and on a
+# movement launched by the city of Hanoi and one launched by the other city. "opens": the
+# movement's dashboard redirects to the unit dashboard where the user starts; "login": sent to
+# sign in.
+DASHBOARD_MATRIX = {
+    # user: (unit A, unit C), (Hanoi's movement, the other city's)
+    "officer_a": ((200, 404), ("opens", 404)),
+    "officer_b": ((404, 404), ("opens", 404)),
+    "city_officer": ((200, 404), ("opens", 404)),
+    "city_reviewer": ((200, 404), ("opens", 404)),
+    "national_reviewer": ((200, 200), ("opens", "opens")),
+    "clerk": ((200, 404), ("opens", 404)),
+    "outsider": ((404, 200), (404, "opens")),
+    "nobody": ((404, 404), (404, 404)),
+    None: (("login", "login"), ("login", "login")),
+}
+
+
+def _outcome(response):
+    if response.status_code == 302:
+        if response["Location"].startswith(reverse("account_login")):
+            return "login"
+        assert response["Location"].startswith("/units/")
+        return "opens"
+    return response.status_code
+
+
+@pytest.mark.parametrize("user_name", list(DASHBOARD_MATRIX))
+def test_dashboards_permission_matrix(client_for, users, tree, movement, user_name):
+    movements = [
+        Movement.objects.create(
+            code=code, title_vi=code, launching_unit=unit, kind=MovementKind.REGULAR,
+            starts_on=timezone.localdate(), state=MovementState.OPEN,
+        )
+        for code, unit in (("HN-2025", tree.city), ("DN-2025", tree.other_city))
+    ]  # fmt: skip
+    client = client_for(getattr(users, user_name) if user_name else None)
+    units, movements_expected = DASHBOARD_MATRIX[user_name]
+    got = tuple(
+        _outcome(client.get(reverse("reports:unit_dashboard", args=[unit.pk])))
+        for unit in (tree.unit_a, tree.unit_c)
+    )
+    assert got == units
+    got = tuple(
+        _outcome(client.get(reverse("reports:movement_dashboard", args=[m.pk]))) for m in movements
+    )
+    assert got == movements_expected
+
+
 @pytest.mark.parametrize(
     ("user", "unit", "status"),
     [

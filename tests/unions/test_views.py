@@ -13,44 +13,83 @@ def member_a(tree):
 
 # --- The permission matrix: (user, URL) -> expected status ------------------------------------
 # 200: may see (and act); 403: may see, may not act; 404: outside scope; 302: sign in first.
+# Each page of unit A (and of a member of A) and of unit C, in another city (and of a member of C).
 
 READ_URLS = {
-    "unit_detail": lambda t, m: reverse("unions:unit_detail", args=[t.unit_a.pk]),
-    "unit_children": lambda t, m: reverse("unions:unit_children", args=[t.unit_a.pk]),
-    "member_list": lambda t, m: reverse("unions:member_list", args=[t.unit_a.pk]),
-    "member_detail": lambda t, m: reverse("unions:member_detail", args=[m.pk]),
-    "unit_roles": lambda t, m: reverse("unions:unit_roles", args=[t.unit_a.pk]),
+    "unit_detail": lambda u, m: reverse("unions:unit_detail", args=[u.pk]),
+    "unit_children": lambda u, m: reverse("unions:unit_children", args=[u.pk]),
+    "member_list": lambda u, m: reverse("unions:member_list", args=[u.pk]),
+    "member_detail": lambda u, m: reverse("unions:member_detail", args=[m.pk]),
+    "unit_roles": lambda u, m: reverse("unions:unit_roles", args=[u.pk]),
+    "unit_activity": lambda u, m: reverse("unions:unit_activity", args=[u.pk]),
+    "unit_activity_export": lambda u, m: reverse("unions:unit_activity_export", args=[u.pk]),
 }
 MANAGE_URLS = {
-    "member_create": lambda t, m: reverse("unions:member_create", args=[t.unit_a.pk]),
-    "member_edit": lambda t, m: reverse("unions:member_edit", args=[m.pk]),
-    "member_move": lambda t, m: reverse("unions:member_move", args=[m.pk]),
+    "member_create": lambda u, m: reverse("unions:member_create", args=[u.pk]),
+    "member_edit": lambda u, m: reverse("unions:member_edit", args=[m.pk]),
+    "member_move": lambda u, m: reverse("unions:member_move", args=[m.pk]),
 }
-# What each named user gets on unit A's pages: (read pages, manage pages).
+# What each named user gets: (read pages, manage pages) of unit A, then of unit C.
 EXPECTED = {
-    "officer_a": (200, 200),  # own unit
-    "officer_b": (404, 404),  # sibling
-    "city_officer": (200, 200),  # parent officer manages its subtree
-    "city_reviewer": (200, 403),  # parent reviewer reads, may not edit
-    "national_reviewer": (200, 403),  # two levels up
-    "clerk": (200, 403),
-    "outsider": (404, 404),  # unrelated branch
-    "nobody": (404, 404),
-    None: (302, 302),  # anonymous
+    "officer_a": ((200, 200), (404, 404)),  # own unit
+    "officer_b": ((404, 404), (404, 404)),  # sibling
+    "city_officer": ((200, 200), (404, 404)),  # parent officer manages its subtree
+    "city_reviewer": ((200, 403), (404, 404)),  # parent reviewer reads, may not edit
+    "national_reviewer": ((200, 403), (200, 403)),  # two levels up, over both cities
+    "clerk": ((200, 403), (404, 404)),
+    "outsider": ((404, 404), (200, 200)),  # unrelated branch; officer of unit C
+    "nobody": ((404, 404), (404, 404)),
+    None: ((302, 302), (302, 302)),  # anonymous
 }
 
 
 @pytest.mark.parametrize("user_name", list(EXPECTED))
 @pytest.mark.parametrize("url_name", list(READ_URLS) + list(MANAGE_URLS))
-def test_unions_pages_permission_matrix(client_for, users, tree, member_a, user_name, url_name):
+def test_unions_pages_permission_matrix(
+    client_for, users, tree, member_a, member_c, user_name, url_name
+):
     user = getattr(users, user_name) if user_name else None
-    read, manage = EXPECTED[user_name]
-    expected = read if url_name in READ_URLS else manage
-    url = {**READ_URLS, **MANAGE_URLS}[url_name](tree, member_a)
-    response = client_for(user).get(url)
-    assert response.status_code == expected
-    if expected == 302:
-        assert response.url.startswith(reverse("account_login"))
+    client = client_for(user)
+    url = {**READ_URLS, **MANAGE_URLS}[url_name]
+    for (read, manage), unit, member in zip(
+        EXPECTED[user_name], (tree.unit_a, tree.unit_c), (member_a, member_c), strict=True
+    ):
+        expected = read if url_name in READ_URLS else manage
+        response = client.get(url(unit, member))
+        assert (unit.code, response.status_code) == (unit.code, expected)
+        if expected == 302:
+            assert response.url.startswith(reverse("account_login"))
+
+
+# Revoking a role: an officer of a unit above the role's unit. Officer A's role at unit A, and
+# the outsider's at unit C. 302 back to the roles page: revoked.
+REVOKE = {
+    "officer_a": (403, 404),  # not above its own unit
+    "officer_b": (404, 404),
+    "city_officer": (302, 404),
+    "city_reviewer": (403, 404),
+    "national_reviewer": (403, 403),
+    "clerk": (403, 404),
+    "outsider": (404, 403),
+    "nobody": (404, 404),
+    None: (302, 302),
+}
+
+
+@pytest.mark.parametrize("user_name", list(REVOKE))
+def test_role_revoke_permission_matrix(client_for, users, tree, user_name):
+    user = getattr(users, user_name) if user_name else None
+    client = client_for(user)
+    for expected, holder in zip(REVOKE[user_name], (users.officer_a, users.outsider), strict=True):
+        assignment = RoleAssignment.objects.get(user=holder)
+        url = reverse("unions:role_revoke", args=[assignment.pk])
+        assert client.get(url).status_code == (302 if user is None else 405)
+        response = client.post(url)
+        assert (holder.username, response.status_code) == (holder.username, expected)
+        if user is None:
+            assert response.url.startswith(reverse("account_login"))
+        revoked = not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+        assert revoked == (expected == 302 and user is not None)
 
 
 def test_unknown_unit_is_not_found(client_for, users):
@@ -293,3 +332,62 @@ def test_revoke_role_outside_scope_is_not_found(client_for, users):
     response = client_for(users.outsider).post(reverse("unions:role_revoke", args=[assignment.pk]))
     assert response.status_code == 404
     assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+# --- Hostile input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query", [{"status": "99999999999999999999"}, {"page": "abc"}, {"page": "99999999999999999999"}]
+)
+def test_member_list_filter_or_page_that_does_not_exist_is_not_found(
+    client_for, users, tree, member_a, query
+):
+    url = reverse("unions:member_list", args=[tree.unit_a.pk])
+    assert client_for(users.officer_a).get(url, query).status_code == 404
+
+
+def test_member_list_search_too_long_says_so(client_for, users, tree, member_a):
+    response = client_for(users.officer_a).get(
+        reverse("unions:member_list", args=[tree.unit_a.pk]), {"q": "x" * 101}
+    )
+    assert response.status_code == 200
+    assert "text-danger" in response.content.decode()
+    assert response.context["form"].errors["q"]
+
+
+@pytest.mark.parametrize("typed", ["CD  0012345", "CD\u200b 0012345", "\u202eCD 0012345"])
+def test_member_card_number_taken_once_cleaned_is_refused_on_the_form(
+    client_for, users, tree, typed
+):
+    """It was checked as typed and stored cleaned: the save then failed on the constraint."""
+    MemberFactory(unit=tree.unit_b, card_number="CD 0012345")
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Lê Văn An", "gender": Gender.MALE, "status": "active", "card_number": typed},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["card_number"]
+    assert not tree.unit_a.members.exists()
+
+
+def test_member_name_made_of_invisible_characters_is_required(client_for, users, tree):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "\u200b\u202e\ufeff", "gender": Gender.MALE, "status": "active"},
+    )
+    assert response.context["form"].errors["full_name"]
+    assert not tree.unit_a.members.exists()
+
+
+@pytest.mark.parametrize("born", ["31/12/1899", "01/01/2101", "01/01/0001", "31/12/9999"])
+def test_member_date_of_birth_outside_1900_2100_is_refused(client_for, users, tree, born):
+    response = client_for(users.officer_a).post(
+        reverse("unions:member_create", args=[tree.unit_a.pk]),
+        {"full_name": "Lê Văn An", "gender": Gender.MALE, "status": "active",
+         "date_of_birth": born},
+    )  # fmt: skip
+    assert response.context["form"].errors["date_of_birth"] == [
+        "Hãy nhập một ngày trong khoảng từ năm 1900 đến năm 2100."
+    ]
+    assert not tree.unit_a.members.exists()

@@ -1,6 +1,7 @@
 """Rendering a decision's certificates: files, their text, idempotency, resuming."""
 
 import io
+import re
 import subprocess
 import zipfile
 
@@ -124,6 +125,30 @@ def test_html_in_an_awardee_name_prints_as_text(
     page = client_for(users.clerk).get(decision.get_absolute_url()).content.decode()
     assert "&lt;b&gt;Hằng&lt;/b&gt; &amp; Co" in page
     assert "<b>Hằng</b>" not in page
+
+
+def test_zip_entries_and_download_names_are_built_from_safe_parts_only(
+    approve, users, tree, kinds, django_capture_on_commit_callbacks, private_storage, client_for
+):
+    approve(3, names=["../../x", "..\\..\\Nguyễn /etc/passwd", "\u202e.. ."])
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    files = stored_files(private_storage)
+    with zipfile.ZipFile(io.BytesIO(files[f"decisions/{decision.pk}/certificates.zip"])) as zipped:
+        names = zipped.namelist()
+    assert all(re.fullmatch(r"\d{4}-2025-[a-z0-9-]+\.pdf", name) for name in names), names
+    assert sorted(name[10:] for name in names) == [
+        "chung-nhan.pdf",
+        "nguyen-etc-passwd.pdf",
+        "x.pdf",
+    ]
+    commendation = decision.commendations.get(awardee_name="../../x")
+    response = client_for(users.clerk).get(
+        reverse("commendations:certificate_download", args=[decision.pk, commendation.pk]),
+        {"download": "1"},
+    )
+    expected = documents.certificate_download_name(commendation)
+    assert expected.endswith("-x.pdf")
+    assert f'filename="{expected}"' in response["Content-Disposition"]
 
 
 def test_qr_code_links_to_the_verification_page_under_the_site_url(

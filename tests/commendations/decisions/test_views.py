@@ -113,6 +113,34 @@ def test_create_page_is_for_clerks(users, client_for, approve):
     assert client_for(users.clerk).get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"unit": "abc"},
+        {"unit": "99999999999999999999"},
+        {"award_kind": "abc"},
+        {"award_kind": "-1"},
+        {"unit": "other city"},
+    ],
+)
+def test_create_page_refuses_a_unit_or_award_it_cannot_start_from(
+    users, tree, kinds, client_for, query
+):
+    if query.get("unit") == "other city":
+        query = {"unit": tree.other_city.pk}
+    response = client_for(users.clerk).get(reverse("commendations:decision_create"), query)
+    assert response.status_code == 404
+
+
+def test_create_page_starts_from_the_unit_and_award_of_the_link(users, tree, kinds, client_for):
+    response = client_for(users.clerk).get(
+        reverse("commendations:decision_create"),
+        {"unit": tree.city.pk, "award_kind": kinds.bk_city.pk},
+    )
+    form = response.context["form"]
+    assert (form.initial["issuing_unit"], form.initial["award_kind"]) == (tree.city, kinds.bk_city)
+
+
 def test_clerk_creates_removes_and_issues_through_the_pages(
     approve, users, tree, kinds, client_for, django_capture_on_commit_callbacks
 ):
@@ -151,6 +179,20 @@ def test_clerk_creates_removes_and_issues_through_the_pages(
     assert list(decision.commendations.values_list("nomination", flat=True)) == [second.pk]
     page = client.get(decision.get_absolute_url()).content.decode()
     assert reverse("commendations:decision_print_file", args=[decision.pk]) in page
+
+
+@pytest.mark.parametrize("day", ["31/12/1899", "01/01/2101", "01/01/0001"])
+def test_decision_dated_outside_1900_2100_is_refused(approve, users, tree, kinds, client_for, day):
+    approve(1)
+    data = {
+        "issuing_unit": tree.city.pk, "award_kind": kinds.bk_city.pk, "number": "45/QĐ",
+        "date": day, "place": "Hà Nội", "issuing_body": "Ban Chấp hành",
+        "authority": "Ban Thường vụ", "signer_title": "Chủ tịch", "signer_name": "Phan Văn Anh",
+        "legal_bases": "Căn cứ Luật Thi đua, khen thưởng;",
+    }  # fmt: skip
+    response = client_for(users.clerk).post(reverse("commendations:decision_create"), data)
+    assert response.context["form"].errors["date"] == ["Enter a date between 1900 and 2100."]
+    assert not Decision.objects.exists()
 
 
 def test_create_page_with_a_taken_number_shows_the_rule(approve, users, tree, kinds, client_for):
@@ -350,6 +392,45 @@ def test_template_preview_renders_a_pdf_or_says_what_is_wrong(users, kinds, clie
     assert documents.own_template_source(kinds.bk_city) == ""
 
 
+TEMPLATES_THAT_CANNOT_RENDER = [
+    "{% url 'x' %}",
+    "{% for x in 5 %}{% endfor %}",
+    "{% load i18n %}{% language 5 %}x{% endlanguage %}",
+    "{% load i18n %}{% get_language_info for 'xx' as language %}",
+    "{{ 1|divisibleby:0 }}",
+    '{{ "x"|wordwrap:0 }}',
+]
+
+
+@pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
+def test_template_preview_of_a_template_that_cannot_render_says_why(
+    users, kinds, client_for, source
+):
+    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    response = client_for(users.clerk).post(url, {"source": source})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("The certificate template has an error: ")
+
+
+@pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
+def test_a_template_that_cannot_render_is_not_saved(users, kinds, client_for, source):
+    response = client_for(users.clerk).post(
+        reverse("commendations:certificate_template", args=[kinds.bk_city.pk]), {"source": source}
+    )
+    assert response.status_code == 200
+    assert "The certificate template has an error" in response.content.decode()
+    assert documents.own_template_source(kinds.bk_city) == ""
+
+
+def test_a_language_block_in_a_template_still_prints(users, kinds, client_for):
+    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    source = (
+        "{% load i18n %}{% language 'xx' %}<p>{{ certificate.awardee_name }}</p>{% endlanguage %}"
+    )
+    response = client_for(users.clerk).post(url, {"source": source})
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
 def test_template_saved_from_the_page_prints_the_next_decision(
     approve, users, tree, kinds, client_for, django_capture_on_commit_callbacks, private_storage
 ):
@@ -364,3 +445,17 @@ def test_template_saved_from_the_page_prints_the_next_decision(
     issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
     pdf = (private_storage / Commendation.objects.get().file_name).read_bytes()
     assert "MẪU RIÊNG Nguyễn Thị Hằng" in poppler_text(pdf)
+
+
+def test_awardees_with_an_id_that_cannot_exist_change_nothing(
+    approve, users, tree, kinds, client_for
+):
+    first, second = approve(2)
+    decision = draft(users, tree, kinds, nominations=[first])
+    response = client_for(users.clerk).post(
+        reverse("commendations:decision_awardees", args=[decision.pk]),
+        {"nominations": [second.pk, "99999999999999999999"]},
+        follow=True,
+    )
+    assert "can no longer be commended" in response.content.decode()
+    assert list(decision.nominations.all()) == [first]
