@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
-from django.test import override_settings
+from django.db import connection, transaction
+from django.test import TestCase, override_settings
 from django.utils import translation
 
 from config.celery import app as celery_app
@@ -73,16 +73,22 @@ def need_redis():
 
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker, _private_files_in_a_temporary_folder):
-    """The demo as `make run` seeds it, built once for a test module and removed after it.
+    """The demo as `make run` seeds it, built once for a test module and rolled back after it.
 
-    Each test reads it inside its own transaction (ask for `demo`), so that what a test changes
-    is rolled back and the next test of the module finds the demo as seeded.
+    Its certificates render as they do in the demo (on commit, in-process). Each test reads it
+    inside its own transaction (ask for `demo`, or `db`), so that what a test changes is rolled
+    back and the next test of the module finds the demo as seeded.
     """
-    with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            call_command("seed_demo", stdout=StringIO())
+    with django_db_blocker.unblock(), transaction.atomic():
+        eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        try:
+            with override_settings(DEBUG=True), TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("seed_demo", stdout=StringIO())
+        finally:
+            celery_app.conf.task_always_eager = eager
         yield
-        call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -19,20 +19,17 @@ DATABASE_URL too) and integers too long for any id column (SQLite cannot bind th
 import re
 from collections import deque
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.messages import constants as message_levels
-from django.core.management import call_command
 from django.db import transaction
 from django.forms import BaseForm
-from django.test import Client, TestCase, override_settings
+from django.test import Client
 from django.utils.html import escape
 
-from config.celery import app as celery_app
 from unions.demo import ACCOUNTS
 
 ROLES = ["admin", *ACCOUNTS]
@@ -63,18 +60,8 @@ COUNTED_APPS = ["unions", "movements", "awards", "commendations", "auth", "accou
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo of `manage.py seed_demo`, built once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        eager = celery_app.conf.task_always_eager
-        celery_app.conf.task_always_eager = True
-        try:
-            with override_settings(DEBUG=True), TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("seed_demo", stdout=StringIO())
-        finally:
-            celery_app.conf.task_always_eager = eager
-        yield
-        transaction.set_rollback(True)
+def demo(demo_data):
+    """The demo of tests/conftest.py, seeded once for this module."""
 
 
 def _pattern(path):

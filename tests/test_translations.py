@@ -16,20 +16,16 @@ import ast
 import re
 from collections import deque
 from html.parser import HTMLParser
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.template import Context, Template
-from django.test import Client, TestCase, override_settings
+from django.test import Client
 from django.utils import translation
 
-from config.celery import app as celery_app
 from unions.demo import ACCOUNTS
 
 # The demo accounts of the README: the superuser and the officers, reviewers and clerks.
@@ -208,24 +204,8 @@ def finder():
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo of `manage.py seed_demo`, built once for the module and rolled back after it.
-
-    The certificates of the issued decision render as they do in the demo (on commit,
-    in-process)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        eager = celery_app.conf.task_always_eager
-        celery_app.conf.task_always_eager = True
-        try:
-            with (
-                override_settings(DEBUG=True),
-                TestCase.captureOnCommitCallbacks(execute=True),
-            ):
-                call_command("seed_demo", stdout=StringIO())
-        finally:
-            celery_app.conf.task_always_eager = eager
-        yield
-        transaction.set_rollback(True)
+def demo(demo_data):
+    """The demo of tests/conftest.py, seeded once for this module."""
 
 
 def _pattern(path):
