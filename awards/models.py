@@ -16,6 +16,20 @@ from unions.models import Member, Unit
 # --- Nominations ----------------------------------------------------------------------------
 
 
+# What a nomination's page and its transitions read with it, in one query.
+NOMINATION_RELATED = (
+    "round__movement__launching_unit",
+    "award_kind",
+    "nominee_member__unit",
+    "nominee_unit",
+    "proposing_unit",
+    "reviewing_unit",
+    "furthest_unit",
+    "deciding_unit",
+    "created_by",
+)
+
+
 class NominationState(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("nomination state", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("nomination state", "Submitted")

@@ -14,7 +14,13 @@ Views fetch nominations only through get_nomination_or_404(): outside the scope,
 
 from django.db.models import Q
 
-from awards.models import AWAITING_STATES, EDITABLE_STATES, Evidence, Nomination
+from awards.models import (
+    AWAITING_STATES,
+    EDITABLE_STATES,
+    NOMINATION_RELATED,
+    Evidence,
+    Nomination,
+)
 from unions import scoping
 from unions.models import Role, Unit
 
@@ -120,17 +126,7 @@ def has_reviewed_on_the_way(user, nomination):
 
 def get_nomination_or_404(user, pk):
     return scoping.get_or_404(
-        nominations_visible_to(user).select_related(
-            "round__movement",
-            "award_kind",
-            "nominee_member__unit",
-            "nominee_unit",
-            "proposing_unit",
-            "reviewing_unit",
-            "furthest_unit",
-            "deciding_unit",
-            "created_by",
-        ),
+        nominations_visible_to(user).select_related(*NOMINATION_RELATED),
         pk,
     )
 

@@ -26,6 +26,7 @@ from awards.models import (
     AWAITING_STATES,
     COUNTED_STATES,
     EDITABLE_STATES,
+    NOMINATION_RELATED,
     OPEN_STATES,
     WITHDRAWABLE_STATES,
     ConflictOfInterest,
@@ -415,16 +416,7 @@ def _lock(nomination):
     reads everything as committed after the lock was taken.
     """
     list(Nomination.objects.select_for_update().filter(pk=nomination.pk).values_list("pk"))
-    return Nomination.objects.select_related(
-        "round__movement__launching_unit",
-        "award_kind",
-        "nominee_member__unit",
-        "nominee_unit",
-        "proposing_unit",
-        "reviewing_unit",
-        "furthest_unit",
-        "deciding_unit",
-    ).get(pk=nomination.pk)
+    return Nomination.objects.select_related(*NOMINATION_RELATED).get(pk=nomination.pk)
 
 
 def _moment_passed(nomination):

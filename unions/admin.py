@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -325,10 +326,9 @@ class RoleAssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.revoke_role(obj, actor=request.user)
 
+    @transaction.atomic  # all of the selection or, one refused by revoke_role, none of it
     def delete_queryset(self, request, queryset):
         for assignment in queryset.select_related("user", "unit"):
-            if not request.user.has_perm("unions.grant_roles", assignment.unit):
-                raise PermissionDenied
             services.revoke_role(assignment, actor=request.user)
 
 
