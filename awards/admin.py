@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import services
+from awards import scoping, services
 from awards.models import (
     CouncilVote,
     Evidence,
@@ -69,9 +69,13 @@ class EvidenceInline(_ReadOnlyInline):
 
 
 class NominationScopeMixin(ScopedAdminMixin):
-    """Read through the proposing unit's subtree, as on the site; never changed in place."""
+    """Read exactly what the site shows (awards.scoping); never changed in place, and never
+    deleted: a nomination and its history are the record of what was proposed and decided."""
 
     unit_lookup = "proposing_unit__"
+
+    def get_queryset(self, request):
+        return scoping.nominations_visible_to(request.user)
 
     def _unit_of(self, obj):
         return obj.proposing_unit
@@ -80,6 +84,9 @@ class NominationScopeMixin(ScopedAdminMixin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -186,6 +193,10 @@ class NominationTransitionAdmin(NominationScopeMixin, admin.ModelAdmin):
                            "nomination__award_kind", "at_unit", "actor"]  # fmt: skip
     search_fields = ["comment", "nomination__nominee_member__name_folded"]
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        visible = scoping.nominations_visible_to(request.user)
+        return NominationTransition.objects.filter(nomination__in=visible.values("pk"))
 
     def _unit_of(self, obj):
         return obj.nomination.proposing_unit

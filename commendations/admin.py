@@ -4,6 +4,7 @@ issued and revoked only on the site, through commendations.services."""
 from django.contrib import admin
 
 from awards.admin import NominationScopeMixin, _ReadOnlyInline
+from commendations import scoping
 from commendations.models import Commendation, Decision
 
 
@@ -34,6 +35,9 @@ class DecisionAdmin(DecisionScopeMixin, admin.ModelAdmin):
     exclude = ["nominations"]
     inlines = [CommendationInline]
 
+    def get_queryset(self, request):
+        return scoping.decisions_visible_to(request.user)
+
 
 @admin.register(Commendation)
 class CommendationAdmin(DecisionScopeMixin, admin.ModelAdmin):
@@ -42,3 +46,6 @@ class CommendationAdmin(DecisionScopeMixin, admin.ModelAdmin):
     search_fields = ["awardee_name_folded", "decision__number"]
     list_select_related = ["decision"]
     exclude = ["nomination"]
+
+    def get_queryset(self, request):
+        return scoping.commendations_visible_to(request.user)

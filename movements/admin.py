@@ -316,11 +316,33 @@ class RegistrationAdmin(admin.ModelAdmin):
 # --- Award kinds ----------------------------------------------------------------------------
 
 
+class AwardKindAdminForm(forms.ModelForm):
+    """Checked as the services check it: the user must keep the kind as it becomes (a kind moved
+    onto a movement they do not manage is refused here, with the rule, not later as a 403)."""
+
+    user_doing_it = None  # set by AwardKindAdmin.get_form
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.user_doing_it.has_perm(
+            "movements.keep_award_kind", AwardKind(movement=data.get("movement"))
+        ):
+            raise ValidationError(
+                _(
+                    "Only the officers of the Confederation keep the catalogue of award kinds; "
+                    "a movement's own award kind is kept by those who manage the movement."
+                )
+            )
+        return data
+
+
 @admin.register(AwardKind)
 class AwardKindAdmin(admin.ModelAdmin):
-    """Award kinds are rules kept as data: staff with the model's permissions edit them; every
-    staff user may read them."""
+    """Award kinds are rules kept as data: every staff user reads them; those who keep them
+    (movements.keep_award_kind) change them, through movements.services with an activity row.
+    A kind is retired by its "valid until" date, never deleted."""
 
+    form = AwardKindAdminForm
     list_display = [
         "code",
         "name_vi",
@@ -366,8 +388,51 @@ class AwardKindAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def get_queryset(self, request):
+        return scoping.award_kinds_visible_to(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user_doing_it": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "movement":  # a movement's own kind: one the user manages
+            kwargs["queryset"] = scoping.visible_movements(request.user).filter(
+                launching_unit__in=unit_scoping.managed_units(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return _is_staff(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        if not _is_staff(request):
+            return False
+        return request.user.has_perm("movements.keep_award_kind", None) or (
+            scoping.launchable_units(request.user).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not _is_staff(request):
+            return False
+        if obj is None:
+            return self.has_add_permission(request)
+        return request.user.has_perm("movements.keep_award_kind", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name]
+            for name in (form.changed_data if change else form.cleaned_data)
+            if name in services.AWARD_KIND_FIELDS
+        }
+        if change:
+            saved = services.update_award_kind(obj, actor=request.user, **fields)
+        else:
+            saved = services.create_award_kind(actor=request.user, **fields)
+        obj.pk = saved.pk

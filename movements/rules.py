@@ -9,7 +9,7 @@ edited, a decided registration is not decided again) is the services' rule.
 import rules
 
 from unions import scoping
-from unions.models import Role
+from unions.models import Role, Unit
 from unions.rules import holds_role_at, manages_unit
 
 
@@ -17,6 +17,18 @@ from unions.rules import holds_role_at, manages_unit
 def manages_launching_unit(user, movement):
     """Officers of the launching unit (or above it) edit, launch and close a movement."""
     return movement is not None and manages_unit(user, movement.launching_unit)
+
+
+@rules.predicate
+def keeps_award_kind(user, kind):
+    """Who keeps an award kind: the catalogue (kinds of no movement) is the Confederation's
+    regulation, kept by the officers of a root unit; a movement's own kind (its "điển hình"
+    honour) by those who manage the movement. `kind` None asks about a new catalogue kind."""
+    if kind is not None and kind.movement_id:
+        return manages_launching_unit(user, kind.movement)
+    return any(
+        h.role == Role.OFFICER and Unit.depth_of(h.path) == 1 for h in scoping.held_roles(user)
+    )
 
 
 @rules.predicate
@@ -47,3 +59,5 @@ rules.add_perm("movements.review_children_registrations", sits_on_committee_of)
 # On a movement or a registration.
 rules.add_perm("movements.manage_movement", manages_launching_unit)
 rules.add_perm("movements.review_registration", reviews_registrations_unit)
+# On an award kind (None: a new kind of the catalogue).
+rules.add_perm("movements.keep_award_kind", keeps_award_kind)

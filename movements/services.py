@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from movements import scoping
 from movements.models import (
+    AwardKind,
     Criterion,
     CriterionTarget,
     Movement,
@@ -24,7 +25,8 @@ from movements.models import (
     Round,
     RoundDeadline,
 )
-from unions.models import MemberStatus, Unit, UnitLevel
+from unions.models import MemberStatus, Role, Unit, UnitLevel
+from unions.scoping import role_paths
 from unions.services import record_activity
 
 # Levels from the top down: a lower level must send its submissions up before the level above
@@ -636,6 +638,74 @@ def return_registration(registration, *, actor, reason):
 def approve_registrations(registrations, *, actor):
     """Approve a selection: all of them or, if one was decided meanwhile, none."""
     return [approve_registration(r, actor=actor) for r in registrations]
+
+
+# --- Award kinds ----------------------------------------------------------------------------
+# The catalogue is rules kept as data (who grants what, vote rules, prerequisites, quotas). It is
+# changed only here, by those who keep it (movements.keep_award_kind), with an activity row; a
+# kind is retired by its "valid until" date, never deleted, since nominations and decisions
+# refer to it.
+
+AWARD_KIND_FIELDS = {
+    field.name for field in AwardKind._meta.concrete_fields if not field.primary_key
+} | {"movement", "prerequisite_kind", "quota_base_kind"}
+
+
+def _award_kind_unit(kind, actor):
+    """The unit whose activity page records a change to the kind: the movement's launching unit,
+    or for the catalogue the root unit the actor keeps it at."""
+    if kind.movement_id:
+        return kind.movement.launching_unit
+    roots = Unit.objects.get_root_nodes()
+    kept_at = role_paths(actor, Role.OFFICER)
+    return roots.filter(path__in=kept_at).first() or roots.first()
+
+
+def _save_award_kind(kind, *, actor, action, summary, changed):
+    if not actor.has_perm("movements.keep_award_kind", kind):
+        raise PermissionDenied
+    kind.full_clean()
+    kind.save()
+    record_activity(
+        unit=_award_kind_unit(kind, actor),
+        actor=actor,
+        action=action,
+        target=kind,
+        summary=summary % {"name": kind.name_vi},
+        data={"changed": sorted(changed)},
+    )
+    return kind
+
+
+@transaction.atomic
+def create_award_kind(*, actor, **fields):
+    _check_fields(fields, AWARD_KIND_FIELDS)
+    return _save_award_kind(
+        AwardKind(**fields),
+        actor=actor,
+        action="award_kind.created",
+        summary=_("Added the award kind %(name)s"),
+        changed=fields,
+    )
+
+
+@transaction.atomic
+def update_award_kind(kind, *, actor, **fields):
+    """Change an award kind; the actor must keep it both as it was and as it becomes."""
+    _check_fields(fields, AWARD_KIND_FIELDS)
+    kind = AwardKind.objects.select_for_update().get(pk=kind.pk)
+    if not actor.has_perm("movements.keep_award_kind", kind):
+        raise PermissionDenied
+    changed = {name for name, value in fields.items() if getattr(kind, name) != value}
+    for name, value in fields.items():
+        setattr(kind, name, value)
+    return _save_award_kind(
+        kind,
+        actor=actor,
+        action="award_kind.changed",
+        summary=_("Changed the award kind %(name)s"),
+        changed=changed,
+    )
 
 
 # --- Questions the awards app asks ----------------------------------------------------------

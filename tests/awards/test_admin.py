@@ -120,7 +120,7 @@ def test_admin_action_by_someone_who_does_not_review_there_is_refused(
     assert nominations["a"].state == S.SUBMITTED
 
 
-def test_admin_award_kind_is_edited_by_staff_with_the_permission(client, superuser, kinds):
+def test_admin_award_kind_is_edited_by_a_superuser(client, superuser, tree, kinds):
     client.force_login(superuser)
     url = reverse("admin:movements_awardkind_change", args=[kinds.bk_city.pk])
     form = client.get(url).context["adminform"].form
@@ -136,7 +136,7 @@ def test_admin_award_kind_is_edited_by_staff_with_the_permission(client, superus
     )
 
 
-def test_admin_award_kind_with_an_incomplete_rule_is_refused(client, superuser, kinds):
+def test_admin_award_kind_with_an_incomplete_rule_is_refused(client, superuser, tree, kinds):
     client.force_login(superuser)
     url = reverse("admin:movements_awardkind_change", args=[kinds.bk_city.pk])
     form = client.get(url).context["adminform"].form
