@@ -280,7 +280,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return unit_scoping.is_superuser(request.user)
+        return False  # a registration and its history are the record; it is returned instead
 
     @admin.action(description=gettext_lazy("Approve the selected registrations"))
     def approve_selected(self, request, queryset):

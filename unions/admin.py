@@ -72,7 +72,9 @@ class ScopedAdminMixin:
         return self.has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        return scoping.is_superuser(request.user)
+        # Nothing is deleted behind the services' back, not even by a superuser: members leave
+        # (a status), units are deactivated, history stays. An admin that deletes says how.
+        return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A choice list shows what the user manages, never the whole tree or every account.

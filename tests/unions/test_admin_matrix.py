@@ -195,6 +195,22 @@ def test_admin_never_deletes_a_unit(client, users, tree):
     assert Unit.objects.filter(pk=tree.unit_b.pk).exists()
 
 
+def test_admin_never_deletes_members_or_history_even_for_a_superuser(client, users, tree):
+    """A member leaves (a status) and the audit trail stays: the admin deletes neither."""
+    superuser = users.nobody
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
+    member = MemberFactory(unit=tree.unit_a)
+    activity = Activity.objects.create(unit=tree.unit_a, action="test.done", summary="x")
+    client.force_login(superuser)
+    for name, obj in (("member", member), ("activity", activity)):
+        response = client.post(
+            reverse(f"admin:unions_{name}_delete", args=[obj.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 403
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
 # --- Roles: given strictly below one's own unit, inside one's subtree ---------------------------
 
 
