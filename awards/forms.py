@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from awards import evidence as evidence_checks
 from awards.models import NominationState
 from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
+from unions.text import normalize_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -238,3 +239,57 @@ class BulkActionForm(BootstrapFormMixin, forms.Form):
         if data.get("action") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Give the reasons for returning the nominations."))
         return data
+
+
+# --- Công khai --------------------------------------------------------------------------------
+
+
+class PublishNoticeForm(BootstrapFormMixin, forms.Form):
+    nominations = ModelIdsField(
+        label=_("Nominations to post"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the nominations to post.")},
+    )
+    opens_on = forms.DateField(
+        label=_("Posted from"), widget=DateInput(), validators=[plausible_date]
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = candidates
+        self.fields["nominations"].widget.attrs["class"] = "form-check-input"
+        self.fields["nominations"].label_from_instance = lambda n: (
+            f"{n.nominee_name} · {n.proposing_unit.display_name}"
+        )
+
+
+class ObjectionForm(BootstrapFormMixin, forms.Form):
+    nomination = forms.ModelChoiceField(label=_("Nominee"), queryset=None)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=DateInput(), validators=[plausible_date]
+    )
+    sender = forms.CharField(
+        label=_("From"),
+        required=False,
+        max_length=255,
+        help_text=_("Name and address of whoever sent it; empty if it came without a name."),
+    )
+    text = forms.CharField(
+        label=_("Objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["nomination"]
+        field.queryset = notice.nominations.select_related("nominee_member", "nominee_unit")
+        field.label_from_instance = lambda n: n.nominee_name
+
+    def clean_sender(self):
+        return normalize_text(self.cleaned_data["sender"])
+
+
+class AnswerForm(BootstrapFormMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -412,3 +412,89 @@ class NominationTransition(models.Model):
 
     def __str__(self):
         return f"{self.nomination} · {self.from_state or '-'} → {self.to_state}"
+
+
+# --- Công khai: the proposed list posted publicly before the decision ------------------------
+
+
+class PublicNotice(models.Model):
+    """The list of nominations a level approved for an award kind, posted on a public page for
+    the kind's number of days (công khai) before a decision may commend them. Objections
+    received meanwhile are recorded against a nominee and answered."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="public_notices", verbose_name=_("unit")
+    )
+    award_kind = models.ForeignKey(
+        AwardKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("award kind")
+    )
+    nominations = models.ManyToManyField(
+        Nomination, related_name="public_notices", verbose_name=_("nominations")
+    )
+    opens_on = models.DateField(_("posted from"))
+    ends_on = models.DateField(_("posted until"), help_text=_("The last day of the posting."))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("opens_on")), name="notice_ends_after_it_opens"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.award_kind} · {self.unit}"
+
+    def get_absolute_url(self):
+        return reverse("awards:public_notice", args=[self.pk])
+
+    def is_open_on(self, day):
+        return self.opens_on <= day <= self.ends_on
+
+
+class Objection(models.Model):
+    """An objection to one nominee received while the list was posted, and its answer."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("nominee"),
+    )
+    received_on = models.DateField(_("received on"))
+    sender = models.CharField(
+        _("from"), max_length=255, blank=True, help_text=_("Empty: sent without a name.")
+    )
+    text = models.TextField(_("objection"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self):
+        return f"{self.nomination} · {self.received_on:%d/%m/%Y}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None

@@ -12,7 +12,8 @@ also says why. Whether a user sees the nomination at all is awards.scoping's que
 import rules
 
 from awards import scoping
-from unions.rules import manages_unit
+from unions.models import Role
+from unions.rules import holds_role_at, manages_unit
 
 # The proposer's actions on their unit's nomination, and the committee's on what reached it.
 PROPOSER_ACTIONS = ("edit_nomination", "submit_nomination", "withdraw_nomination")
@@ -48,3 +49,18 @@ for action in REVIEWER_ACTIONS:
 
 # A unit (not a nomination): officers of the unit or above it propose its members and itself.
 rules.add_perm("awards.propose_for_unit", manages_unit)
+
+
+# Công khai: the committee of the approving unit posts its list and answers the objections.
+@rules.predicate
+def sits_on_committee_of_unit(user, unit):
+    return holds_role_at(user, unit, Role.REVIEWER)
+
+
+@rules.predicate
+def sits_on_committee_of_notice(user, notice):
+    return notice is not None and holds_role_at(user, notice.unit, Role.REVIEWER)
+
+
+rules.add_perm("awards.publish_notice", sits_on_committee_of_unit)
+rules.add_perm("awards.handle_objections", sits_on_committee_of_notice)

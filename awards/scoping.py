@@ -13,6 +13,7 @@ Views fetch nominations only through get_nomination_or_404(): outside the scope,
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from awards.models import (
     AWAITING_STATES,
@@ -20,6 +21,8 @@ from awards.models import (
     NOMINATION_RELATED,
     Evidence,
     Nomination,
+    Objection,
+    PublicNotice,
 )
 from unions import scoping
 from unions.models import Role, Unit
@@ -134,3 +137,36 @@ def get_nomination_or_404(user, pk):
 def get_evidence_or_404(user, nomination_pk, pk):
     nomination = get_nomination_or_404(user, nomination_pk)
     return scoping.get_or_404(Evidence.objects.filter(nomination=nomination), pk)
+
+
+# --- Công khai --------------------------------------------------------------------------------
+# A posted list is public while it is posted and afterwards (anyone may read it); the page that
+# records and answers its objections is the approving unit's, read by those who read that unit.
+
+
+def published_notices():
+    """Every list posted so far (from its first day), for the public pages."""
+    return PublicNotice.objects.filter(opens_on__lte=timezone.localdate())
+
+
+def get_published_notice_or_404(pk):
+    return scoping.get_or_404(published_notices().select_related("unit", "award_kind"), pk)
+
+
+def notices_visible_to(user):
+    if scoping.is_superuser(user):
+        return PublicNotice.objects.all()
+    return PublicNotice.objects.filter(Unit.subtrees_q(scoping.role_paths(user), prefix="unit__"))
+
+
+def get_notice_or_404(user, pk):
+    return scoping.get_or_404(notices_visible_to(user).select_related("unit", "award_kind"), pk)
+
+
+def get_objection_or_404(user, notice_pk, pk):
+    return scoping.get_or_404(
+        Objection.objects.filter(
+            notice__in=notices_visible_to(user), notice_id=notice_pk
+        ).select_related("notice__unit", "nomination"),
+        pk,
+    )

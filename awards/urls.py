@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import nominations, review
+from awards.views import nominations, notices, review
 
 app_name = "awards"
 
@@ -31,6 +31,26 @@ urlpatterns = [
     path("nominations/<int:pk>/forward/", review.nomination_forward, name="nomination_forward"),
     path("nominations/<int:pk>/return/", review.nomination_return, name="nomination_return"),
     path("nominations/<int:pk>/reject/", review.nomination_reject, name="nomination_reject"),
+    # Công khai: the lists posted publicly before a decision.
+    path("cong-khai/", notices.public_notice_list, name="public_notice_list"),
+    path("cong-khai/<int:pk>/", notices.public_notice, name="public_notice"),
+    path("nominations/notices/", notices.notice_list, name="notice_list"),
+    path(
+        "nominations/notices/new/<int:unit_pk>/<int:kind_pk>/",
+        notices.notice_new,
+        name="notice_new",
+    ),
+    path("nominations/notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path(
+        "nominations/notices/<int:pk>/objections/",
+        notices.objection_new,
+        name="objection_new",
+    ),
+    path(
+        "nominations/notices/<int:pk>/objections/<int:objection_pk>/answer/",
+        notices.objection_answer,
+        name="objection_answer",
+    ),
     path(
         "nominations/<int:pk>/evidence/<int:evidence_pk>/",
         nominations.evidence_download,

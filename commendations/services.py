@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards import services as awards_services
 from awards.models import Nomination
 from commendations.certificates import sample_certificate
 from commendations.certificates.render import certificates_html
@@ -165,6 +166,15 @@ def _check_nominations(decision, nominations):
             },
             code="not_eligible",
         )
+
+
+def _check_public_notice(decision, nominations):
+    """Công khai: a nomination whose award is posted publicly first is commended only by a
+    decision dated after its posting ended, issued after it too, every objection answered."""
+    day = min(decision.date, timezone.localdate())
+    refusals = awards_services.public_notice_refusals(nominations, day)
+    if refusals:
+        raise ValidationError(" ".join(refusals.values()), code="public_notice")
 
 
 def _save(decision):
@@ -328,6 +338,7 @@ def issue_decision(decision, *, actor):
             code="already_commended",
         )
     _check_nominations(decision, nominations)
+    _check_public_notice(decision, nominations)
     _check_number_free(decision)
     year = decision.date.year
     first, _last = allocate_register_numbers(decision.issuing_unit, year, len(nominations))

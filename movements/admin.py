@@ -368,7 +368,14 @@ class AwardKindAdmin(admin.ModelAdmin):
         ),
         (
             gettext_lazy("Council vote rule"),
-            {"fields": ["vote_quorum", "vote_threshold", "vote_denominator"]},
+            {
+                "fields": [
+                    "vote_quorum",
+                    "vote_threshold",
+                    "vote_denominator",
+                    "public_notice_days",
+                ]
+            },
         ),
         (
             gettext_lazy("Prerequisite"),

@@ -388,6 +388,17 @@ class AwardKind(NormalizedNames, models.Model):
     vote_denominator = models.CharField(
         _("threshold counted over"), max_length=10, choices=VoteDenominator.choices, blank=True
     )
+    # Công khai: for high awards the approving level posts the proposed list publicly for comment
+    # before the decision (Quy chế khen thưởng 999/QĐ-TLĐ; the number of days is the kind's rule).
+    public_notice_days = models.PositiveSmallIntegerField(
+        _("days of public notice"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many days the approving level posts the proposed list publicly (công khai) "
+            "before a decision may commend it; empty: no public notice is required."
+        ),
+    )
 
     # Prerequisite: N consecutive years of another award kind.
     prerequisite_kind = models.ForeignKey(

@@ -57,6 +57,8 @@ PUBLIC = {
     "commendations:verify": "the QR code of a certificate: public, rate-limited",
     "reports:honour_roll_index": "the public honour roll (bảng vàng)",
     "reports:honour_roll": "a movement's public honour roll",
+    "awards:public_notice_list": "công khai: the lists posted publicly before a decision",
+    "awards:public_notice": "công khai: one posted list (names, units, award)",
     # The interface.
     "set_language": "the language switcher",
     "javascript-catalog": "the JavaScript translation catalogue",
@@ -73,6 +75,7 @@ MOVEMENTS = "movements/test_views.py"
 AWARDS = "awards/test_permissions.py"
 DECISIONS = "commendations/test_permissions.py"
 DASHBOARDS = "reports/test_dashboards.py"
+NOTICES = "awards/test_public_notice.py"
 COVERED_BY = {
     "unions:unit_detail": UNIONS_VIEWS,
     "unions:unit_children": UNIONS_VIEWS,
@@ -118,6 +121,11 @@ COVERED_BY = {
     "awards:nomination_reject": AWARDS,
     "awards:evidence_download": AWARDS,
     "awards:evidence_delete": AWARDS,
+    "awards:notice_new": NOTICES,
+    "awards:notice_detail": NOTICES,
+    "awards:objection_new": NOTICES,
+    "awards:objection_answer": NOTICES,
+    "awards:public_notice": NOTICES,
     "commendations:decision_detail": DECISIONS,
     "commendations:decision_edit": DECISIONS,
     "commendations:decision_awardees": DECISIONS,

@@ -278,8 +278,19 @@ def nomination_detail(request, pk):
             "transitions": nomination.transitions.select_related("actor", "at_unit", "to_unit"),
             "actions": actions,
             "reason_form": CommentForm(),
+            **_public_notice_context(nomination),
         },
     )
+
+
+def _public_notice_context(nomination):
+    """Where the nomination's award is posted publicly first: its postings and objections."""
+    if not nomination.award_kind.public_notice_days:
+        return {"public_notices": None}
+    return {
+        "public_notices": nomination.public_notices.select_related("unit"),
+        "objections": nomination.objections.all(),
+    }
 
 
 @login_required
