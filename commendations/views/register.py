@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from commendations.forms import (
     RegisterFilterForm,
@@ -79,5 +80,10 @@ def register_xlsx(request, pk):
     title = _("Register of awards of %(unit)s") % {"unit": unit.name}
     return xlsx_response(
         f"so-vang-{unit.code}.xlsx",
-        build_workbook(headers, rows, sheet_title=_("Register"), preamble=[title]),
+        build_workbook(
+            headers,
+            rows,
+            sheet_title=pgettext("register of commendations", "Register"),
+            preamble=[title],
+        ),
     )
