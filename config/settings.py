@@ -202,6 +202,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 globals().update(email_settings(env_str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Thi Đua <noreply@thidua.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail the server refuses is tried again after EMAIL_RETRY_BACKOFF seconds, doubling each time
+# (at most 30 min apart), EMAIL_MAX_RETRIES times; then it is listed as a failed email in the
+# activity history (unions.background.MailTask).
+EMAIL_RETRY_BACKOFF = env_int("EMAIL_RETRY_BACKOFF", 30)
+EMAIL_MAX_RETRIES = env_int("EMAIL_MAX_RETRIES", 6)
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

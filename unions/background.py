@@ -10,6 +10,8 @@ a failed email, where staff see it (the admin's activities, the unit's activity 
 import logging
 
 from celery import Task
+from celery.exceptions import Retry
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -42,28 +44,32 @@ def queue_after_commit(task, *args, on_broker_error=None, swallow=False):
                 on_broker_error(error)
             elif isinstance(task, MailTask):
                 task.record_failure(args, error)
-        except Exception:
+        except Exception as error:
             if not swallow:
                 raise
             logger.exception("%s%r failed in-process", task.name, args)
+            if isinstance(task, MailTask):
+                # In-process there is nobody to try again later: the first failure is the last.
+                task.record_failure(args, error.exc if isinstance(error, Retry) else error)
 
     transaction.on_commit(send)
 
 
 class MailTask(Task):
-    """A task that sends mail: retried with a growing delay (30 s, 1 min, 2 min ... up to 30
-    min, six times over about an hour) while the mail server refuses or cannot be reached
-    (smtplib's errors are OSErrors), then written to the activity history as a failed email.
+    """A task that sends mail: retried by the worker with a growing delay (by default 30 s,
+    1 min, 2 min ... up to 30 min, six times over about an hour; EMAIL_RETRY_BACKOFF and
+    EMAIL_MAX_RETRIES) while the mail server refuses or cannot be reached (smtplib's errors are
+    OSErrors), then written to the activity history as a failed email.
 
     A task names what the row says by defining `failed_email(*args)` -> (unit, recipient text)
     or None when there is nothing to report (the row it was about is gone).
     """
 
     autoretry_for = (OSError,)
-    retry_backoff = 30
+    retry_backoff = settings.EMAIL_RETRY_BACKOFF
     retry_backoff_max = 30 * 60
     retry_jitter = True
-    max_retries = 6
+    max_retries = settings.EMAIL_MAX_RETRIES
     acks_late = True
 
     def failed_email(self, *args):
