@@ -35,7 +35,7 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from awards.models import Nomination, NominationState, NominationTransition
+from awards.models import CouncilVote, Nomination, NominationState, NominationTransition
 from commendations.models import Commendation, Decision, RegisterCounter
 from movements.models import AwardKind, Movement, Registration, RegistrationState
 from unions import services as unions_services
@@ -185,15 +185,16 @@ class Browser:
         self.tally.request(time.perf_counter() - started, status, f"{method} {path}")
         return status, text, location
 
-    def post_and_follow(self, path, data):
+    def post_and_follow(self, path, data, success=("alert-success",)):
         """POST, follow the redirect as a browser does: (accepted, location), accepted when the
         next page shows a success message and no error."""
         status, _text, location = self.open(path, data)
         if status != 302 or not location:
             return False, None
         status, text, _ = self.open(location)
-        accepted = status == 200 and "alert-success" in text and "alert-danger" not in text
-        return accepted, location
+        # The messages of base.html (a page may hold hidden alerts of its own).
+        said = any(f"{mark} alert-dismissible" in text for mark in success)
+        return status == 200 and said and "alert-danger alert-dismissible" not in text, location
 
 
 def _cookie(name, value, host):
@@ -236,16 +237,19 @@ def _load_user(username):
     return user
 
 
-def prepare(users, *, seed=1):
-    """The load's users with their roles (granted by the demo's superuser through the service),
-    approved registrations of grassroots members for the Hanoi Bằng khen, and a session each."""
+def prepare(users, *, seed=1, city=None, kind=None, round_=None):
+    """The load's users with their roles (granted by the superuser through the service),
+    approved registrations of grassroots members for the city's award, and a session each.
+    By default the demo's Hanoi union, its Bằng khen and the current round of TMGPVT."""
     rng = random.Random(seed)
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
-    city = Unit.objects.get(code=CITY)
-    kind = AwardKind.objects.get(code=KIND)
-    movement = Movement.objects.get(code="TMGPVT")
-    round_ = movement.rounds.filter(year=timezone.localdate().year).order_by("-opens_on").first()
-    grassroots = list(Unit.objects.filter(Unit.children_q(city)).order_by("code"))
+    city = city or Unit.objects.get(code=CITY)
+    kind = kind or AwardKind.objects.get(code=KIND)
+    if round_ is None:
+        movement = Movement.objects.get(code="TMGPVT")
+        year = timezone.localdate().year
+        round_ = movement.rounds.filter(year=year).order_by("-opens_on").first()
+    grassroots = list(Unit.objects.filter(Unit.children_q([city.path])).order_by("code"))
     reviewers_count = max(1, users // 5)
     clerks_count = max(1, users // 10)
     officers_count = max(1, users - reviewers_count - clerks_count)
@@ -273,7 +277,10 @@ def prepare(users, *, seed=1):
 
 def _registered_members(round_, unit, kind):
     """Members of `unit` not nominated in the round, registered (approved) for `kind`."""
-    nominated = Nomination.objects.filter(round=round_).values("nominee_member")
+    # Not NULL: "NOT IN (..., NULL)" would match no member at all.
+    nominated = Nomination.objects.filter(round=round_, nominee_member__isnull=False).values(
+        "nominee_member"
+    )
     members = list(
         Member.objects.filter(unit=unit, status=MemberStatus.ACTIVE)
         .exclude(pk__in=nominated)
@@ -345,8 +352,11 @@ def reviewer(browser, scene, deadline, rng):
             data = dict(read_form(html, f"/nominations/{pk}/vote/").fields)
             data.update(meeting_date=today, members_total=9, present=8, votes_for=7,
                         votes_against=1, abstain=0)  # fmt: skip
-            status, _text, location = browser.open(f"/nominations/{pk}/vote/", data)
-            browser.tally.outcome("vote", status == 302, pk)
+            # Recorded, whether the vote passed (success) or not (warning).
+            accepted, _ = browser.post_and_follow(
+                f"/nominations/{pk}/vote/", data, success=("alert-success", "alert-warning")
+            )
+            browser.tally.outcome("vote", accepted, pk)
         status, html, _ = browser.open(f"/nominations/{pk}/approve/")
         if status != 200:
             continue
@@ -363,7 +373,9 @@ def clerk(browser, scene, deadline, rng, number, tag):
         if status != 200:
             continue
         data = dict(read_form(html).fields)
-        data["number"] = f"{next(number)}/QĐ-TẢI-{tag}"
+        data.update(
+            number=f"{next(number)}/QĐ-TẢI-{tag}", place="Hà Nội", signer_name="Phan Văn Anh"
+        )
         status, _text, location = browser.open(path, data)
         match = DECISION_PATH.search(location or "")
         if not match:
@@ -442,15 +454,28 @@ def check(scene, tally, stuck, deadlocks):
         set(drafts) == created and all(n == 1 for n in drafts.values()),
         f"{len(created)} accepted, {sum(drafts.values())} rows",
     )
+    during = NominationTransition.objects.filter(at__gte=scene.started_at)
     for action, state in (("submit", NominationState.SUBMITTED), ("approve", S_APPROVED)):
-        rows, accepted = rows_to(state), Counter(tally.accepted_ids[action])
+        # Reviewers also decide what was waiting before the run: every row written during it.
+        rows = Counter(during.filter(to_state=state).values_list("nomination", flat=True))
+        accepted = Counter(tally.accepted_ids[action])
         result(
             f"one history row per accepted {action}",
             rows == accepted and all(n == 1 for n in rows.values()),
             f"{sum(accepted.values())} accepted, {sum(rows.values())} rows",
         )
+    votes = Counter(
+        CouncilVote.objects.filter(recorded_at__gte=scene.started_at).values_list(
+            "nomination", flat=True
+        )
+    )
+    result(
+        "one vote row per accepted vote",
+        votes == Counter(tally.accepted_ids["vote"]),
+        f"{len(tally.accepted_ids['vote'])} accepted, {sum(votes.values())} rows",
+    )
     issued = set(tally.accepted_ids["issue"])
-    issued_rows = Counter(_activities("decision.issued", issued))
+    issued_rows = Counter(_activities("decision.issued", scene))
     issued_decisions = Decision.objects.filter(pk__in=issued, state="issued").count()
     result(
         "one history row per accepted issue",
@@ -499,13 +524,13 @@ def check(scene, tally, stuck, deadlocks):
 S_APPROVED = NominationState.APPROVED
 
 
-def _activities(action, targets):
+def _activities(action, scene):
     from unions.models import Activity
 
     # An issue writes one row per unit concerned (the issuer and each proposer): count the
-    # issuer's.
+    # issuer's, every one written during the run.
     return Activity.objects.filter(
-        action=action, target_id__in=targets, unit__code=CITY
+        action=action, unit_id=scene.city_id, created_at__gte=scene.started_at
     ).values_list("target_id", flat=True)
 
 

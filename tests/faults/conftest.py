@@ -282,6 +282,7 @@ def gunicorn(tmp_path):
             "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "config.test_settings",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_COOKIES": "0",  # plain HTTP: the CSRF cookie must come back
         }
         env.pop("REDIS_URL", None)  # tasks in-process: the site alone is under test
         log = open(tmp_path / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (closed below)
