@@ -126,7 +126,7 @@ class Worker:
         # This process publishes to its default queue; the worker's tasks (the next chunk) go to
         # the worker's own default, which config.test_settings names after the xdist process.
         process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-        queue = f"{celery_app.conf.task_default_queue},tests-{process}"
+        queue = ",".join(dict.fromkeys([celery_app.conf.task_default_queue, f"tests-{process}"]))
         self.log_path = log_path
         environment = {
             **os.environ,
