@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-packages messages static migrate demo worker lint format backup restore \
+.PHONY: run test install system-packages messages static migrate demo worker beat lint format backup restore \
         makemessages screenshots clean
 
 run: install messages ## Install, migrate the SQLite demo database, seed it and serve it
@@ -52,6 +52,9 @@ restore: install ## Restore into an empty database: make restore BACKUP=path.tar
 
 worker: install ## A Celery worker (needs REDIS_URL; DATABASE_URL and SECRET_KEY too unless DJANGO_DEBUG=1)
 	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install ## Celery beat, exactly one: the periodic sweep that queues certificates waiting to render
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 lint: install
 	$(BIN)/ruff check .

@@ -51,6 +51,7 @@ from movements.models import (
     MovementState,
     QuotaBase,
 )
+from unions.background import queue_after_commit
 from unions.models import Member, MemberStatus, Unit
 from unions.services import record_activity
 
@@ -406,7 +407,7 @@ def _transition(nomination, *, actor, from_state, at_unit, to_unit=None, comment
     if nomination.state in NOTIFIED:
         from awards.tasks import notify_proposer
 
-        transaction.on_commit(lambda: notify_proposer.delay(entry.pk))
+        queue_after_commit(notify_proposer, entry.pk, swallow=True)
     return entry
 
 

@@ -1,11 +1,30 @@
 """Thin tasks: they take ids, fetch the rows, and send; queued on commit by awards.services."""
 
 from celery import shared_task
+from django.utils.translation import gettext as _
 
 from awards.notifications import send_transition_email
+from unions.background import MailTask
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+class ProposerMail(MailTask):
+    def failed_email(self, transition_id):
+        from awards.models import NominationTransition
+
+        transition = (
+            NominationTransition.objects.select_related("nomination__proposing_unit")
+            .filter(pk=transition_id)
+            .first()
+        )
+        if transition is None:
+            return None
+        nomination = transition.nomination
+        return nomination.proposing_unit, _("the news of %(nomination)s to its proposers") % {
+            "nomination": nomination
+        }
+
+
+@shared_task(base=ProposerMail)
 def notify_proposer(transition_id):
     from awards.models import NominationTransition
 

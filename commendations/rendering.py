@@ -5,8 +5,10 @@ died half-way resumes where it stopped; then the print file and the ZIP.
 """
 
 import io
+import logging
 import zipfile
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -22,8 +24,14 @@ from commendations.documents import (
 )
 from commendations.models import Commendation, Decision, RenderState
 
-# A render that has not moved for this long died with its worker: the page offers to resume.
-STALE_AFTER = timezone.timedelta(minutes=3)
+logger = logging.getLogger(__name__)
+
+
+def stale_after():
+    """A render that has not moved for this long died with its worker: the page offers to
+    resume, and the periodic sweep (commendations.services.queue_waiting_renders) resumes it.
+    Longer than one chunk may take (the chunk task's time limit)."""
+    return timezone.timedelta(seconds=settings.RENDER_STALE_SECONDS)
 
 
 PRINT_FILE = "decisions/{id}/print.pdf"
@@ -51,6 +59,8 @@ def begin_rendering(decision_id, *, restart=False):
         decision = Decision.objects.select_for_update().filter(pk=decision_id).first()
         if decision is None or decision.is_draft:
             return False
+        if decision.render_state == RenderState.DONE and not restart:
+            return False  # a duplicate delivery, or a sweep that crossed the last chunk
         if restart:
             decision.commendations.update(rendered_at=None)
         decision.render_state = RenderState.RENDERING
@@ -71,21 +81,34 @@ def render_decision_chunk(decision_id, index):
     """
     decision = Decision.objects.select_related("issuing_unit", "award_kind").get(pk=decision_id)
     chunk_size = CHUNK_SIZE
-    commendations = list(
-        decision.commendations.order_by("position")[index * chunk_size : (index + 1) * chunk_size]
-    )
-    if not commendations:
-        return False
-    chunk_name = CHUNK_FILE.format(id=decision_id, index=index)
-    done = all(c.rendered_at for c in commendations) and default_storage.exists(chunk_name)
-    if not done:
-        source = certificate_template_source(decision.award_kind)
-        rendered = render_chunk(source, [certificate_data(c, decision) for c in commendations])
-        for commendation, pdf in zip(commendations, rendered.split(), strict=True):
-            _store(commendation.file_name, pdf)
-        _store(chunk_name, rendered.pdf)
-        now = timezone.now()
-        Commendation.objects.filter(pk__in=[c.pk for c in commendations]).update(rendered_at=now)
+    with transaction.atomic():
+        # The chunk's rows stay locked while it renders: a second delivery of the same chunk (a
+        # redelivered task, a sweep's resume) waits, then finds it done and renders nothing.
+        commendations = list(
+            decision.commendations.select_for_update().order_by("position")[
+                index * chunk_size : (index + 1) * chunk_size
+            ]
+        )
+        if not commendations:
+            return False
+        chunk_name = CHUNK_FILE.format(id=decision_id, index=index)
+        done = all(c.rendered_at for c in commendations) and default_storage.exists(chunk_name)
+        if not done:
+            source = certificate_template_source(decision.award_kind)
+            rendered = render_chunk(source, [certificate_data(c, decision) for c in commendations])
+            for commendation, pdf in zip(commendations, rendered.split(), strict=True):
+                _store(commendation.file_name, pdf)
+            _store(chunk_name, rendered.pdf)
+            now = timezone.now()
+            Commendation.objects.filter(pk__in=[c.pk for c in commendations]).update(
+                rendered_at=now
+            )
+            logger.info(
+                "Rendered certificates %s-%s of decision %s",
+                commendations[0].position,
+                commendations[-1].position,
+                decision_id,
+            )
     Decision.objects.filter(pk=decision_id).update(
         rendered_count=Commendation.objects.filter(
             decision_id=decision_id, rendered_at__isnull=False
@@ -100,6 +123,8 @@ def finish_rendering(decision_id):
     with transaction.atomic():
         # The lock makes a duplicate delivery of this task wait instead of racing on the files.
         decision = Decision.objects.select_for_update().get(pk=decision_id)
+        if decision.render_state == RenderState.DONE:
+            return  # merged already by the other delivery
         commendations = list(decision.commendations.order_by("position"))
         missing = [c for c in commendations if c.rendered_at is None]
         if missing:
@@ -143,9 +168,17 @@ def fail_rendering(decision_id, message):
     )
 
 
+def render_state_label(decision):
+    """What the decision page says of its certificates: "waiting" before a worker has begun
+    (the task queue may be down: the sweep queues them when it is back)."""
+    if decision.render_state == RenderState.NOT_STARTED:
+        return _("Waiting to render")
+    return decision.get_render_state_display()
+
+
 def render_is_stale(decision):
     return (
         decision.render_state == RenderState.RENDERING
         and decision.render_updated_at is not None
-        and timezone.now() - decision.render_updated_at > STALE_AFTER
+        and timezone.now() - decision.render_updated_at > stale_after()
     )

@@ -6,13 +6,17 @@ PermissionDenied), writes an Activity row, and queues the rendering with transac
 The rendering itself is commendations.rendering, run by commendations.tasks.
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import services as awards_services
 from awards.models import Nomination
+from commendations import rendering
 from commendations.certificates import sample_certificate
 from commendations.certificates.render import certificates_html
 from commendations.documents import certificate_template_source_default, snapshot
@@ -27,6 +31,7 @@ from commendations.models import (
 from commendations.scoping import approved_at
 from movements.models import AwardKind
 from unions import scoping
+from unions.background import BROKER_ERRORS, queue_after_commit
 from unions.models import Unit
 from unions.services import record_activity
 from unions.text import fold, normalize_text
@@ -380,10 +385,72 @@ def issue_decision(decision, *, actor):
 
 
 def queue_rendering(decision, *, restart=False):
+    """Queue the rendering on commit and stamp the decision as queued (render_updated_at).
+
+    If the task queue cannot be reached, the stamp is taken back: the issue stays issued, the
+    page shows the certificates as waiting, and the periodic sweep (queue_waiting_renders)
+    queues them once the queue is back.
+    """
     from commendations.tasks import render_decision
 
     decision_id = decision.pk
-    transaction.on_commit(lambda: render_decision.delay(decision_id, restart))
+    Decision.objects.filter(pk=decision_id).update(render_updated_at=timezone.now())
+    queue_after_commit(
+        render_decision,
+        decision_id,
+        restart,
+        on_broker_error=lambda error: _not_queued(decision_id),
+    )
+
+
+def _not_queued(decision_id):
+    Decision.objects.filter(pk=decision_id, render_state__in=WAITING_STATES).update(
+        render_updated_at=None
+    )
+
+
+logger = logging.getLogger(__name__)
+WAITING_STATES = (RenderState.NOT_STARTED, RenderState.RENDERING)
+SWEEP_LIMIT = 200
+
+
+def waiting_for_rendering():
+    """Issued decisions whose certificates wait for a worker that nobody asked: never queued
+    (render_updated_at empty: the queue was down), or not moved for rendering.stale_after()
+    (queued into a queue that lost it, or the worker died mid-way)."""
+    stale_before = timezone.now() - rendering.stale_after()
+    return Decision.objects.filter(
+        state=DecisionState.ISSUED, render_state__in=WAITING_STATES
+    ).filter(Q(render_updated_at__isnull=True) | Q(render_updated_at__lt=stale_before))
+
+
+def queue_waiting_renders():
+    """The periodic sweep, run by Celery beat every minute (commendations.tasks.
+    queue_waiting_renders) and by `manage.py queue_waiting_renders`: queue the rendering of each
+    decision waiting for it, stamped first so that a concurrent or the next sweep leaves it
+    alone until it is stale. Rendering resumes where it stopped and renders each certificate
+    once (commendations.rendering). Returns the decisions queued; while the task queue is still
+    down, none (their stamps are taken back).
+    """
+    from commendations.tasks import render_decision
+
+    with transaction.atomic():
+        waiting = list(
+            waiting_for_rendering().select_for_update(skip_locked=True).order_by("pk")[:SWEEP_LIMIT]
+        )
+        Decision.objects.filter(pk__in=[d.pk for d in waiting]).update(
+            render_updated_at=timezone.now()
+        )
+    queued = []
+    for decision in waiting:
+        try:
+            render_decision.apply_async(args=(decision.pk, False))
+        except BROKER_ERRORS as error:
+            logger.error("The sweep could not queue decision %s: %s", decision.pk, error)
+            _not_queued(decision.pk)
+        else:
+            queued.append(decision)
+    return queued
 
 
 @transaction.atomic

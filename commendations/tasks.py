@@ -58,3 +58,11 @@ def finish_decision_rendering(decision_id):
         rendering.finish_rendering(decision_id)
     except ValidationError as error:
         rendering.fail_rendering(decision_id, " ".join(error.messages))
+
+
+@shared_task(ignore_result=True)
+def queue_waiting_renders():
+    """Celery beat's sweep (settings.CELERY_BEAT_SCHEDULE): see services.queue_waiting_renders."""
+    from commendations import services
+
+    return len(services.queue_waiting_renders())

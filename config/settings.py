@@ -111,7 +111,14 @@ if not DATABASE_URL:
     # A fresh clone has no var/ yet: SQLite creates the file, not its folder.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Connections are kept between requests (CONN_MAX_AGE) and checked before a request reuses one
+# (CONN_HEALTH_CHECKS): after PostgreSQL restarts, the next request reconnects instead of failing
+# on a dead connection; while it is down, requests get the 503 page (config.views.server_error).
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # The demo server and the in-process Celery tasks share one file: wait for locks.
@@ -125,12 +132,33 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker that dies mid-task must not lose it. A task is acknowledged when it ends (acks_late),
+# and one whose pool process was killed (out of memory, SIGKILL) goes back to the queue at once
+# (reject_on_worker_lost). When the whole worker dies, Redis gives its unacknowledged tasks to
+# another worker after the visibility timeout; it must exceed the longest task plus the longest
+# retry delay, or a slow task would run twice: an hour. Sooner than that, the periodic sweep
+# (CELERY_BEAT_SCHEDULE) resumes a decision whose rendering has not moved for
+# RENDER_STALE_SECONDS. Tasks are written to be run twice: rendering skips what is rendered,
+# under a row lock, and register numbers are given once, when the decision is issued.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Celery beat (`celery -A config beat`, the `beat` service of docker-compose.yml; one only).
+CELERY_BEAT_SCHEDULE = {
+    "queue-waiting-renders": {
+        "task": "commendations.tasks.queue_waiting_renders",
+        "schedule": env_int("RENDER_SWEEP_SECONDS", 60),
+    },
+}
+# A rendering that has not moved for this long is resumed by the sweep (a chunk's time limit is
+# 90 s: longer than that).
+RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 180)
 
 if REDIS_URL:
     CACHES = {
@@ -174,6 +202,11 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 globals().update(email_settings(env_str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Thi Đua <noreply@thidua.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail the server refuses is tried again after EMAIL_RETRY_BACKOFF seconds, doubling each time
+# (at most 30 min apart), EMAIL_MAX_RETRIES times; then it is listed as a failed email in the
+# activity history (unions.background.MailTask).
+EMAIL_RETRY_BACKOFF = env_int("EMAIL_RETRY_BACKOFF", 30)
+EMAIL_MAX_RETRIES = env_int("EMAIL_MAX_RETRIES", 6)
 
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -12,13 +12,13 @@ def _compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services():
-    assert set(_compose()["services"]) == {"postgres", "redis", "web", "worker"}
+def test_compose_has_the_five_services():
+    assert set(_compose()["services"]) == {"postgres", "redis", "web", "worker", "beat"}
 
 
 def test_compose_web_and_worker_receive_what_settings_need():
     services = _compose()["services"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
         for variable in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "EMAIL_URL"):
             assert environment.get(variable), f"{name} lacks {variable}"
@@ -30,7 +30,9 @@ def test_compose_web_and_worker_receive_what_settings_need():
 
 def test_compose_worker_runs_celery_and_web_runs_gunicorn():
     services = _compose()["services"]
-    assert services["worker"]["command"][:3] == ["celery", "-A", "config"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert "replicas" not in services["beat"].get("deploy", {})  # one beat, never scaled
     assert "gunicorn config.wsgi" in services["web"]["command"]
 
 

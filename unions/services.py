@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from unions import scoping
+from unions.background import queue_after_commit
 from unions.models import (
     Activity,
     Member,
@@ -351,5 +352,5 @@ def invite_user(*, username, email, full_name, unit, role, actor):
     grant_role(user=user, unit=unit, role=role, actor=actor)
     from unions.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(user.pk, unit.pk, role))
+    queue_after_commit(send_invitation_email, user.pk, unit.pk, role, swallow=True)
     return user

@@ -138,6 +138,7 @@ def decision_detail(request, pk):
         context["commendations"] = decision.commendations.order_by("position")
         context["total"] = len(context["commendations"])
         context["stale"] = rendering.render_is_stale(decision)
+        context["render_state_label"] = rendering.render_state_label(decision)
     return render(request, "commendations/decision_detail.html", context)
 
 
@@ -236,7 +237,7 @@ def decision_progress(request, pk):
     return JsonResponse(
         {
             "state": decision.render_state,
-            "state_label": decision.get_render_state_display(),
+            "state_label": rendering.render_state_label(decision),
             "rendered": decision.rendered_count,
             "total": total,
             "done": decision.render_state == RenderState.DONE,
