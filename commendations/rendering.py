@@ -18,7 +18,7 @@ from commendations.certificates import CHUNK_SIZE, merge_pdfs, render_chunk
 from commendations.documents import (
     certificate_data,
     certificate_download_name,
-    certificate_template_source,
+    decision_template_source,
 )
 from commendations.models import Commendation, Decision, RenderState
 
@@ -69,7 +69,9 @@ def render_decision_chunk(decision_id, index):
     Returns False past the last chunk. Each certificate is stored at its own fixed name, the
     chunk's document at the chunk's name (the print file is merged from them).
     """
-    decision = Decision.objects.select_related("issuing_unit", "award_kind").get(pk=decision_id)
+    decision = Decision.objects.select_related(
+        "issuing_unit", "award_kind", "certificate_template"
+    ).get(pk=decision_id)
     chunk_size = CHUNK_SIZE
     commendations = list(
         decision.commendations.order_by("position")[index * chunk_size : (index + 1) * chunk_size]
@@ -79,7 +81,7 @@ def render_decision_chunk(decision_id, index):
     chunk_name = CHUNK_FILE.format(id=decision_id, index=index)
     done = all(c.rendered_at for c in commendations) and default_storage.exists(chunk_name)
     if not done:
-        source = certificate_template_source(decision.award_kind)
+        source = decision_template_source(decision)
         rendered = render_chunk(source, [certificate_data(c, decision) for c in commendations])
         for commendation, pdf in zip(commendations, rendered.split(), strict=True):
             _store(commendation.file_name, pdf)

@@ -8,10 +8,11 @@ import zipfile
 from django.urls import reverse
 
 from commendations import documents, rendering, services
-from commendations.models import CertificateTemplate, Commendation, RenderState
+from commendations.models import Commendation, RenderState
 from commendations.tasks import render_decision
 from tests.commendations.certificates.conftest import pdf_pages, poppler_text
 from tests.commendations.decisions.conftest import draft, issue
+from tests.factories import template_version
 
 
 def stored_files(root):
@@ -105,8 +106,8 @@ def test_template_error_marks_the_rendering_failed_with_its_message(
     approve, users, tree, kinds, django_capture_on_commit_callbacks
 ):
     approve(1)
-    CertificateTemplate.objects.create(
-        award_kind=kinds.bk_city, source="<p>{% fit_size certificate.awardee_name 'x' 1 %}</p>"
+    template_version(
+        kinds.bk_city, "<p>{% fit_size certificate.awardee_name 'x' 1 %}</p>", unit=tree.city
     )
     decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
     assert decision.render_state == RenderState.FAILED
