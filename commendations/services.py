@@ -551,7 +551,7 @@ def _locked_template(award_kind, unit):
     except IntegrityError:  # created by a concurrent save between our read and our insert
         pass
     return (
-        CertificateTemplate.objects.select_for_update()
+        CertificateTemplate.objects.select_for_update(of=("self",))
         .select_related("award_kind__movement", "unit")
         .get(award_kind=award_kind, unit=unit)
     )
