@@ -85,7 +85,10 @@ def _editor(request, kind, unit):
             "versions": documents.template_versions(kind, unit).select_related("created_by"),
             "preview_url": preview_url,
             "default_url": reverse("commendations:certificate_template", args=[kind.pk])
-            if unit is not None and scoping.reads_default_template(request.user, kind)
+            if unit is not None
+            and request.user.has_perm(
+                "commendations.edit_certificate_template", services.template_for(kind)
+            )
             else None,
         },
     )

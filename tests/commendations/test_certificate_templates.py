@@ -278,3 +278,13 @@ def test_an_empty_save_returns_to_the_fallback(tree, users, world):
     source, effective = documents.effective_template(kind, tree.city)
     assert effective == world["default_version"]
     assert source == "<p>MẶC ĐỊNH</p>"
+
+
+def test_the_unit_editor_links_to_the_default_only_for_its_editors(client_for, tree, users, world):
+    default = 'href="{}"'.format(
+        reverse("commendations:certificate_template", args=[world["kind"].pk])
+    )
+    url = reverse("commendations:unit_certificate_template", args=[tree.city.pk, world["kind"].pk])
+    assert default not in client_for(users.clerk).get(url).content.decode()
+    grant(users.root_clerk, tree.city, Role.CLERK)
+    assert default in client_for(users.root_clerk).get(url).content.decode()
