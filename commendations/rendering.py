@@ -44,13 +44,18 @@ def _store(name, data):
         default_storage.delete(saved)
 
 
+def chunk_count(certificates):
+    return (certificates + CHUNK_SIZE - 1) // CHUNK_SIZE
+
+
 def begin_rendering(decision_id, *, restart=False):
     """Mark the decision as rendering; with `restart`, every certificate is rendered anew.
-    Returns False when there is nothing to render (no such issued decision)."""
+    Returns how many chunks its certificates make: 0 when there is nothing to render (no such
+    issued decision)."""
     with transaction.atomic():
         decision = Decision.objects.select_for_update().filter(pk=decision_id).first()
         if decision is None or decision.is_draft:
-            return False
+            return 0
         if restart:
             decision.commendations.update(rendered_at=None)
         decision.render_state = RenderState.RENDERING
@@ -60,7 +65,7 @@ def begin_rendering(decision_id, *, restart=False):
         decision.save(
             update_fields=["render_state", "render_error", "rendered_count", "render_updated_at"]
         )
-    return True
+        return chunk_count(decision.commendations.count())
 
 
 def render_decision_chunk(decision_id, index):
@@ -97,11 +102,23 @@ def render_decision_chunk(decision_id, index):
     return True
 
 
+def all_rendered(decision_id):
+    """Whether every certificate of the decision is rendered: the chunks, rendered side by
+    side, each ask it once they are stored."""
+    return not Commendation.objects.filter(
+        decision_id=decision_id, rendered_at__isnull=True
+    ).exists()
+
+
 def finish_rendering(decision_id):
     """Merge the chunks into the print file, zip the certificates, mark the decision done."""
     with transaction.atomic():
-        # The lock makes a duplicate delivery of this task wait instead of racing on the files.
+        # The lock makes a duplicate delivery of this task, or the same task queued by two
+        # chunks that ended together, wait instead of racing on the files; then it has nothing
+        # left to do.
         decision = Decision.objects.select_for_update().get(pk=decision_id)
+        if decision.render_state == RenderState.DONE:
+            return
         commendations = list(decision.commendations.order_by("position"))
         missing = [c for c in commendations if c.rendered_at is None]
         if missing:
@@ -109,10 +126,9 @@ def finish_rendering(decision_id):
                 _("%(count)s certificates are not rendered yet.") % {"count": len(missing)},
                 code="incomplete",
             )
-        chunk_count = (len(commendations) + CHUNK_SIZE - 1) // CHUNK_SIZE
         handles = [
             default_storage.open(CHUNK_FILE.format(id=decision_id, index=index), "rb")
-            for index in range(chunk_count)
+            for index in range(chunk_count(len(commendations)))
         ]
         try:
             buffer = io.BytesIO()
