@@ -14,20 +14,63 @@ from commendations.certificates import (
     default_template_source,
     render_decision_pdf,
 )
-from commendations.models import CertificateTemplate
+from commendations.models import CertificateTemplateVersion, TemplateOrigin
 from movements.models import Beneficiary
 from unions.text import file_name_part
 
 
-def own_template_source(award_kind):
-    """The template the kind's clerks saved for it; empty when it follows the shipped one."""
-    template = CertificateTemplate.objects.filter(award_kind=award_kind).first()
-    return template.source if template is not None else ""
+def template_versions(award_kind, unit=None):
+    """The versions of a unit's own template of `award_kind` (of the kind's default without a
+    unit), newest first."""
+    return CertificateTemplateVersion.objects.filter(
+        template__award_kind=award_kind, template__unit=unit
+    ).order_by("-number")
 
 
-def certificate_template_source(award_kind):
-    """The kind's own template, or the shipped one its level and name call for."""
-    return own_template_source(award_kind) or certificate_template_source_default(award_kind)
+def _current(award_kind, unit):
+    """The latest version of a template if it says something of its own, else None (it follows
+    its fallback: an empty version, or a copy of the shipped file)."""
+    version = template_versions(award_kind, unit).first()
+    if version is None or version.origin == TemplateOrigin.BUILTIN or version.follows_fallback:
+        return None
+    return version
+
+
+def own_template_source(award_kind, unit=None):
+    """What `unit` (without one: the kind's default) saved for the kind; empty when it follows
+    its fallback."""
+    version = _current(award_kind, unit)
+    return version.source if version is not None else ""
+
+
+def effective_template(award_kind, unit=None):
+    """(source, version) that a certificate of `award_kind` issued by `unit` prints on now: the
+    unit's own template, else the kind's default, else the shipped file (version None)."""
+    for layer in ((unit,) if unit is not None else ()) + (None,):
+        version = _current(award_kind, layer)
+        if version is not None:
+            return version.source, version
+    return certificate_template_source_default(award_kind), None
+
+
+def certificate_template_source(award_kind, unit=None):
+    """The template a certificate of the kind issued by `unit` prints on now."""
+    return effective_template(award_kind, unit)[0]
+
+
+def fallback_template_source(award_kind, unit=None):
+    """What a unit's own template (or the default) falls back to when it is empty."""
+    if unit is not None:
+        return certificate_template_source(award_kind)
+    return certificate_template_source_default(award_kind)
+
+
+def decision_template_source(decision):
+    """The template of a decision's certificates: the version fixed when it was issued (an old
+    decision re-rendered prints exactly what it printed); before that, the current one."""
+    if decision.certificate_template_id is not None:
+        return decision.certificate_template.source
+    return certificate_template_source(decision.award_kind, decision.issuing_unit)
 
 
 def certificate_template_source_default(award_kind):

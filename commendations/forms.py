@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commendations.certificates.templating import MAX_SOURCE_LENGTH
 from commendations.models import Decision
 from commendations.services import HEADER_FIELDS
 from movements.models import AwardKind
@@ -70,7 +71,7 @@ class CertificateTemplateForm(forms.Form):
     source = forms.CharField(
         label=_("Template (HTML and CSS)"),
         required=False,
-        max_length=200_000,
+        max_length=MAX_SOURCE_LENGTH,
         strip=False,
         widget=forms.Textarea(
             attrs={"rows": 28, "class": "form-control font-monospace small", "spellcheck": "false"}

@@ -106,6 +106,16 @@ class Decision(models.Model):
         default=RenderState.NOT_STARTED,
     )
     rendered_count = models.PositiveIntegerField(default=0)
+    # The template version the certificates print on, fixed when the decision is issued.
+    certificate_template = models.ForeignKey(
+        "CertificateTemplateVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="decisions",
+        verbose_name=_("certificate template version"),
+    )
     render_error = models.TextField(blank=True)
     render_updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -247,28 +257,116 @@ class Commendation(models.Model):
 
 
 class CertificateTemplate(models.Model):
-    """The HTML and CSS of one award kind's certificate, as its clerks edited it.
+    """Whose certificate template this is: one issuing unit's own for an award kind, or, with no
+    unit, the award kind's default, which the kind's owner edits (commendations.rules).
 
-    No row: the default Bằng khen or Giấy khen template of commendations/certificates.
+    What it says lives in its versions: every save adds one, none is ever changed. A unit's own
+    template falls back to the kind's default, which falls back to the shipped file
+    (commendations.documents.effective_template).
     """
 
-    award_kind = models.OneToOneField(
+    award_kind = models.ForeignKey(
         AwardKind,
-        on_delete=models.CASCADE,
-        related_name="certificate_template",
+        on_delete=models.PROTECT,
+        related_name="certificate_templates",
         verbose_name=_("award kind"),
     )
-    source = models.TextField(
-        _("certificate template"),
-        help_text=_(
-            "HTML and CSS of one certificate; empty: the default Bằng khen or Giấy khen template."
-        ),
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing unit"),
+        help_text=_("Empty: the award kind's default template."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("certificate template")
         verbose_name_plural = _("certificate templates")
+        ordering = ["award_kind", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award_kind", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="one_certificate_template_per_unit_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["award_kind"],
+                condition=models.Q(unit__isnull=True),
+                name="one_default_certificate_template_per_kind",
+            ),
+        ]
 
     def __str__(self):
-        return str(self.award_kind)
+        if self.unit_id is None:
+            return _("%(award)s: default template") % {"award": self.award_kind}
+        return f"{self.award_kind} · {self.unit}"
+
+    @property
+    def is_default(self):
+        return self.unit_id is None
+
+
+class TemplateOrigin(models.TextChoices):
+    EDITED = "edited", pgettext_lazy("template version origin", "Edited")
+    RESTORED = "restored", pgettext_lazy("template version origin", "Restored")
+    MIGRATED = "migrated", pgettext_lazy("template version origin", "Kept from before versions")
+    BUILTIN = "builtin", pgettext_lazy("template version origin", "Shipped template")
+
+
+class CertificateTemplateVersion(models.Model):
+    """One saved state of a certificate template, never changed nor deleted.
+
+    An empty source means "follow the fallback" (the kind's default, then the shipped file).
+    A BUILTIN version is a copy of the shipped file taken when a decision was issued on it, so
+    that the decision keeps printing what it printed whatever a later release ships.
+    """
+
+    template = models.ForeignKey(
+        CertificateTemplate,
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("certificate template"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    source = models.TextField(_("certificate template"), blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=TemplateOrigin.choices, default=TemplateOrigin.EDITED
+    )
+    restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate template version")
+        verbose_name_plural = _("certificate template versions")
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "number"], name="one_certificate_template_version_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.template} · v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A certificate template version is never changed: save a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A certificate template version is never deleted.")
+
+    @property
+    def follows_fallback(self):
+        return not self.source.strip()

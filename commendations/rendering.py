@@ -20,7 +20,7 @@ from commendations.certificates import CHUNK_SIZE, merge_pdfs, render_chunk
 from commendations.documents import (
     certificate_data,
     certificate_download_name,
-    certificate_template_source,
+    decision_template_source,
 )
 from commendations.models import Commendation, Decision, RenderState
 
@@ -52,15 +52,20 @@ def _store(name, data):
         default_storage.delete(saved)
 
 
+def chunk_count(certificates):
+    return (certificates + CHUNK_SIZE - 1) // CHUNK_SIZE
+
+
 def begin_rendering(decision_id, *, restart=False):
     """Mark the decision as rendering; with `restart`, every certificate is rendered anew.
-    Returns False when there is nothing to render (no such issued decision)."""
+    Returns how many chunks its certificates make: 0 when there is nothing to render (no such
+    issued decision)."""
     with transaction.atomic():
         decision = Decision.objects.select_for_update().filter(pk=decision_id).first()
         if decision is None or decision.is_draft:
-            return False
+            return 0
         if decision.render_state == RenderState.DONE and not restart:
-            return False  # a duplicate delivery, or a sweep that crossed the last chunk
+            return 0  # a duplicate delivery, or a sweep that crossed the last chunk
         if restart:
             decision.commendations.update(rendered_at=None)
         decision.render_state = RenderState.RENDERING
@@ -70,7 +75,7 @@ def begin_rendering(decision_id, *, restart=False):
         decision.save(
             update_fields=["render_state", "render_error", "rendered_count", "render_updated_at"]
         )
-    return True
+        return chunk_count(decision.commendations.count())
 
 
 def render_decision_chunk(decision_id, index):
@@ -79,7 +84,9 @@ def render_decision_chunk(decision_id, index):
     Returns False past the last chunk. Each certificate is stored at its own fixed name, the
     chunk's document at the chunk's name (the print file is merged from them).
     """
-    decision = Decision.objects.select_related("issuing_unit", "award_kind").get(pk=decision_id)
+    decision = Decision.objects.select_related(
+        "issuing_unit", "award_kind", "certificate_template"
+    ).get(pk=decision_id)
     chunk_size = CHUNK_SIZE
     with transaction.atomic():
         # The chunk's rows stay locked while it renders: a second delivery of the same chunk (a
@@ -94,7 +101,7 @@ def render_decision_chunk(decision_id, index):
         chunk_name = CHUNK_FILE.format(id=decision_id, index=index)
         done = all(c.rendered_at for c in commendations) and default_storage.exists(chunk_name)
         if not done:
-            source = certificate_template_source(decision.award_kind)
+            source = decision_template_source(decision)
             rendered = render_chunk(source, [certificate_data(c, decision) for c in commendations])
             for commendation, pdf in zip(commendations, rendered.split(), strict=True):
                 _store(commendation.file_name, pdf)
@@ -118,10 +125,20 @@ def render_decision_chunk(decision_id, index):
     return True
 
 
+def all_rendered(decision_id):
+    """Whether every certificate of the decision is rendered: the chunks, rendered side by
+    side, each ask it once they are stored."""
+    return not Commendation.objects.filter(
+        decision_id=decision_id, rendered_at__isnull=True
+    ).exists()
+
+
 def finish_rendering(decision_id):
     """Merge the chunks into the print file, zip the certificates, mark the decision done."""
     with transaction.atomic():
-        # The lock makes a duplicate delivery of this task wait instead of racing on the files.
+        # The lock makes a duplicate delivery of this task, or the same task queued by two
+        # chunks that ended together, wait instead of racing on the files; then it has nothing
+        # left to do.
         decision = Decision.objects.select_for_update().get(pk=decision_id)
         if decision.render_state == RenderState.DONE:
             return  # merged already by the other delivery
@@ -132,10 +149,9 @@ def finish_rendering(decision_id):
                 _("%(count)s certificates are not rendered yet.") % {"count": len(missing)},
                 code="incomplete",
             )
-        chunk_count = (len(commendations) + CHUNK_SIZE - 1) // CHUNK_SIZE
         handles = [
             default_storage.open(CHUNK_FILE.format(id=decision_id, index=index), "rb")
-            for index in range(chunk_count)
+            for index in range(chunk_count(len(commendations)))
         ]
         try:
             buffer = io.BytesIO()

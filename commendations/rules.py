@@ -10,7 +10,7 @@ its reason: `commendations.services.refusal(action, decision, actor)`.
 import rules
 
 from unions import scoping
-from unions.models import Role
+from unions.models import Role, Unit
 from unions.rules import holds_role_at
 
 
@@ -25,13 +25,30 @@ def clerk_of_issuing_unit(user, decision):
     return decision is not None and clerk_at(user, decision.issuing_unit)
 
 
-@rules.predicate
-def clerk_of_granting_level(user, award_kind):
-    """A certificate template is edited by a clerk at the level that grants the award kind."""
-    return award_kind is not None and any(
-        h.role == Role.CLERK and h.level == award_kind.granting_level
-        for h in scoping.held_roles(user)
+def owns_award_kind(user, award_kind):
+    """Whether the user is a clerk of the unit that owns the award kind, the body whose rules
+    define it for everyone: the launching unit of its movement for a movement's own honour, the
+    root of the tree (the Confederation, whose regulation lists the titles) otherwise."""
+    if award_kind is None:
+        return False
+    if award_kind.movement_id is not None:
+        return holds_role_at(user, award_kind.movement.launching_unit, Role.CLERK)
+    return any(
+        h.role == Role.CLERK and Unit.depth_of(h.path) == 1 for h in scoping.held_roles(user)
     )
+
+
+@rules.predicate
+def edits_certificate_template(user, template):
+    """A unit's own template (commendations.models.CertificateTemplate with a unit): the clerks
+    of that unit, which grants the award kind. The kind's default (no unit): its owner's
+    clerks only, since every unit of the level prints on it."""
+    if template is None:
+        return False
+    if template.unit_id is None:
+        return owns_award_kind(user, template.award_kind)
+    unit = template.unit
+    return unit.level == template.award_kind.granting_level and clerk_at(user, unit)
 
 
 # On a unit.
@@ -40,5 +57,5 @@ rules.add_perm("commendations.draft_decision", clerk_at)
 DECISION_ACTIONS = ("edit_decision", "issue_decision", "render_decision", "revoke_commendation")
 for action in DECISION_ACTIONS:
     rules.add_perm(f"commendations.{action}", clerk_of_issuing_unit)
-# On an award kind.
-rules.add_perm("commendations.edit_certificate_template", clerk_of_granting_level)
+# On a certificate template (a unit's own, or an award kind's default; may be unsaved).
+rules.add_perm("commendations.edit_certificate_template", edits_certificate_template)

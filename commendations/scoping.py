@@ -13,12 +13,20 @@ What a user may *do* with a decision they can read is a permission of commendati
 import re
 
 from django.db.models import Q
+from django.http import Http404
 
 from awards.models import Nomination, NominationState
-from commendations.models import Commendation, Decision, DecisionState
+from commendations.models import (
+    CertificateTemplate,
+    CertificateTemplateVersion,
+    Commendation,
+    Decision,
+    DecisionState,
+)
+from movements import scoping as movements_scoping
 from movements.models import AwardKind
 from unions import scoping
-from unions.models import Unit
+from unions.models import Role, Unit
 
 
 def decisions_visible_to(user):
@@ -32,7 +40,7 @@ def decisions_visible_to(user):
 def get_decision_or_404(user, pk):
     return scoping.get_or_404(
         decisions_visible_to(user).select_related(
-            "issuing_unit", "award_kind", "created_by", "issued_by"
+            "issuing_unit", "award_kind", "created_by", "issued_by", "certificate_template"
         ),
         pk,
     )
@@ -73,6 +81,84 @@ def approved_at(unit, award_kind=None):
     if award_kind is not None:
         queryset = queryset.filter(award_kind=award_kind)
     return queryset
+
+
+# --- Certificate templates ---------------------------------------------------------------------
+# A unit's own template of an award kind is read by whoever reads the unit, for a kind its level
+# grants; the kind's default is read by whoever reads the unit that owns the kind (the
+# Confederation, or the launching unit of the kind's movement) and by the clerks of the level
+# that prints on it. Anyone else: 404. Who may edit either is commendations.rules.
+
+
+def reads_default_template(user, award_kind):
+    if scoping.is_superuser(user):
+        return True
+    held = scoping.held_roles(user)
+    if any(h.role == Role.CLERK and h.level == award_kind.granting_level for h in held):
+        return True
+    if award_kind.movement_id is not None:
+        owner = award_kind.movement.launching_unit
+        return any(owner.is_within(h.path) for h in held)
+    return any(Unit.depth_of(h.path) == 1 for h in held)
+
+
+def _kind_or_404(user, kind_pk):
+    kinds = movements_scoping.award_kinds_visible_to(user).select_related(
+        "movement__launching_unit"
+    )
+    return scoping.get_or_404(kinds, kind_pk)
+
+
+def get_unit_template_or_404(user, unit_pk, kind_pk):
+    """(unit, award kind) of a unit's own certificate template: the unit as the user reads it,
+    a kind granted at its level."""
+    unit = scoping.get_unit_or_404(user, unit_pk)
+    kind = _kind_or_404(user, kind_pk)
+    if kind.granting_level != unit.level:
+        raise Http404
+    return unit, kind
+
+
+def get_default_template_or_404(user, kind_pk):
+    kind = _kind_or_404(user, kind_pk)
+    if not reads_default_template(user, kind):
+        raise Http404
+    return kind
+
+
+def get_template_version_or_404(user, pk):
+    """A version of a template the user reads (its unit's, or a default they read)."""
+    version = scoping.get_or_404(
+        CertificateTemplateVersion.objects.select_related(
+            "template__award_kind__movement__launching_unit", "template__unit", "created_by"
+        ),
+        pk,
+    )
+    template = version.template
+    if template.unit_id is None:
+        get_default_template_or_404(user, template.award_kind_id)
+    else:
+        get_unit_template_or_404(user, template.unit_id, template.award_kind_id)
+    return version
+
+
+def certificate_templates_visible_to(user):
+    """Template rows the user reads: the admin's list."""
+    if scoping.is_superuser(user):
+        return CertificateTemplate.objects.all()
+    held = scoping.held_roles(user)
+    clerk_levels = {h.level for h in held if h.role == Role.CLERK}
+    reads_roots = any(Unit.depth_of(h.path) == 1 for h in held)
+    launching = Unit.subtrees_q(
+        scoping.role_paths(user), prefix="award_kind__movement__launching_unit__"
+    )
+    defaults = Q(unit__isnull=True) & (
+        Q(award_kind__granting_level__in=clerk_levels)
+        | (Q(award_kind__movement__isnull=True) if reads_roots else Q(pk__in=[]))
+        | (Q(award_kind__movement__isnull=False) & launching)
+    )
+    own = Q(unit__isnull=False) & Unit.subtrees_q(scoping.role_paths(user), prefix="unit__")
+    return CertificateTemplate.objects.filter(defaults | own)
 
 
 _CODE = re.compile(r"[A-Za-z0-9_-]{32}")

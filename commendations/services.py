@@ -16,20 +16,20 @@ from django.utils.translation import gettext as _
 
 from awards import services as awards_services
 from awards.models import Nomination
-from commendations import rendering
-from commendations.certificates import sample_certificate
-from commendations.certificates.render import certificates_html
-from commendations.documents import certificate_template_source_default, snapshot
+from commendations import documents, rendering
+from commendations.certificates import check_certificate_template, sample_certificate
+from commendations.documents import snapshot
 from commendations.models import (
     CertificateTemplate,
+    CertificateTemplateVersion,
     Commendation,
     Decision,
     DecisionState,
     RegisterCounter,
     RenderState,
+    TemplateOrigin,
 )
 from commendations.scoping import approved_at
-from movements.models import AwardKind
 from unions import scoping
 from unions.background import BROKER_ERRORS, queue_after_commit
 from unions.models import Unit
@@ -367,7 +367,12 @@ def issue_decision(decision, *, actor):
     decision.issued_by = _user(actor)
     decision.issued_at = timezone.now()
     decision.render_state = RenderState.NOT_STARTED
-    decision.save(update_fields=["state", "issued_by", "issued_at", "render_state"])
+    decision.certificate_template = template_version_for_issue(
+        decision.award_kind, decision.issuing_unit
+    )
+    decision.save(
+        update_fields=["state", "issued_by", "issued_at", "render_state", "certificate_template"]
+    )
     summary = _("Issued the decision %(number)s: %(award)s for %(count)s awardees") % {
         "number": decision.number,
         "award": decision.award_kind.name_vi,
@@ -454,20 +459,55 @@ def queue_waiting_renders():
 
 
 @transaction.atomic
-def resume_rendering(decision, *, actor, restart=False):
-    """From the page: render what is missing (or everything again), e.g. after a worker died."""
+def resume_rendering(decision, *, actor, restart=False, current_template=False):
+    """From the page: render what is missing (or everything again), e.g. after a worker died.
+
+    A decision prints on the template version fixed when it was issued. Only when its rendering
+    failed (a certificate that does not fit its page, say) may the clerk render it again on the
+    template their unit has now (`current_template`): every certificate anew, and said so in
+    the activity history.
+    """
     decision = _lock_for("render_decision", decision, actor)
+    if current_template:
+        if decision.render_state != RenderState.FAILED:
+            raise ValidationError(
+                _(
+                    "The certificates of %(number)s print on the template they were issued "
+                    "with; only a rendering that failed may be redone on the current template."
+                )
+                % {"number": decision.number},
+                code="template_fixed",
+            )
+        decision.certificate_template = template_version_for_issue(
+            decision.award_kind, decision.issuing_unit
+        )
+        restart = True
     decision.render_state = RenderState.RENDERING
     decision.render_error = ""
     decision.render_updated_at = timezone.now()
-    decision.save(update_fields=["render_state", "render_error", "render_updated_at"])
+    decision.save(
+        update_fields=[
+            "render_state",
+            "render_error",
+            "render_updated_at",
+            "certificate_template",
+        ]
+    )
+    if current_template:
+        summary = _(
+            "Asked to render the certificates of the decision %(number)s again on version "
+            "%(version)s of the certificate template"
+        ) % {"number": decision.number, "version": decision.certificate_template.number}
+    else:
+        summary = _("Asked to render the certificates of the decision %(number)s again") % {
+            "number": decision.number
+        }
     record_activity(
         unit=decision.issuing_unit,
         actor=actor,
         action="decision.render_resumed",
         target=decision,
-        summary=_("Asked to render the certificates of the decision %(number)s again")
-        % {"number": decision.number},
+        summary=summary,
     )
     queue_rendering(decision, restart=restart)
     return decision
@@ -534,39 +574,146 @@ def revoke_commendation(commendation, *, actor, number, date, reason):
 
 
 # --- Certificate templates --------------------------------------------------------------------
+# A unit's own template of an award kind, or the kind's default (unit None): each save adds an
+# immutable version (commendations.models.CertificateTemplateVersion); a decision is fixed to
+# the version it was issued on (issue_decision), so that re-rendering it prints the same.
 
 
-def check_template(source):
-    """Compile a template source and lay out its markup for a sample certificate (no PDF);
-    raises ValidationError with the engine's message. A template that cannot print is refused
-    when it is saved, not when a decision's certificates are rendered."""
-    certificates_html(source, [sample_certificate()])
+def _sample_for(award_kind, unit=None):
+    from django.conf import settings as django_settings
+
+    return sample_certificate(
+        award_name=award_kind.name_vi,
+        verification_url=django_settings.SITE_URL + "/xac-minh/mau/",
+        **({"issuing_body": unit.name} if unit is not None else {}),
+    )
+
+
+def check_template(source, award_kind=None, unit=None):
+    """Render a template for a sample certificate and refuse, with the engine's words, what
+    would not print: a syntax or render error, a source or markup past the limits, a loop past
+    its budget, a certificate longer than a page, a link to anything but the certificate's own
+    verification page. A template is refused when it is saved, not when a decision's
+    certificates are rendered."""
+    sample = _sample_for(award_kind, unit) if award_kind is not None else sample_certificate()
+    return check_certificate_template(source, sample)
+
+
+def template_for(award_kind, unit=None):
+    """The template row of `unit` (None: the kind's default), unsaved if it has none yet: what
+    the permission commendations.edit_certificate_template is asked on."""
+    template = (
+        CertificateTemplate.objects.select_related("award_kind", "unit")
+        .filter(award_kind=award_kind, unit=unit)
+        .first()
+    )
+    return template or CertificateTemplate(award_kind=award_kind, unit=unit)
+
+
+def _template_activity_unit(template, actor):
+    if template.unit is not None:
+        return template.unit
+    kind = template.award_kind
+    if kind.movement_id is not None:
+        return kind.movement.launching_unit
+    held = scoping.clerk_units(actor).filter(depth=1).first()
+    return held or Unit.get_first_root_node()
+
+
+def _locked_template(award_kind, unit):
+    """The template row, created if needed, and locked: its versions are numbered in turn."""
+    try:
+        with transaction.atomic():
+            CertificateTemplate.objects.get_or_create(award_kind=award_kind, unit=unit)
+    except IntegrityError:  # created by a concurrent save between our read and our insert
+        pass
+    return (
+        CertificateTemplate.objects.select_for_update(of=("self",))
+        .select_related("award_kind__movement", "unit")
+        .get(award_kind=award_kind, unit=unit)
+    )
+
+
+def _add_version(template, *, source, origin, actor=None, restored_from=None):
+    last = template.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return CertificateTemplateVersion.objects.create(
+        template=template,
+        number=last + 1,
+        source=source,
+        origin=origin,
+        restored_from=restored_from,
+        created_by=_user(actor) if actor is not None else None,
+    )
 
 
 @transaction.atomic
-def update_certificate_template(award_kind, *, actor, source):
-    """Save the award kind's certificate template; the default as shipped (or nothing) removes
-    the kind's own, so that it keeps following the shipped one."""
-    award_kind = AwardKind.objects.select_for_update().get(pk=award_kind.pk)
-    _require("commendations.edit_certificate_template", actor, award_kind)
+def save_certificate_template(
+    award_kind, *, actor, source, unit=None, origin=TemplateOrigin.EDITED, restored_from=None
+):
+    """Save `unit`'s own template of the award kind (without a unit: the kind's default) as a
+    new version, after rendering it for a sample certificate. An empty source, or exactly the
+    one it falls back to, saves an empty version: the template follows its fallback again.
+    Returns the new version, or None when the source is what the template already says."""
+    _require("commendations.edit_certificate_template", actor, template_for(award_kind, unit))
+    if unit is not None and unit.level != award_kind.granting_level:
+        raise PermissionDenied
     source = (source or "").replace("\r\n", "\n")
     if source.strip():
-        check_template(source)
-        if source.strip() == certificate_template_source_default(award_kind).strip():
+        check_template(source, award_kind, unit)
+        if source.strip() == documents.fallback_template_source(award_kind, unit).strip():
             source = ""
-    if source.strip():
-        CertificateTemplate.objects.update_or_create(
-            award_kind=award_kind, defaults={"source": source}
-        )
+    template = _locked_template(award_kind, unit)
+    if source == documents.own_template_source(award_kind, unit):
+        return None
+    version = _add_version(
+        template, source=source, origin=origin, actor=actor, restored_from=restored_from
+    )
+    whose = (
+        _("the default certificate template")
+        if unit is None
+        else _("the certificate template of %(unit)s") % {"unit": unit.name}
+    )
+    if origin == TemplateOrigin.RESTORED:
+        summary = _("Restored version %(old)s of %(whose)s of %(award)s as version %(number)s")
     else:
-        CertificateTemplate.objects.filter(award_kind=award_kind).delete()
-    for unit in scoping.clerk_units(actor).filter(level=award_kind.granting_level)[:1]:
-        record_activity(
-            unit=unit,
-            actor=actor,
-            action="award_kind.template_changed",
-            target=award_kind,
-            summary=_("Changed the certificate template of %(award)s")
-            % {"award": award_kind.name_vi},
-        )
-    return award_kind
+        summary = _("Saved version %(number)s of %(whose)s of %(award)s")
+    record_activity(
+        unit=_template_activity_unit(template, actor),
+        actor=actor,
+        action="certificate_template.saved",
+        target=version,
+        summary=summary
+        % {
+            "number": version.number,
+            "old": restored_from,
+            "whose": whose,
+            "award": award_kind.name_vi,
+        },
+        data={"award_kind": award_kind.pk, "unit": unit.pk if unit else None, "origin": origin},
+    )
+    return version
+
+
+def restore_certificate_template_version(version, *, actor):
+    """Save an earlier version's source again, as a new version (nothing is ever rewritten)."""
+    template = version.template
+    return save_certificate_template(
+        template.award_kind,
+        actor=actor,
+        unit=template.unit,
+        source=version.source,
+        origin=TemplateOrigin.RESTORED,
+        restored_from=version.number,
+    )
+
+
+def template_version_for_issue(award_kind, unit):
+    """The version a decision of `unit` is fixed to when it is issued: the unit's own, else the
+    kind's default, else a copy of the shipped file kept as a version of the default (one copy
+    per shipped text), so that a later release's file does not change an issued decision."""
+    source, version = documents.effective_template(award_kind, unit)
+    if version is not None:
+        return version
+    template = _locked_template(award_kind, None)
+    copy = template.versions.filter(origin=TemplateOrigin.BUILTIN, source=source).first()
+    return copy or _add_version(template, source=source, origin=TemplateOrigin.BUILTIN)

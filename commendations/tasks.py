@@ -33,22 +33,24 @@ RENDER_OPTIONS = {
 
 @shared_task(**RENDER_OPTIONS)
 def render_decision(decision_id, restart=False):
-    """Start (or resume) rendering a decision's certificates: one chunk task after another."""
-    if rendering.begin_rendering(decision_id, restart=restart):
-        render_decision_chunk.delay(decision_id, 0)
+    """Start (or resume) rendering a decision's certificates: every chunk is queued at once, so
+    that the worker's processes render them side by side; the last to finish queues the print
+    file and the ZIP."""
+    chunk_count = rendering.begin_rendering(decision_id, restart=restart)
+    for index in range(chunk_count or 0):
+        render_decision_chunk.delay(decision_id, index)
 
 
 @shared_task(**RENDER_OPTIONS)
 def render_decision_chunk(decision_id, index):
-    """One chunk; then the next, or, after the last, the print file and the ZIP."""
+    """One chunk; once every certificate of the decision is rendered, the print file and the
+    ZIP (a chunk that finds them all done queues it: two at once are told apart under the lock)."""
     try:
-        more = rendering.render_decision_chunk(decision_id, index)
+        rendering.render_decision_chunk(decision_id, index)
     except ValidationError as error:  # the template itself is wrong: retrying will not help
         rendering.fail_rendering(decision_id, " ".join(error.messages))
         return
-    if more:
-        render_decision_chunk.delay(decision_id, index + 1)
-    else:
+    if rendering.all_rendered(decision_id):
         finish_decision_rendering.delay(decision_id)
 
 

@@ -42,5 +42,30 @@ urlpatterns = [
         certificate_templates.certificate_template_preview,
         name="certificate_template_preview",
     ),
+    path(
+        "units/<int:pk>/certificate-templates/",
+        certificate_templates.unit_certificate_templates,
+        name="unit_certificate_templates",
+    ),
+    path(
+        "units/<int:unit_pk>/award-kinds/<int:pk>/certificate-template/",
+        certificate_templates.unit_certificate_template,
+        name="unit_certificate_template",
+    ),
+    path(
+        "units/<int:unit_pk>/award-kinds/<int:pk>/certificate-template/preview/",
+        certificate_templates.unit_certificate_template_preview,
+        name="unit_certificate_template_preview",
+    ),
+    path(
+        "certificate-template-versions/<int:pk>/",
+        certificate_templates.certificate_template_version,
+        name="certificate_template_version",
+    ),
+    path(
+        "certificate-template-versions/<int:pk>/restore/",
+        certificate_templates.certificate_template_version_restore,
+        name="certificate_template_version_restore",
+    ),
     path("xac-minh/<str:code>/", verification.verify, name="verify"),
 ]

@@ -148,6 +148,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
+# A worker process is replaced after the task during which it grew past this (KiB): WeasyPrint's
+# memory stays bounded over a long queue of certificate chunks.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 700_000)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 # Celery beat (`celery -A config beat`, the `beat` service of docker-compose.yml; one only).
 CELERY_BEAT_SCHEDULE = {

@@ -26,7 +26,13 @@ from awards.models import (
     ReviewScore,
     SelfScore,
 )
-from commendations.models import CertificateTemplate, Commendation, Decision, RegisterCounter
+from commendations.models import (
+    CertificateTemplate,
+    CertificateTemplateVersion,
+    Commendation,
+    Decision,
+    RegisterCounter,
+)
 from movements.models import (
     AwardCategory,
     AwardKind,
@@ -434,11 +440,24 @@ class CommendationFactory(factory.django.DjangoModelFactory):
 
 
 class CertificateTemplateFactory(factory.django.DjangoModelFactory):
+    """A unit's own template of an award kind (unit=None: the kind's default), no version yet."""
+
     class Meta:
         model = CertificateTemplate
+        django_get_or_create = ("award_kind", "unit")
 
     award_kind = factory.SubFactory(AwardKindFactory)
-    source = "<p>{{ certificate.awardee_name }}</p>"
+    unit = None
+
+
+def template_version(award_kind, source, unit=None, origin="edited"):
+    """A new version of a template written straight to the table, past the services' checks
+    (as a template saved before a check existed would be)."""
+    template = CertificateTemplateFactory(award_kind=award_kind, unit=unit)
+    number = template.versions.count() + 1
+    return CertificateTemplateVersion.objects.create(
+        template=template, number=number, source=source, origin=origin
+    )
 
 
 # --- Files ----------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ IMPORTS = "imports/test_views.py"
 MOVEMENTS = "movements/test_views.py"
 AWARDS = "awards/test_permissions.py"
 DECISIONS = "commendations/test_permissions.py"
+TEMPLATES = "commendations/test_certificate_templates.py"
 DASHBOARDS = "reports/test_dashboards.py"
 NOTICES = "awards/test_public_notice.py"
 COVERED_BY = {
@@ -141,8 +142,13 @@ COVERED_BY = {
     "commendations:commendation_revoke": DECISIONS,
     "commendations:register": DECISIONS,
     "commendations:register_xlsx": DECISIONS,
-    "commendations:certificate_template": DECISIONS,
-    "commendations:certificate_template_preview": DECISIONS,
+    "commendations:certificate_template": TEMPLATES,
+    "commendations:certificate_template_preview": TEMPLATES,
+    "commendations:unit_certificate_templates": TEMPLATES,
+    "commendations:unit_certificate_template": TEMPLATES,
+    "commendations:unit_certificate_template_preview": TEMPLATES,
+    "commendations:certificate_template_version": TEMPLATES,
+    "commendations:certificate_template_version_restore": TEMPLATES,
     "reports:movement_dashboard": DASHBOARDS,
     "reports:unit_dashboard": DASHBOARDS,
     # Public, so every visitor gets the same answers: the tests of the page itself.

@@ -30,6 +30,7 @@ from commendations.certificates.defaults import (  # noqa: E402
 from commendations.certificates.render import (  # noqa: E402
     CHUNK_SIZE,
     RenderedChunk,
+    check_certificate_template,
     chunks,
     merge_pdfs,
     render_batch,
@@ -48,6 +49,7 @@ __all__ = [
     "CertificateData",
     "DecisionData",
     "RenderedChunk",
+    "check_certificate_template",
     "chunks",
     "default_template_name",
     "default_template_source",

@@ -31,7 +31,11 @@ from commendations.certificates.defaults import DECISION, default_template_sourc
 from commendations.certificates.fetcher import SafeURLFetcher
 from commendations.certificates.fonts import font_face_css, fonts_dir
 from commendations.certificates.qr import qr_data_uri
-from commendations.certificates.templating import compile_template
+from commendations.certificates.templating import (
+    MAX_MARKUP_LENGTH,
+    MAX_SOURCE_LENGTH,
+    compile_template,
+)
 
 # One chunk of 100 takes about two seconds here: far below a task's minute, and WeasyPrint's
 # memory, which grows with the pages of a document, stays bounded whatever the batch size.
@@ -49,12 +53,14 @@ class RenderedChunk:
     """A chunk of certificates as one PDF, and the pages of each certificate in it.
 
     page_ranges[i] is (first page, last page + 1) of the i-th certificate, counted from 0.
-    refused_urls lists what the template asked for and the fetcher refused.
+    refused_urls lists what the template asked for and the fetcher refused; removed_links, the
+    links it made that were taken out (anything but the certificate's verification address).
     """
 
     pdf: bytes
     page_ranges: tuple[tuple[int, int], ...]
     refused_urls: tuple[str, ...] = ()
+    removed_links: tuple[str, ...] = ()
 
     def split(self):
         """One PDF per certificate, in the order of the chunk."""
@@ -64,9 +70,19 @@ class RenderedChunk:
 @lru_cache(maxsize=32)
 def prepare_template(source):
     """(the CSS of a template, its compiled markup), compiled once per source."""
+    check_source_length(source)
     source = _COMMENT.sub("", source)
     styles = "\n".join(_STYLE.findall(source))
     return styles, compile_template(_STYLE.sub("", source))
+
+
+def check_source_length(source):
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ValidationError(
+            _("A certificate template holds at most %(max)s characters; this one has %(count)s.")
+            % {"max": MAX_SOURCE_LENGTH, "count": len(source)},
+            code="template_too_long",
+        )
 
 
 def _render_markup(template, context):
@@ -79,13 +95,20 @@ def _render_markup(template, context):
     try:
         # A certificate is a Vietnamese document, whatever the language of whoever queued it.
         with translation.override(settings.LANGUAGE_CODE):
-            return template.render(Context(context, autoescape=True))
+            markup = template.render(Context(context, autoescape=True))
     except Exception as error:  # noqa: BLE001 - any error of a staff-written template
         raise ValidationError(
             _("The certificate template has an error: %(error)s")
             % {"error": str(error) or type(error).__name__},
             code="template_render",
         ) from error
+    if len(markup) > MAX_MARKUP_LENGTH:
+        raise ValidationError(
+            _("The certificate template has an error: %(error)s")
+            % {"error": f"one certificate's markup is longer than {MAX_MARKUP_LENGTH} characters"},
+            code="template_render",
+        )
+    return markup
 
 
 def _document(styles, body, title):
@@ -153,6 +176,24 @@ def _page_ranges(document, count):
     return tuple((bounds[index], bounds[index + 1]) for index in range(count))
 
 
+def _keep_only_verification_links(document, page_ranges, certificates):
+    """Take out of the laid-out pages every link but each certificate's own verification
+    address: a template adds no way out of the PDF. Returns the addresses taken out."""
+    removed = []
+    for certificate, (start, stop) in zip(certificates, page_ranges, strict=True):
+        for page in document.pages[start:stop]:
+            kept = []
+            for link in page.links:
+                link_type, target = link[0], link[1]
+                if link_type == "external" and target == certificate.verification_url:
+                    kept.append(link)
+                else:
+                    removed.append(str(target))
+            page.links = kept
+    document.metadata.attachments = []
+    return tuple(dict.fromkeys(removed))
+
+
 def render_chunk(template_source, certificates):
     """Render certificates as one PDF document, exactly one page each.
 
@@ -175,7 +216,25 @@ def render_chunk(template_source, certificates):
             % {"names": ", ".join(too_long)},
             code="one_page",
         )
-    return RenderedChunk(document.write_pdf(), page_ranges, tuple(fetcher.refused))
+    removed_links = _keep_only_verification_links(document, page_ranges, certificates)
+    return RenderedChunk(document.write_pdf(), page_ranges, tuple(fetcher.refused), removed_links)
+
+
+def check_certificate_template(template_source, certificate):
+    """Render a template for a sample certificate as a decision would, and refuse what would
+    not print: a template error, a certificate longer than a page, a link to another address
+    than the certificate's own verification page. Returns the rendered chunk."""
+    chunk = render_chunk(template_source, [certificate])
+    if chunk.removed_links:
+        raise ValidationError(
+            _(
+                "A certificate may link only to its own verification page; remove the links "
+                "to: %(links)s."
+            )
+            % {"links": ", ".join(chunk.removed_links[:5])},
+            code="template_links",
+        )
+    return chunk
 
 
 def render_certificate_pdf(template_source, certificate):

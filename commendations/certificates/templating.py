@@ -6,11 +6,13 @@ i18n and the certificate tags below, and the context holds plain data only. Auto
 on, so a name typed as "<b>x</b>" prints as those characters.
 """
 
+import re
+import time
 from datetime import date
 
 from django import template
 from django.core.exceptions import ValidationError
-from django.template import Engine, TemplateSyntaxError
+from django.template import Engine, TemplateSyntaxError, defaultfilters, defaulttags
 from django.utils.translation import gettext as _
 
 from commendations.certificates.fonts import fit_font_size
@@ -59,6 +61,128 @@ def short_date(value):
     if not isinstance(value, date):
         return value
     return value.strftime("%d/%m/%Y")
+
+
+# --- Bounded cost ----------------------------------------------------------------------------
+# A template is staff's text, run for every certificate of a decision. Whatever it says, one
+# certificate's markup costs a bounded amount: so many loop iterations, so much time, so many
+# characters, and none of the built-in tags or filters that can blow a short text up.
+
+MAX_SOURCE_LENGTH = 100_000
+MAX_ITERATIONS = 5_000
+MAX_MARKUP_LENGTH = 200_000
+MAX_RENDER_SECONDS = 2.0
+MAX_WIDTH = 300
+
+
+class TemplateTooCostly(TemplateSyntaxError):
+    """A template asked for more than a certificate may cost."""
+
+
+def _spend(context, iterations):
+    """Count a loop's iterations against the certificate's budget (the render context lives as
+    long as one render of the template: one certificate)."""
+    budget = context.render_context
+    if "thidua_deadline" not in budget:
+        budget["thidua_deadline"] = time.monotonic() + MAX_RENDER_SECONDS
+    budget["thidua_iterations"] = budget.get("thidua_iterations", 0) + iterations
+    if budget["thidua_iterations"] > MAX_ITERATIONS:
+        raise TemplateTooCostly(f"more than {MAX_ITERATIONS} loop iterations for one certificate")
+    if time.monotonic() > budget["thidua_deadline"]:
+        raise TemplateTooCostly(f"one certificate took more than {MAX_RENDER_SECONDS:g} s")
+
+
+class BoundedForNode(defaulttags.ForNode):
+    def render(self, context):
+        values = self.sequence.resolve(context, ignore_failures=True)
+        try:
+            count = len(values) if values is not None else 0
+        except TypeError:
+            count = 1  # not a sequence: the loop itself says so
+        _spend(context, count)
+        return super().render(context)
+
+
+@register.tag("for")
+def bounded_for(parser, token):
+    node = defaulttags.do_for(parser, token)
+    node.__class__ = BoundedForNode
+    return node
+
+
+def _bounded_width(value):
+    try:
+        width = int(value)
+    except (TypeError, ValueError):
+        return value
+    if width > MAX_WIDTH:
+        raise TemplateTooCostly(f"a width of at most {MAX_WIDTH} characters, not {width}")
+    return width
+
+
+@register.filter(is_safe=True)
+def ljust(value, arg):
+    return defaultfilters.ljust(value, _bounded_width(arg))
+
+
+@register.filter(is_safe=True)
+def rjust(value, arg):
+    return defaultfilters.rjust(value, _bounded_width(arg))
+
+
+@register.filter(is_safe=True)
+def center(value, arg):
+    return defaultfilters.center(value, _bounded_width(arg))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+@register.filter(is_safe=True)
+def stringformat(value, arg):
+    for number in _NUMBERS.findall(str(arg)):
+        _bounded_width(number)
+    return defaultfilters.stringformat(value, arg)
+
+
+@register.filter(is_safe=True)
+def floatformat(value, arg=-1):
+    digits = str(arg).rstrip("gu")
+    if digits.lstrip("-").isdigit() and abs(int(digits)) > 20:
+        raise TemplateTooCostly("floatformat takes at most 20 decimal places")
+    return defaultfilters.floatformat(value, arg)
+
+
+class _Refused(template.Node):
+    def __init__(self, name):
+        self.name = name
+
+    def render(self, context):
+        raise TemplateSyntaxError(f"{{% {self.name} %}} is not available in a certificate")
+
+
+def _refuse(name):
+    def tag(parser, token):
+        return _Refused(name)
+
+    register.tag(name, tag)
+
+
+# {% lorem 100000000 %} writes without bound; {% debug %} prints the server's modules;
+# {% autoescape off %} would print a member's name typed as markup as markup.
+for _name in ("lorem", "debug", "autoescape"):
+    _refuse(_name)
+
+
+@register.filter
+def safe(value):
+    """Escaped all the same: the data of a certificate is typed by people, never markup."""
+    return value
+
+
+@register.filter
+def safeseq(value):
+    return value
 
 
 ENGINE = Engine(

@@ -254,9 +254,16 @@ def decision_render(request, pk):
     decision, response = _decision_for(request, pk, "render_decision")
     if response:
         return response
-    services.resume_rendering(
-        decision, actor=request.user, restart=request.POST.get("restart") == "1"
-    )
+    try:
+        services.resume_rendering(
+            decision,
+            actor=request.user,
+            restart=request.POST.get("restart") == "1",
+            current_template=request.POST.get("current_template") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(decision)
     messages.success(request, _("The certificates are being rendered."))
     return redirect(decision)
 

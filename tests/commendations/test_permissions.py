@@ -1,10 +1,9 @@
-"""The permission matrix of every decision, register and certificate-template page and action.
+"""The permission matrix of every decision and register page and action.
 
 Users: the named users of tests/named_world.py and the anonymous visitor. Objects: decisions
 of the city union of Hanoi ("inside": the city's clerk drafts and issues them) and of the other
-city ("outside"), each as a draft and issued with its certificates rendered; and the award kinds
-granted at the city's level ("inside": its clerk edits the certificate template) and at the
-national level ("outside").
+city ("outside"), each as a draft and issued with its certificates rendered. Certificate
+templates have their own matrix in tests/commendations/test_certificate_templates.py.
 
 200 (or, for a POST, a redirect that is not to the sign-in page): allowed and done. 403: the user
 reads the object and may not act on it. 404: outside the user's scope, as if it did not exist.
@@ -57,19 +56,6 @@ ACT = {
     "clerk": pair(200, 404),
     "outsider": pair(404, 404),
     "nobody": pair(404, 404),
-    None: ANONYMOUS,
-}
-# A certificate template: a clerk at the award kind's granting level. Award kinds are a
-# catalogue every signed-in user reads.
-TEMPLATE = {
-    "officer_a": pair(403, 403),
-    "officer_b": pair(403, 403),
-    "city_officer": pair(403, 403),
-    "city_reviewer": pair(403, 403),
-    "national_reviewer": pair(403, 403),
-    "clerk": pair(200, 403),
-    "outsider": pair(403, 403),
-    "nobody": pair(403, 403),
     None: ANONYMOUS,
 }
 
@@ -219,26 +205,6 @@ def test_decision_pages_permission_matrix(client_for, users, world, page, user_n
     codes = {side: _code(client, method, url_for(getattr(world, which)[side]), data)
              for side in SIDES}  # fmt: skip
     assert codes == expected[user_name]
-
-
-@pytest.mark.parametrize("user_name", USERS)
-def test_certificate_template_permission_matrix(client_for, users, world, user_name):
-    client = client_for(getattr(users, user_name) if user_name else None)
-    for name, method in [
-        ("certificate_template", "get"),
-        ("certificate_template", "post"),
-        ("certificate_template_preview", "post"),
-    ]:
-        codes = {
-            side: _code(
-                client,
-                method,
-                reverse(f"commendations:{name}", args=[world.kinds[side].pk]),
-                {"source": ""} if method == "post" else None,
-            )
-            for side in SIDES
-        }
-        assert (name, method, codes) == (name, method, TEMPLATE[user_name])
 
 
 def test_a_commendation_of_another_decision_is_not_found(client_for, users, world):

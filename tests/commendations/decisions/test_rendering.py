@@ -8,10 +8,11 @@ import zipfile
 from django.urls import reverse
 
 from commendations import documents, rendering, services
-from commendations.models import CertificateTemplate, Commendation, RenderState
+from commendations.models import Commendation, RenderState
 from commendations.tasks import render_decision
 from tests.commendations.certificates.conftest import pdf_pages, poppler_text
 from tests.commendations.decisions.conftest import draft, issue
+from tests.factories import template_version
 
 
 def stored_files(root):
@@ -105,8 +106,8 @@ def test_template_error_marks_the_rendering_failed_with_its_message(
     approve, users, tree, kinds, django_capture_on_commit_callbacks
 ):
     approve(1)
-    CertificateTemplate.objects.create(
-        award_kind=kinds.bk_city, source="<p>{% fit_size certificate.awardee_name 'x' 1 %}</p>"
+    template_version(
+        kinds.bk_city, "<p>{% fit_size certificate.awardee_name 'x' 1 %}</p>", unit=tree.city
     )
     decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
     assert decision.render_state == RenderState.FAILED
@@ -178,3 +179,46 @@ def test_decision_pdf_lists_the_awardees_with_their_register_numbers(
     for commendation in decision.commendations.all():
         assert commendation.awardee_name in text
         assert commendation.register_number in text
+
+
+def test_every_chunk_is_queued_at_once_and_each_certificate_is_rendered_once(
+    approve, users, tree, kinds, monkeypatch, private_storage, django_capture_on_commit_callbacks
+):
+    """The chunks go to the queue together (the worker's processes render them side by side);
+    the one that finds every certificate rendered queues the print file, once."""
+    from commendations import tasks
+
+    monkeypatch.setattr(rendering, "CHUNK_SIZE", 2)
+    rendered, queued = [], []
+    real_render_chunk, real_delay = rendering.render_chunk, tasks.render_decision_chunk.delay
+
+    def counting_render_chunk(source, certificates):
+        certificates = list(certificates)
+        rendered.extend(c.register_number for c in certificates)
+        return real_render_chunk(source, certificates)
+
+    def recording_delay(decision_id, index):
+        queued.append(index)  # queued by render_decision before any of them ran
+        return None
+
+    monkeypatch.setattr(rendering, "render_chunk", counting_render_chunk)
+    monkeypatch.setattr(tasks.render_decision_chunk, "delay", recording_delay)
+    approve(5)
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    assert queued == [0, 1, 2]
+    assert decision.render_state == RenderState.RENDERING
+    # The worker's processes take them in any order.
+    monkeypatch.setattr(tasks.render_decision_chunk, "delay", real_delay)
+    for index in (2, 0, 1):
+        tasks.render_decision_chunk.delay(decision.pk, index)
+    decision.refresh_from_db()
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 5)
+    assert sorted(rendered) == sorted(c.register_number for c in decision.commendations.all())
+    print_file = private_storage / f"decisions/{decision.pk}/print.pdf"
+    assert len(pdf_pages(print_file.read_bytes())) == 5
+    written = print_file.stat().st_mtime_ns
+    # A second finish (two chunks that ended together, a duplicate delivery) does nothing.
+    rendering.finish_rendering(decision.pk)
+    tasks.render_decision_chunk.delay(decision.pk, 1)
+    assert print_file.stat().st_mtime_ns == written
+    assert len(rendered) == 5

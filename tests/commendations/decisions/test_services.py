@@ -6,10 +6,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commendations import documents, scoping, services
-from commendations.models import Commendation, Decision, DecisionState, RegisterCounter
+from commendations.models import (
+    CertificateTemplateVersion,
+    Commendation,
+    Decision,
+    DecisionState,
+    RegisterCounter,
+)
 from tests.commendations.decisions.conftest import draft, issue
-from tests.factories import nominate
-from unions.models import Activity
+from tests.factories import UserFactory, grant, nominate
+from unions.models import Activity, Role
 
 
 def test_create_decision_takes_every_approved_nomination_of_the_kind(approve, users, tree, kinds):
@@ -228,26 +234,35 @@ def test_revoke_commendation_needs_a_reason(
     assert commendation.is_revoked is False
 
 
-def test_update_certificate_template_reports_a_syntax_error_and_keeps_the_old(users, kinds):
+def test_save_certificate_template_reports_a_syntax_error_and_keeps_the_old(users, tree, kinds):
     with pytest.raises(ValidationError) as error:
-        services.update_certificate_template(
-            kinds.bk_city, actor=users.clerk, source="<p>{% if %}</p>"
+        services.save_certificate_template(
+            kinds.bk_city, actor=users.clerk, unit=tree.city, source="<p>{% if %}</p>"
         )
     assert error.value.code == "template_syntax"
-    kinds.bk_city.refresh_from_db()
-    assert documents.own_template_source(kinds.bk_city) == ""
+    assert documents.own_template_source(kinds.bk_city, tree.city) == ""
+    assert not CertificateTemplateVersion.objects.exists()
 
 
-def test_update_certificate_template_is_for_clerks_of_the_granting_level(users, kinds):
+def test_a_unit_s_template_is_for_the_clerks_of_that_unit_at_the_granting_level(users, tree, kinds):
     source = "<style>p{color:red}</style><p>{{ certificate.awardee_name }}</p>"
-    services.update_certificate_template(kinds.bk_city, actor=users.clerk, source=source)
-    kinds.bk_city.refresh_from_db()
-    assert documents.own_template_source(kinds.bk_city) == source
-    assert documents.certificate_template_source(kinds.bk_city) == source
-    with pytest.raises(PermissionDenied):
-        services.update_certificate_template(kinds.bk_national, actor=users.clerk, source="")
-    with pytest.raises(PermissionDenied):
-        services.update_certificate_template(kinds.bk_city, actor=users.city_reviewer, source="")
+    version = services.save_certificate_template(
+        kinds.bk_city, actor=users.clerk, unit=tree.city, source=source
+    )
+    assert version.number == 1
+    assert documents.own_template_source(kinds.bk_city, tree.city) == source
+    assert documents.certificate_template_source(kinds.bk_city, tree.city) == source
+    # The default, and therefore the other city, is untouched.
+    assert documents.certificate_template_source(kinds.bk_city, tree.other_city) != source
+    assert documents.own_template_source(kinds.bk_city) == ""
+    for kind, unit, actor in [
+        (kinds.bk_national, tree.national, users.clerk),  # not the clerk's unit
+        (kinds.bk_city, tree.other_city, users.clerk),  # another city
+        (kinds.bk_city, None, users.clerk),  # the default: not the clerk's to edit
+        (kinds.bk_city, tree.city, users.city_reviewer),  # not a clerk
+    ]:
+        with pytest.raises(PermissionDenied):
+            services.save_certificate_template(kind, actor=actor, unit=unit, source="")
 
 
 def test_approved_at_lists_only_what_the_unit_itself_approved(approve, users, tree, kinds, round_):
@@ -257,14 +272,16 @@ def test_approved_at_lists_only_what_the_unit_itself_approved(approve, users, tr
     assert list(scoping.approved_at(tree.unit_a)) == []
 
 
-def test_certificate_preview_command_uses_the_kind_s_own_template(users, kinds, tmp_path):
+def test_certificate_preview_command_uses_the_kind_s_default_template(users, tree, kinds, tmp_path):
     from django.core.management import call_command
 
     from tests.commendations.certificates.conftest import poppler_text
 
-    services.update_certificate_template(
+    root_clerk = UserFactory()
+    grant(root_clerk, tree.confederation, Role.CLERK)
+    services.save_certificate_template(
         kinds.bk_city,
-        actor=users.clerk,
+        actor=root_clerk,
         source="<p>MẪU RIÊNG {{ certificate.awardee_name }}</p>",
     )
     out = tmp_path / "sample.pdf"

@@ -371,17 +371,28 @@ def test_decision_list_query_count_does_not_grow(
 # --- Certificate templates ----------------------------------------------------------------------
 
 
-def test_template_page_is_for_clerks_of_the_granting_level(users, kinds, client_for):
-    url = reverse("commendations:certificate_template", args=[kinds.bk_city.pk])
+def _own(tree, kind):
+    return reverse("commendations:unit_certificate_template", args=[tree.city.pk, kind.pk])
+
+
+def _own_preview(tree, kind):
+    return reverse("commendations:unit_certificate_template_preview", args=[tree.city.pk, kind.pk])
+
+
+def test_template_page_is_for_clerks_of_the_issuing_unit(users, tree, kinds, client_for):
+    url = _own(tree, kinds.bk_city)
     assert client_for(users.clerk).get(url).status_code == 200
     assert client_for(users.city_reviewer).get(url).status_code == 403
-    national = reverse("commendations:certificate_template", args=[kinds.bk_national.pk])
-    assert client_for(users.clerk).get(national).status_code == 403
+    # A kind the city's level does not grant: no such template.
+    assert client_for(users.clerk).get(_own(tree, kinds.bk_national)).status_code == 404
+    # The default is the owner's: the city clerk reads it, may not edit it.
+    default = reverse("commendations:certificate_template", args=[kinds.bk_city.pk])
+    assert client_for(users.clerk).get(default).status_code == 403
 
 
-def test_template_preview_renders_a_pdf_or_says_what_is_wrong(users, kinds, client_for):
+def test_template_preview_renders_a_pdf_or_says_what_is_wrong(users, tree, kinds, client_for):
     client = client_for(users.clerk)
-    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    url = _own_preview(tree, kinds.bk_city)
     good = client.post(url, {"source": "<p>{{ certificate.awardee_name }}</p>"})
     assert good.status_code == 200
     assert good["Content-Type"] == "application/pdf"
@@ -404,26 +415,24 @@ TEMPLATES_THAT_CANNOT_RENDER = [
 
 @pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
 def test_template_preview_of_a_template_that_cannot_render_says_why(
-    users, kinds, client_for, source
+    users, tree, kinds, client_for, source
 ):
-    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+    url = _own_preview(tree, kinds.bk_city)
     response = client_for(users.clerk).post(url, {"source": source})
     assert response.status_code == 400
     assert response.content.decode().startswith("The certificate template has an error: ")
 
 
 @pytest.mark.parametrize("source", TEMPLATES_THAT_CANNOT_RENDER)
-def test_a_template_that_cannot_render_is_not_saved(users, kinds, client_for, source):
-    response = client_for(users.clerk).post(
-        reverse("commendations:certificate_template", args=[kinds.bk_city.pk]), {"source": source}
-    )
+def test_a_template_that_cannot_render_is_not_saved(users, tree, kinds, client_for, source):
+    response = client_for(users.clerk).post(_own(tree, kinds.bk_city), {"source": source})
     assert response.status_code == 200
     assert "The certificate template has an error" in response.content.decode()
-    assert documents.own_template_source(kinds.bk_city) == ""
+    assert documents.own_template_source(kinds.bk_city, tree.city) == ""
 
 
-def test_a_language_block_in_a_template_still_prints(users, kinds, client_for):
-    url = reverse("commendations:certificate_template_preview", args=[kinds.bk_city.pk])
+def test_a_language_block_in_a_template_still_prints(users, tree, kinds, client_for):
+    url = _own_preview(tree, kinds.bk_city)
     source = (
         "{% load i18n %}{% language 'xx' %}<p>{{ certificate.awardee_name }}</p>{% endlanguage %}"
     )
@@ -438,8 +447,7 @@ def test_template_saved_from_the_page_prints_the_next_decision(
 
     client = client_for(users.clerk)
     client.post(
-        reverse("commendations:certificate_template", args=[kinds.bk_city.pk]),
-        {"source": "<p>MẪU RIÊNG {{ certificate.awardee_name }}</p>"},
+        _own(tree, kinds.bk_city), {"source": "<p>MẪU RIÊNG {{ certificate.awardee_name }}</p>"}
     )
     approve(1)
     issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
