@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards import services as awards_services
 from awards.models import Nomination
 from commendations.certificates import sample_certificate
 from commendations.certificates.render import certificates_html
@@ -439,6 +440,10 @@ def revoke_commendation(commendation, *, actor, number, date, reason):
             "revocation_reason",
         ]
     )
+    if commendation.nomination_id is not None:
+        awards_services.record_revocation(
+            commendation.nomination, actor=actor, number=number, reason=reason
+        )
     record_activity(
         unit=commendation.issuing_unit,
         actor=actor,

@@ -277,6 +277,9 @@ def nomination_detail(request, pk):
             "evidence": nomination.evidence.all(),
             "transitions": nomination.transitions.select_related("actor", "at_unit", "to_unit"),
             "actions": actions,
+            "quota": services.quota_before_sending(nomination)
+            if actions["submit_nomination"] or actions["forward_nomination"]
+            else None,
             "reason_form": CommentForm(),
         },
     )

@@ -220,7 +220,13 @@ def _decision(request, pk, name):
     return render(
         request,
         "awards/nomination_action.html",
-        {"nomination": nomination, "form": form, "title": title, "name": name},
+        {
+            "nomination": nomination,
+            "form": form,
+            "title": title,
+            "name": name,
+            "quota": services.quota_before_sending(nomination) if name == "forward" else None,
+        },
     )
 
 
