@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import nominations, review
+from awards.views import dossier, nominations, review
 
 app_name = "awards"
 
@@ -41,4 +41,11 @@ urlpatterns = [
         nominations.evidence_delete,
         name="evidence_delete",
     ),
+    path("nominations/<int:pk>/assessment/", dossier.assessment_create, name="assessment_create"),
+    path(
+        "nominations/<int:pk>/assessments/<int:assessment_pk>/minutes/",
+        dossier.assessment_minutes,
+        name="assessment_minutes",
+    ),
+    path("letters/<int:pk>/", dossier.submission_letter, name="submission_letter"),
 ]

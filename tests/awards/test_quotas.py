@@ -161,13 +161,13 @@ def test_the_granting_body_cannot_approve_beyond_the_allocation(users, tree, rou
 
 
 def test_forward_page_shows_the_quota_used_before_sending(
-    client, users, tree, round_, national_caps
+    client_for, users, tree, round_, national_caps
 ):
     first, second = _people(round_, tree.unit_a, 2)
     one = nominate(round_, national_caps, actor=users.officer_a, member=first, submit=True)
     two = nominate(round_, national_caps, actor=users.officer_a, member=second, submit=True)
     services.forward_nomination(one, actor=users.city_reviewer)
-    client.force_login(users.city_reviewer)
+    client = client_for(users.city_reviewer)
     page = client.get(reverse("awards:nomination_forward", args=[two.pk])).content.decode()
     assert "1 of 1 used" in page
     assert "1689/QĐ-TLĐ" in page
