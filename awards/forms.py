@@ -291,3 +291,13 @@ class AssessmentForm(BootstrapFormMixin, forms.Form):
                 continue
             result[nomination] = tuple(value or 0 for value in values)
         return result
+
+
+class PriorAwardUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: Số thẻ đoàn viên, Danh hiệu (code or name of the award kind), Năm, "
+            "Số quyết định, Cơ quan ban hành."
+        ),
+    )

@@ -516,3 +516,78 @@ class SubmissionLetter(models.Model):
 
     def get_absolute_url(self):
         return reverse("awards:submission_letter", args=[self.pk])
+
+
+# --- Awards from before the app -------------------------------------------------------------
+
+
+class PriorAwardImportState(models.TextChoices):
+    CHECKED = "checked", pgettext_lazy("import state", "Checked, awaiting confirmation")
+    IMPORTED = "imported", pgettext_lazy("import state", "Imported")
+    CANCELLED = "cancelled", pgettext_lazy("import state", "Cancelled")
+
+
+class PriorAwardImport(models.Model):
+    """A checked spreadsheet of awards granted before the app, awaiting the officer's
+    confirmation (all its rows, or none). `rows` holds the checked values, not the file."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(default=list, editable=False)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PriorAwardImportState.choices,
+        default=PriorAwardImportState.CHECKED,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import of prior awards")
+        verbose_name_plural = _("imports of prior awards")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("awards:prior_award_import", args=[self.pk])
+
+
+class PriorAward(models.Model):
+    """An award a member received before the app (from a spreadsheet): it counts for
+    prerequisites such as N consecutive years of Chiến sĩ thi đua cơ sở."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="prior_awards", verbose_name=_("member")
+    )
+    award_kind = models.ForeignKey(
+        AwardKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("award kind")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    issuer = models.CharField(_("issued by"), max_length=255)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by unit")
+    )
+    imported_with = models.ForeignKey(
+        PriorAwardImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="awards"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("prior award")
+        verbose_name_plural = _("prior awards")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "award_kind", "year"], name="one_prior_award_per_kind_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.award_kind} · {self.year}"

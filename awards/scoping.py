@@ -158,3 +158,13 @@ def submission_letters_visible_to(user):
 
 def get_submission_letter_or_404(user, pk):
     return scoping.get_or_404(submission_letters_visible_to(user), pk)
+
+
+def get_prior_award_import_or_404(user, pk):
+    """An import of prior awards of a unit within the user's roles."""
+    from awards.models import PriorAwardImport
+
+    queryset = PriorAwardImport.objects.select_related("unit")
+    if not scoping.is_superuser(user):
+        queryset = queryset.filter(Unit.subtrees_q(scoping.role_paths(user), prefix="unit__"))
+    return scoping.get_or_404(queryset, pk)

@@ -48,4 +48,6 @@ urlpatterns = [
         name="assessment_minutes",
     ),
     path("letters/<int:pk>/", dossier.submission_letter, name="submission_letter"),
+    path("units/<int:pk>/prior-awards/", dossier.prior_award_upload, name="prior_award_upload"),
+    path("prior-awards/<int:pk>/", dossier.prior_award_import, name="prior_award_import"),
 ]

@@ -121,6 +121,8 @@ COVERED_BY = {
     "awards:assessment_create": AWARDS,
     "awards:assessment_minutes": "awards/test_dossier.py",
     "awards:submission_letter": "awards/test_dossier.py",
+    "awards:prior_award_upload": "awards/test_prior_awards.py",
+    "awards:prior_award_import": "awards/test_prior_awards.py",
     "commendations:decision_detail": DECISIONS,
     "commendations:decision_edit": DECISIONS,
     "commendations:decision_awardees": DECISIONS,

@@ -3,15 +3,16 @@ sends with what it forwards. Thin: scoping, permissions and services do the work
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from awards import scoping, services
-from awards.forms import AssessmentForm
+from awards.forms import AssessmentForm, PriorAwardUploadForm
 from awards.models import EDITABLE_STATES, Nomination
 from awards.views.refusals import guard
+from unions import scoping as unions_scoping
 
 
 @login_required
@@ -81,3 +82,67 @@ def _pdf(field, name):
 def letters_for(user, nomination: Nomination):
     """The tờ trình that carried the nomination, those the user may read."""
     return scoping.submission_letters_visible_to(user).filter(nominations=nomination)
+
+
+# --- Awards from before the app ----------------------------------------------------------------
+
+
+@login_required
+def prior_award_upload(request, pk):
+    """Step 1: the officer uploads the spreadsheet; it is checked, nothing is written."""
+    unit = unions_scoping.get_unit_or_404(request.user, pk)
+    if not request.user.has_perm("awards.propose_for_unit", unit):
+        raise PermissionDenied
+    form = PriorAwardUploadForm(request.POST or None, request.FILES or None)
+    rows = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            prior_import = services.create_prior_award_import(
+                unit=unit,
+                actor=request.user,
+                file_name=upload.name,
+                data=upload.read(10 * 1024 * 1024 + 1),
+            )
+        except services.PriorAwardsInvalid as error:
+            rows = error.rows
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect(prior_import)
+    return render(
+        request, "awards/prior_award_upload.html", {"unit": unit, "form": form, "rows": rows}
+    )
+
+
+@login_required
+def prior_award_import(request, pk):
+    """Step 2: the checked rows; the officer confirms (all are written) or cancels."""
+    prior_import = scoping.get_prior_award_import_or_404(request.user, pk)
+    if not request.user.has_perm("awards.propose_for_unit", prior_import.unit):
+        raise PermissionDenied
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        service = {
+            "confirm": services.confirm_prior_award_import,
+            "cancel": services.cancel_prior_award_import,
+        }.get(action)
+        if service is None:
+            return redirect(prior_import)
+        try:
+            service(prior_import, actor=request.user)
+        except services.PriorAwardsInvalid as error:
+            errors = error.rows
+            messages.error(request, " ".join(error.messages))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if action == "confirm":
+                messages.success(request, _("The prior awards were recorded."))
+            return redirect(prior_import)
+        prior_import.refresh_from_db()
+    return render(
+        request, "awards/prior_award_import.html", {"import": prior_import, "errors": errors}
+    )
