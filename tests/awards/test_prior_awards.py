@@ -135,7 +135,7 @@ def test_imports_are_scoped_to_the_units_officers(client_for, users, tree, cstd,
         data=_xlsx(_rows(member_a, [2020])).read(),
     )  # fmt: skip
     upload = reverse("awards:prior_award_upload", args=[tree.unit_a.pk])
-    page = prior_import.get_absolute_url()
+    page = reverse("awards:prior_award_import", args=[prior_import.pk])
     expected = {
         users.officer_a: (200, 200),
         users.city_officer: (200, 200),
