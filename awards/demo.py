@@ -116,6 +116,7 @@ AWARD_KINDS = {
         "vote_threshold": Decimal("0.6667"),
         "vote_denominator": "present",
         "cap_per_round": 150,
+        "requires_assessment": True,
     },
     "CDCS-VMXS": {
         "name_vi": "Công đoàn cơ sở vững mạnh xuất sắc",
@@ -322,7 +323,22 @@ def _seed(stdout):
     # Forwarded to the national union, and an exemplary of the movement granted after its vote.
     forwarded = nominate(people1[1], "BK-CDVC", officer1, evidence=True)
     services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
-    exemplary = nominate(people1[9], "DHTB-TMGPVT", officer1, evidence=True)
+    exemplary = nominate(people1[9], "DHTB-TMGPVT", officer1, evidence=True, submit=False)
+    # The exemplary honour needs the grassroots union's bình xét before it is sent.
+    minutes = _evidence_pdf(
+        "BIÊN BẢN HỌP BÌNH XÉT", coso1.name, "Hội nghị bình xét điển hình tiêu biểu (minh họa)."
+    )
+    services.record_assessment(
+        actor=officer1,
+        unit=coso1,
+        round=round_,
+        meeting_date=timezone.localdate(),
+        members_total=11,
+        members_present=10,
+        minutes=SimpleUploadedFile("bien-ban-binh-xet.pdf", minutes, "application/pdf"),
+        ballots={exemplary: (9, 1, 0)},
+    )
+    exemplary = services.submit_nomination(exemplary, actor=officer1)
     services.forward_nomination(exemplary, actor=hanoi, comment="Tiêu biểu của đơn vị.")
     services.record_vote(
         exemplary,

@@ -137,6 +137,23 @@ class CommentForm(BootstrapFormMixin, forms.Form):
             self.fields["comment"].label = _("Reasons")
 
 
+class ForwardForm(CommentForm):
+    """Forwarding sends a tờ trình signed by the unit's chair (empty: the forwarding user)."""
+
+    signer_name = forms.CharField(
+        label=_("Submission letter signed by"),
+        required=False,
+        max_length=150,
+        help_text=_("The chair of the unit (empty: your own name)."),
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=150,
+        help_text=_("e.g. CHỦ TỊCH, or PHÓ CHỦ TỊCH signing for the chair."),
+    )
+
+
 class ReviewScoreForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, criteria, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
