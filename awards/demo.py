@@ -81,7 +81,10 @@ AWARD_KINDS = {
         "beneficiary": IND,
         "granting_level": UnitLevel.GRASSROOTS,
         "legal_basis": f"{UNION_RULE}; Điều lệ Công đoàn Việt Nam",
-        "cap_per_unit_per_round": 10,
+        # Granted by the grassroots union itself: a cap on what it grants a theme a year.
+        "cap_per_round": 10,
+        "quota_basis": "Quy chế khen thưởng của công đoàn cơ sở (dữ liệu minh họa)",
+        "quota_illustrative": True,
     },
     "BK-CDVC-HN": {
         "name_vi": "Bằng khen của Công đoàn Viên chức thành phố Hà Nội",
@@ -91,6 +94,8 @@ AWARD_KINDS = {
         "granting_level": UnitLevel.PROVINCIAL,
         "legal_basis": f"{UNION_RULE}; Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội",
         "cap_per_unit_per_round": 4,
+        "quota_basis": "Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội (dữ liệu minh họa)",
+        "quota_illustrative": True,
     },
     "BK-CDVC": {
         "name_vi": "Bằng khen của Công đoàn Viên chức Việt Nam",
@@ -116,6 +121,8 @@ AWARD_KINDS = {
         "vote_threshold": Decimal("0.6667"),
         "vote_denominator": "present",
         "cap_per_round": 150,
+        "quota_basis": "Nghị quyết 04/NQ-CĐVC: 150 điển hình tiêu biểu giai đoạn 2019–2024 (dữ liệu minh họa)",
+        "quota_illustrative": True,
         "requires_assessment": True,
     },
     "CDCS-VMXS": {
