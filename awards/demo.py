@@ -70,6 +70,8 @@ AWARD_KINDS = {
         "legal_basis": f"{LAW}; {DECREE}. Tỷ lệ không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (dữ liệu minh họa)",
         "quota_share": Decimal("0.15"),
         "quota_base": QuotaBase.AWARD_KIND,
+        "quota_basis": "Nghị định 91/2017/NĐ-CP (đã được thay thế; dữ liệu minh họa)",
+        "quota_illustrative": True,
         "prerequisite_years": 1,
     },
     "GK-CDCS": {
@@ -79,7 +81,10 @@ AWARD_KINDS = {
         "beneficiary": IND,
         "granting_level": UnitLevel.GRASSROOTS,
         "legal_basis": f"{UNION_RULE}; Điều lệ Công đoàn Việt Nam",
-        "cap_per_unit_per_round": 10,
+        # Granted by the grassroots union itself: a cap on what it grants a theme a year.
+        "cap_per_round": 10,
+        "quota_basis": "Quy chế khen thưởng của công đoàn cơ sở (dữ liệu minh họa)",
+        "quota_illustrative": True,
     },
     "BK-CDVC-HN": {
         "name_vi": "Bằng khen của Công đoàn Viên chức thành phố Hà Nội",
@@ -89,6 +94,8 @@ AWARD_KINDS = {
         "granting_level": UnitLevel.PROVINCIAL,
         "legal_basis": f"{UNION_RULE}; Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội",
         "cap_per_unit_per_round": 4,
+        "quota_basis": "Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội (dữ liệu minh họa)",
+        "quota_illustrative": True,
     },
     "BK-CDVC": {
         "name_vi": "Bằng khen của Công đoàn Viên chức Việt Nam",
@@ -99,6 +106,9 @@ AWARD_KINDS = {
         "legal_basis": f"{UNION_RULE}; Quy chế khen thưởng của Công đoàn Viên chức Việt Nam",
         "cap_per_unit_per_round": 4,
         "cap_per_round": 300,
+        "quota_basis": "Quyết định 1689/QĐ-TLĐ năm 2019, Điều 15 (dữ liệu minh họa)",
+        "quota_illustrative": True,
+        "scope": "thematic",
     },
     "DHTB-TMGPVT": {
         "name_vi": "Điển hình tiêu biểu phong trào “Tham mưu giỏi, phục vụ tốt”",
@@ -111,6 +121,9 @@ AWARD_KINDS = {
         "vote_threshold": Decimal("0.6667"),
         "vote_denominator": "present",
         "cap_per_round": 150,
+        "quota_basis": "Nghị quyết 04/NQ-CĐVC: 150 điển hình tiêu biểu giai đoạn 2019–2024 (dữ liệu minh họa)",
+        "quota_illustrative": True,
+        "requires_assessment": True,
     },
     "CDCS-VMXS": {
         "name_vi": "Công đoàn cơ sở vững mạnh xuất sắc",
@@ -285,7 +298,9 @@ def _seed(stdout):
         officer, chair = (officer1, chair1) if person.unit_id == coso1.pk else (officer2, chair2)
         services.approve_nomination(nominate(person, "LDTT", officer), actor=chair)
     services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=chair1)
-    services.approve_nomination(nominate(people1[1], "GK-CDCS", officer1), actor=chair1)
+    # One achievement, one award: each form of commendation goes to someone who has no other
+    # form in the round (the titles above are not forms of commendation).
+    services.approve_nomination(nominate(people1[8], "GK-CDCS", officer1), actor=chair1)
 
     # The way up to the Hanoi union: every state.
     nominate(people1[2], "BK-CDVC-HN", officer1, submit=False)  # draft
@@ -315,7 +330,22 @@ def _seed(stdout):
     # Forwarded to the national union, and an exemplary of the movement granted after its vote.
     forwarded = nominate(people1[1], "BK-CDVC", officer1, evidence=True)
     services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
-    exemplary = nominate(people1[0], "DHTB-TMGPVT", officer1, evidence=True)
+    exemplary = nominate(people1[9], "DHTB-TMGPVT", officer1, evidence=True, submit=False)
+    # The exemplary honour needs the grassroots union's bình xét before it is sent.
+    minutes = _evidence_pdf(
+        "BIÊN BẢN HỌP BÌNH XÉT", coso1.name, "Hội nghị bình xét điển hình tiêu biểu (minh họa)."
+    )
+    services.record_assessment(
+        actor=officer1,
+        unit=coso1,
+        round=round_,
+        meeting_date=timezone.localdate(),
+        members_total=11,
+        members_present=10,
+        minutes=SimpleUploadedFile("bien-ban-binh-xet.pdf", minutes, "application/pdf"),
+        ballots={exemplary: (9, 1, 0)},
+    )
+    exemplary = services.submit_nomination(exemplary, actor=officer1)
     services.forward_nomination(exemplary, actor=hanoi, comment="Tiêu biểu của đơn vị.")
     services.record_vote(
         exemplary,
@@ -335,5 +365,5 @@ def _seed(stdout):
     nominate(people2[1], "BK-CDVC-HN", officer2, submit=False)
     stdout.write(
         f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
-        f"{MEMBERS_REGISTERED - 8} registered members of {coso1.code} left to nominate"
+        f"{MEMBERS_REGISTERED - 10} registered members of {coso1.code} left to nominate"
     )

@@ -138,6 +138,23 @@ class CommentForm(BootstrapFormMixin, forms.Form):
             self.fields["comment"].label = _("Reasons")
 
 
+class ForwardForm(CommentForm):
+    """Forwarding sends a tờ trình signed by the unit's chair (empty: the forwarding user)."""
+
+    signer_name = forms.CharField(
+        label=_("Submission letter signed by"),
+        required=False,
+        max_length=150,
+        help_text=_("The chair of the unit (empty: your own name)."),
+    )
+    signer_title = forms.CharField(
+        label=_("Signer's title"),
+        required=False,
+        max_length=150,
+        help_text=_("e.g. CHỦ TỊCH, or PHÓ CHỦ TỊCH signing for the chair."),
+    )
+
+
 class ReviewScoreForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, criteria, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,6 +256,69 @@ class BulkActionForm(BootstrapFormMixin, forms.Form):
         if data.get("action") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Give the reasons for returning the nominations."))
         return data
+
+
+class AssessmentForm(BootstrapFormMixin, forms.Form):
+    """The proposing unit's bình xét: the meeting, its minutes, and a ballot result per nominee
+    (the nominees' rows are added per nomination: for_<pk>, against_<pk>, abstain_<pk>)."""
+
+    meeting_date = forms.DateField(
+        label=_("Meeting date"), widget=DateInput(), validators=[plausible_date]
+    )
+    members_total = forms.IntegerField(label=_("Members called"), min_value=1, max_value=10000)
+    members_present = forms.IntegerField(label=_("Members present"), min_value=0, max_value=10000)
+    minutes = forms.FileField(label=_("Minutes of the meeting (PDF)"))
+
+    BALLOT = (
+        ("for", pgettext_lazy("vote", "For")),
+        ("against", pgettext_lazy("vote", "Against")),
+        ("abstain", pgettext_lazy("secret ballot", "No opinion")),
+    )
+
+    def __init__(self, *args, nominations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nominations = list(nominations)
+        for nomination in self.nominations:
+            for key, label in self.BALLOT:
+                self.fields[f"{key}_{nomination.pk}"] = forms.IntegerField(
+                    label=label,
+                    min_value=0,
+                    max_value=10000,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+                )
+
+    def rows(self):
+        return [
+            (nomination, [self[f"{key}_{nomination.pk}"] for key, _label in self.BALLOT])
+            for nomination in self.nominations
+        ]
+
+    def clean_meeting_date(self):
+        day = self.cleaned_data["meeting_date"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The meeting date cannot be in the future."))
+        return day
+
+    def ballots(self):
+        """{nomination: (for, against, no opinion)} of the nominees whose row was filled."""
+        result = {}
+        for nomination in self.nominations:
+            values = [self.cleaned_data.get(f"{key}_{nomination.pk}") for key, _l in self.BALLOT]
+            if all(value is None for value in values):
+                continue
+            result[nomination] = tuple(value or 0 for value in values)
+        return result
+
+
+class PriorAwardUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx or .csv)"),
+        help_text=_(
+            "Columns: Số thẻ đoàn viên, Danh hiệu (code or name of the award kind), Năm, "
+            "Số quyết định, Cơ quan ban hành."
+        ),
+    )
 
 
 # --- Công khai --------------------------------------------------------------------------------

@@ -151,6 +151,9 @@ class Nomination(models.Model):
         verbose_name=_("submitted by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Set when the commendation that granted it is revoked (awards.services.record_revocation):
+    # from then on it counts neither for prerequisites nor for share quotas.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("nomination")
@@ -412,6 +415,182 @@ class NominationTransition(models.Model):
 
     def __str__(self):
         return f"{self.nomination} · {self.from_state or '-'} → {self.to_state}"
+
+
+# --- The proposing unit's dossier ----------------------------------------------------------
+
+
+def dossier_path(instance, filename):
+    # A random stored name, as evidence: the uploader's file name never becomes a path.
+    return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class Assessment(models.Model):
+    """The proposing unit's assessment meeting (bình xét): who was present, the minutes, and
+    the secret-ballot result per nominee (AssessmentBallot)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposing unit")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="+", verbose_name=_("round")
+    )
+    meeting_date = models.DateField(_("meeting date"))
+    members_total = models.PositiveSmallIntegerField(_("members called"))
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    minutes = models.FileField(_("minutes (PDF)"), upload_to=dossier_path, max_length=200)
+    minutes_name = models.CharField(_("file name"), max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment meeting (bình xét)")
+        verbose_name_plural = _("assessment meetings (bình xét)")
+        ordering = ["-meeting_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_present__lte=models.F("members_total")),
+                name="assessment_present_within_called",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.meeting_date:%d/%m/%Y}"
+
+
+class AssessmentBallot(models.Model):
+    """The secret-ballot result of one nominee at a bình xét."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ballots")
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="assessment_ballots"
+    )
+    votes_for = models.PositiveSmallIntegerField(_("for"))
+    votes_against = models.PositiveSmallIntegerField(_("against"))
+    abstain = models.PositiveSmallIntegerField(pgettext_lazy("secret ballot", "no opinion"))
+
+    class Meta:
+        verbose_name = _("bình xét ballot")
+        verbose_name_plural = _("bình xét ballots")
+        ordering = ["assessment__meeting_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "nomination"], name="one_ballot_per_nominee_and_meeting"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.nomination} · {self.votes_for}/{self.assessment.members_present}"
+
+
+class SubmissionLetter(models.Model):
+    """The tờ trình a level sends with the nominations it forwards: a generated PDF listing them
+    with award, score and vote and the counts against the quota, signed by the unit's chair."""
+
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    nominations = models.ManyToManyField(
+        Nomination, related_name="submission_letters", verbose_name=_("nominations")
+    )
+    signer_name = models.CharField(_("signed by"), max_length=150)
+    signer_title = models.CharField(_("signer's title"), max_length=150)
+    file = models.FileField(_("file"), upload_to=dossier_path, max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission letter (tờ trình)")
+        verbose_name_plural = _("submission letters (tờ trình)")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.from_unit} → {self.to_unit} · {self.created_at:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("awards:submission_letter", args=[self.pk])
+
+
+# --- Awards from before the app -------------------------------------------------------------
+
+
+class PriorAwardImportState(models.TextChoices):
+    CHECKED = "checked", pgettext_lazy("import state", "Checked, awaiting confirmation")
+    IMPORTED = "imported", pgettext_lazy("import state", "Imported")
+    CANCELLED = "cancelled", pgettext_lazy("import state", "Cancelled")
+
+
+class PriorAwardImport(models.Model):
+    """A checked spreadsheet of awards granted before the app, awaiting the officer's
+    confirmation (all its rows, or none). `rows` holds the checked values, not the file."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(default=list, editable=False)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PriorAwardImportState.choices,
+        default=PriorAwardImportState.CHECKED,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import of prior awards")
+        verbose_name_plural = _("imports of prior awards")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.unit} · {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("awards:prior_award_import", args=[self.pk])
+
+
+class PriorAward(models.Model):
+    """An award a member received before the app (from a spreadsheet): it counts for
+    prerequisites such as N consecutive years of Chiến sĩ thi đua cơ sở."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="prior_awards", verbose_name=_("member")
+    )
+    award_kind = models.ForeignKey(
+        AwardKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("award kind")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    decision_number = models.CharField(_("decision number"), max_length=64)
+    issuer = models.CharField(_("issued by"), max_length=255)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("imported by unit")
+    )
+    imported_with = models.ForeignKey(
+        PriorAwardImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="awards"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("prior award")
+        verbose_name_plural = _("prior awards")
+        ordering = ["-year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "award_kind", "year"], name="one_prior_award_per_kind_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.award_kind} · {self.year}"
 
 
 # --- Công khai: the proposed list posted publicly before the decision ------------------------

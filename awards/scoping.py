@@ -139,6 +139,40 @@ def get_evidence_or_404(user, nomination_pk, pk):
     return scoping.get_or_404(Evidence.objects.filter(nomination=nomination), pk)
 
 
+def get_assessment_or_404(user, nomination_pk, pk):
+    """A bình xét of a nomination the user may read (its minutes go with the dossier)."""
+    from awards.models import Assessment
+
+    nomination = get_nomination_or_404(user, nomination_pk)
+    return scoping.get_or_404(Assessment.objects.filter(ballots__nomination=nomination), pk)
+
+
+def submission_letters_visible_to(user):
+    """The tờ trình a unit of the user's sent or received (or a unit below theirs did)."""
+    from awards.models import SubmissionLetter
+
+    if scoping.is_superuser(user):
+        return SubmissionLetter.objects.all()
+    paths = scoping.role_paths(user)
+    return SubmissionLetter.objects.filter(
+        Unit.subtrees_q(paths, prefix="from_unit__") | Unit.subtrees_q(paths, prefix="to_unit__")
+    )
+
+
+def get_submission_letter_or_404(user, pk):
+    return scoping.get_or_404(submission_letters_visible_to(user), pk)
+
+
+def get_prior_award_import_or_404(user, pk):
+    """An import of prior awards of a unit within the user's roles."""
+    from awards.models import PriorAwardImport
+
+    queryset = PriorAwardImport.objects.select_related("unit")
+    if not scoping.is_superuser(user):
+        queryset = queryset.filter(Unit.subtrees_q(scoping.role_paths(user), prefix="unit__"))
+    return scoping.get_or_404(queryset, pk)
+
+
 # --- Công khai --------------------------------------------------------------------------------
 # A posted list is public while it is posted and afterwards (anyone may read it); the page that
 # records and answers its objections is the approving unit's, read by those who read that unit.

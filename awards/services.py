@@ -12,24 +12,25 @@ proposing unit's own committee when its award is granted at the proposing unit's
 unit of the award's granting level, approves it.
 """
 
-import math
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from awards import evidence as evidence_checks
-from awards import scoping
+from awards import quotas, scoping
 from awards.models import (
     AWAITING_STATES,
-    COUNTED_STATES,
     EDITABLE_STATES,
     NOMINATION_RELATED,
     OPEN_STATES,
     WITHDRAWABLE_STATES,
+    Assessment,
+    AssessmentBallot,
     ConflictOfInterest,
     CouncilVote,
     Evidence,
@@ -37,21 +38,25 @@ from awards.models import (
     NominationState,
     NominationTransition,
     Objection,
+    PriorAward,
+    PriorAwardImport,
+    PriorAwardImportState,
     PublicNotice,
     ReviewScore,
     SelfScore,
+    SubmissionLetter,
 )
 from awards.rules import ACTIONS
 from movements import services as movements_services
 from movements.models import (
+    AwardCategory,
     AwardKind,
+    AwardScope,
     Beneficiary,
     Criterion,
     CriterionKind,
     MovementState,
-    QuotaBase,
 )
-from unions.background import queue_after_commit
 from unions.models import Member, MemberStatus, Unit
 from unions.services import record_activity
 
@@ -89,6 +94,30 @@ def first_reviewing_unit(proposing_unit, deciding_unit):
     if deciding_unit.pk == proposing_unit.pk:
         return proposing_unit
     return Unit.objects.get(path=proposing_unit.parent_path)
+
+
+def next_unit_up(nomination):
+    """The unit the committee holding the nomination forwards it to."""
+    return Unit.objects.get(path=nomination.reviewing_unit.parent_path)
+
+
+def quota_before_sending(nomination):
+    """What the holding unit has used of the granting body's caps, when its next step is the
+    granting body ("2 of 4 used"); None otherwise."""
+    if nomination.is_editable:
+        here = nomination.proposing_unit
+        granting = granting_unit(here, nomination.award_kind)
+        if granting is None:
+            return None
+        next_unit = first_reviewing_unit(here, granting)
+    else:
+        here, granting = nomination.reviewing_unit, nomination.deciding_unit
+        if not nomination.is_awaiting or here is None or here.is_root():
+            return None
+        next_unit = next_unit_up(nomination)
+    return quotas.usage_before_sending(
+        nomination, here=here, granting=granting, next_unit=next_unit
+    )
 
 
 def score_total(scores):
@@ -179,6 +208,13 @@ def _duplicate_error(*, nominee_name, award_kind, round_):
     )
 
 
+def _lock_nominee(member, unit):
+    """Nominations of one nominee queue on its row: two of them cannot pass the one-award rule
+    at the same moment."""
+    model, pk = (Member, member.pk) if member is not None else (Unit, unit.pk)
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk"))
+
+
 def _check_duplicate(*, round_, award_kind, member, unit, exclude_pk=None, nominee_name):
     others = Nomination.objects.filter(round=round_, award_kind=award_kind, state__in=OPEN_STATES)
     others = others.filter(nominee_member=member) if member else others.filter(nominee_unit=unit)
@@ -186,6 +222,76 @@ def _check_duplicate(*, round_, award_kind, member, unit, exclude_pk=None, nomin
         others = others.exclude(pk=exclude_pk)
     if others.exists():
         raise _duplicate_error(nominee_name=nominee_name, award_kind=award_kind, round_=round_)
+
+
+def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_pk=None):
+    """One achievement, one award (Law 06/2022/QH15): across kinds and levels, one form of
+    commendation per nominee per round unless a kind says it may be combined; and within one
+    granting level and year, not both a general and a thematic commendation. Emulation titles
+    are not forms of commendation: they are not concerned."""
+    _check_duplicate(
+        round_=round_,
+        award_kind=award_kind,
+        member=member,
+        unit=unit,
+        exclude_pk=exclude_pk,
+        nominee_name=nominee_name,
+    )
+    if award_kind.category != AwardCategory.COMMENDATION:
+        return
+    others = (
+        Nomination.objects.filter(
+            state__in=OPEN_STATES,
+            revoked_at__isnull=True,
+            award_kind__category=AwardCategory.COMMENDATION,
+        )
+        .exclude(award_kind=award_kind)
+        .select_related("award_kind", "round")
+    )
+    others = others.filter(nominee_member=member) if member else others.filter(nominee_unit=unit)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    if not award_kind.combinable:
+        other = others.filter(round=round_, award_kind__combinable=False).first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "One achievement, one award: %(nominee)s already has a nomination for "
+                    "%(other)s in %(round)s that is open or granted, and %(award)s may not be "
+                    "combined with it."
+                )
+                % {
+                    "nominee": nominee_name,
+                    "other": other.award_kind.name,
+                    "round": round_.name,
+                    "award": award_kind.name,
+                },
+                code="one_award",
+            )
+    if award_kind.scope:
+        opposite = (
+            AwardScope.THEMATIC if award_kind.scope == AwardScope.GENERAL else AwardScope.GENERAL
+        )
+        other = others.filter(
+            round__year=round_.year,
+            award_kind__granting_level=award_kind.granting_level,
+            award_kind__scope=opposite,
+        ).first()
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "Within one granting level and year, a general and a thematic commendation "
+                    "do not both go to the same nominee: %(nominee)s already has %(other)s "
+                    "(%(scope)s) in %(year)d."
+                )
+                % {
+                    "nominee": nominee_name,
+                    "other": other.award_kind.name,
+                    "scope": other.award_kind.get_scope_display(),
+                    "year": round_.year,
+                },
+                code="general_and_thematic",
+            )
 
 
 def _clean_scores(round_, award_kind, scores):
@@ -239,6 +345,22 @@ def _check_registration(nomination):
         )
 
 
+def _check_assessment(nomination, award_kind):
+    if award_kind.requires_assessment and not nomination.assessment_ballots.exists():
+        raise ValidationError(
+            _(
+                "%(award)s requires the bình xét of %(unit)s: record its assessment meeting, "
+                "with the secret-ballot result for %(nominee)s and the minutes, before sending."
+            )
+            % {
+                "award": award_kind.name,
+                "unit": nomination.proposing_unit.name,
+                "nominee": nomination.nominee_name,
+            },
+            code="assessment_missing",
+        )
+
+
 def _check_prerequisite(nomination, award_kind):
     """N consecutive years of the prerequisite award, the last one being the round's year."""
     prerequisite, years = award_kind.prerequisite_kind, award_kind.prerequisite_years
@@ -247,13 +369,24 @@ def _check_prerequisite(nomination, award_kind):
     last = nomination.round.year
     wanted = range(last - years + 1, last + 1)
     held = Nomination.objects.filter(
-        award_kind=prerequisite, state=S.APPROVED, round__year__in=list(wanted)
+        award_kind=prerequisite,
+        state=S.APPROVED,
+        revoked_at__isnull=True,
+        round__year__in=list(wanted),
     )
     if nomination.nominee_member_id:
         held = held.filter(nominee_member_id=nomination.nominee_member_id)
     else:
         held = held.filter(nominee_unit_id=nomination.nominee_unit_id)
     held_years = set(held.values_list("round__year", flat=True))
+    if nomination.nominee_member_id:  # awards from before the app count too
+        held_years |= set(
+            PriorAward.objects.filter(
+                member_id=nomination.nominee_member_id,
+                award_kind=prerequisite,
+                year__in=list(wanted),
+            ).values_list("year", flat=True)
+        )
     missing = [str(year) for year in wanted if year not in held_years]
     if missing:
         raise ValidationError(
@@ -271,71 +404,6 @@ def _check_prerequisite(nomination, award_kind):
             },
             code="prerequisite",
         )
-
-
-def _check_quota(nomination, award_kind):
-    """The caps and the share of the award kind. The caller holds the award kind's row lock,
-    so two submissions cannot both take the last free place."""
-    counted = Nomination.objects.filter(
-        round_id=nomination.round_id, award_kind=award_kind, state__in=COUNTED_STATES
-    ).exclude(pk=nomination.pk)
-    unit = nomination.proposing_unit
-    names = {"award": award_kind.name, "round": nomination.round.name, "unit": unit.name}
-    if award_kind.cap_per_round is not None:
-        used = counted.count()
-        if used >= award_kind.cap_per_round:
-            raise ValidationError(
-                _(
-                    "Quota reached: the whole movement may send at most %(cap)d nominations for "
-                    "%(award)s in %(round)s, and %(used)d are already sent."
-                )
-                % {**names, "cap": award_kind.cap_per_round, "used": used},
-                code="quota",
-            )
-    if award_kind.cap_per_unit_per_round is not None:
-        used = counted.filter(proposing_unit=unit).count()
-        if used >= award_kind.cap_per_unit_per_round:
-            raise ValidationError(
-                _(
-                    "Quota reached: %(unit)s may propose at most %(cap)d nominations for "
-                    "%(award)s in %(round)s, and has already sent %(used)d."
-                )
-                % {**names, "cap": award_kind.cap_per_unit_per_round, "used": used},
-                code="quota",
-            )
-    if award_kind.quota_share is not None:
-        if award_kind.quota_base == QuotaBase.MEMBERS:
-            base = Member.objects.filter(
-                unit__path__startswith=unit.path, status=MemberStatus.ACTIVE
-            ).count()
-            base_label = _("active members")
-        else:
-            base = Nomination.objects.filter(
-                round_id=nomination.round_id,
-                award_kind_id=award_kind.quota_base_kind_id,
-                state=S.APPROVED,
-                proposing_unit__path__startswith=unit.path,
-            ).count()
-            base_label = award_kind.quota_base_kind.name
-        limit = math.floor(award_kind.quota_share * base)
-        used = counted.filter(proposing_unit__path__startswith=unit.path).count()
-        if used >= limit:
-            raise ValidationError(
-                _(
-                    "Quota reached: %(award)s is limited to %(share)s %% of %(base_label)s. "
-                    "For %(unit)s that is %(base)d, so at most %(limit)d nomination(s); "
-                    "%(used)d already sent."
-                )
-                % {
-                    **names,
-                    "share": f"{award_kind.quota_share * 100:g}",
-                    "base_label": base_label,
-                    "base": base,
-                    "limit": limit,
-                    "used": used,
-                },
-                code="quota",
-            )
 
 
 def _check_required_scores(nomination):
@@ -407,7 +475,7 @@ def _transition(nomination, *, actor, from_state, at_unit, to_unit=None, comment
     if nomination.state in NOTIFIED:
         from awards.tasks import notify_proposer
 
-        queue_after_commit(notify_proposer, entry.pk, swallow=True)
+        transaction.on_commit(lambda: notify_proposer.delay(entry.pk))
     return entry
 
 
@@ -590,7 +658,8 @@ def create_nomination(
     _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
     _check_round_and_kind(round_=round, award_kind=award_kind, proposing_unit=proposing_unit)
     nominee_name = member.full_name if member else unit.name
-    _check_duplicate(
+    _lock_nominee(member, unit)
+    _check_one_award(
         round_=round, award_kind=award_kind, member=member, unit=unit, nominee_name=nominee_name
     )
     scores = _clean_scores(round, award_kind, self_scores)
@@ -646,7 +715,8 @@ def update_nomination(nomination, *, actor, files=(), **changes):
             award_kind=award_kind,
             proposing_unit=nomination.proposing_unit,
         )
-        _check_duplicate(
+        _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+        _check_one_award(
             round_=nomination.round,
             award_kind=award_kind,
             member=nomination.nominee_member,
@@ -736,11 +806,24 @@ def submit_nomination(nomination, *, actor, comment=""):
         round_=nomination.round, award_kind=award_kind, proposing_unit=proposing_unit
     )
     movements_services.check_deadline(nomination.round, level=proposing_unit.level)
+    _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+    _check_one_award(
+        round_=nomination.round,
+        award_kind=award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+        exclude_pk=nomination.pk,
+        nominee_name=nomination.nominee_name,
+    )
     _check_registration(nomination)
+    _check_assessment(nomination, award_kind)
     _check_prerequisite(nomination, award_kind)
     _check_required_scores(nomination)
-    _check_quota(nomination, award_kind)
     first = first_reviewing_unit(proposing_unit, deciding)
+    nomination.deciding_unit = deciding
+    quotas.check_share(nomination)
+    if first.pk == deciding.pk:
+        quotas.check_sending(nomination, sender=proposing_unit, granting_unit=first)
     previous = nomination.state
     nomination.state = S.SUBMITTED
     nomination.deciding_unit = deciding
@@ -927,7 +1010,9 @@ def record_vote(
 def approve_nomination(nomination, *, actor, comment=""):
     """At the unit of the award's granting level: the award is granted."""
     nomination = _lock_for("approve_nomination", nomination, actor)
-    award_kind = nomination.award_kind
+    # The award kind's row lock queues the approvals of one kind: the caps hold under load.
+    award_kind = AwardKind.objects.select_for_update().get(pk=nomination.award_kind_id)
+    nomination.award_kind = award_kind
     if award_kind.has_vote_rule:
         vote = (
             nomination.votes.filter(unit=nomination.reviewing_unit)
@@ -946,6 +1031,8 @@ def approve_nomination(nomination, *, actor, comment=""):
                 % {"date": vote.meeting_date.strftime("%d/%m/%Y"), "award": award_kind.name},
                 code="vote_failed",
             )
+    quotas.check_approving(nomination)
+    quotas.check_share(nomination, states=(S.APPROVED,))
     return _decide(nomination, actor=actor, state=S.APPROVED, comment=comment)
 
 
@@ -987,12 +1074,32 @@ def reject_nomination(nomination, *, actor, reason):
 
 
 @transaction.atomic
-def forward_nomination(nomination, *, actor, comment=""):
-    """One level up, towards the unit that grants the award."""
+def forward_nomination(nomination, *, actor, comment="", signer_name="", signer_title=""):
+    """One level up, towards the unit that grants the award, with a tờ trình of the unit."""
+    nomination = _forward_one(nomination, actor=actor, comment=comment)
+    create_submission_letter(
+        from_unit=nomination.transitions.order_by("-at", "-pk").first().at_unit,
+        to_unit=nomination.reviewing_unit,
+        nominations=[nomination],
+        actor=actor,
+        signer_name=signer_name,
+        signer_title=signer_title,
+    )
+    return nomination
+
+
+def _forward_one(nomination, *, actor, comment=""):
     nomination = _lock_for("forward_nomination", nomination, actor)
     here = nomination.reviewing_unit
     movements_services.check_deadline(nomination.round, level=here.level)
-    above = Unit.objects.get(path=here.parent_path)
+    above = next_unit_up(nomination)
+    if above.pk == nomination.deciding_unit_id:
+        # Into the granting body: this unit's allocation and the body's total, under the award
+        # kind's row lock as at submission.
+        nomination.award_kind = AwardKind.objects.select_for_update().get(
+            pk=nomination.award_kind_id
+        )
+        quotas.check_sending(nomination, sender=here, granting_unit=above)
     previous = nomination.state
     nomination.state = S.FORWARDED
     nomination.reviewing_unit = above
@@ -1009,6 +1116,32 @@ def forward_nomination(nomination, *, actor, comment=""):
         at_unit=here,
         to_unit=above,
         comment=(comment or "").strip(),
+    )
+    return nomination
+
+
+@transaction.atomic
+def record_revocation(nomination, *, actor, number, reason):
+    """The commendation that granted the nomination was revoked (commendations calls this):
+    from now on it counts neither for prerequisites nor for share quotas, nor against another
+    award for the same achievement. The history keeps it."""
+    nomination = _lock(nomination)
+    if nomination.revoked_at is not None:
+        return nomination
+    nomination.revoked_at = timezone.now()
+    nomination.save(update_fields=["revoked_at", "updated_at"])
+    _activity(
+        nomination,
+        actor=actor,
+        action="nomination.revoked",
+        summary=_("The award %(award)s of %(nominee)s was revoked by the decision %(number)s")
+        % {
+            "award": nomination.award_kind.name_vi,
+            "nominee": nomination.nominee_name,
+            "number": number,
+        },
+        units=[nomination.proposing_unit, nomination.deciding_unit],
+        data={"reason": reason, "number": number},
     )
     return nomination
 
@@ -1042,8 +1175,273 @@ def return_nominations(nominations, *, actor, reason):
 
 
 @transaction.atomic
-def forward_nominations(nominations, *, actor, comment=""):
-    return _bulk(nominations, lambda n: forward_nomination(n, actor=actor, comment=comment))
+def forward_nominations(nominations, *, actor, comment="", signer_name="", signer_title=""):
+    """Forward them all (or none), and send a tờ trình from each forwarding unit with the
+    nominations it sends to the unit above."""
+    done = _bulk(nominations, lambda n: _forward_one(n, actor=actor, comment=comment))
+    groups = {}
+    for nomination in done:
+        entry = nomination.transitions.order_by("-at", "-pk").select_related("at_unit").first()
+        key = (entry.at_unit_id, nomination.reviewing_unit_id)
+        groups.setdefault(key, (entry.at_unit, nomination.reviewing_unit, []))[2].append(nomination)
+    for from_unit, to_unit, sent in groups.values():
+        create_submission_letter(
+            from_unit=from_unit,
+            to_unit=to_unit,
+            nominations=sent,
+            actor=actor,
+            signer_name=signer_name,
+            signer_title=signer_title,
+        )
+    return done
+
+
+# --- The proposing level's dossier -------------------------------------------------------------
+
+
+def _check_minutes(upload):
+    if upload is None:
+        raise ValidationError(_("Attach the minutes of the meeting as a PDF."), code="minutes")
+    if evidence_checks.inspect(upload) != evidence_checks.PDF:
+        raise ValidationError(
+            _("%(name)s was refused: the minutes must be a PDF file.") % {"name": upload.name},
+            code="minutes",
+        )
+
+
+@transaction.atomic
+def record_assessment(
+    *, actor, unit, round, meeting_date, members_total, members_present, minutes, ballots
+):
+    """The proposing unit's bình xét: the meeting, its minutes (PDF) and the secret-ballot
+    result per nominee. `ballots`: {nomination: (for, against, no opinion)}, nominations of
+    `unit` in `round` that it may still edit. Everything is checked before anything is stored."""
+    if not actor.has_perm("awards.propose_for_unit", unit):
+        raise PermissionDenied
+    if not ballots:
+        raise ValidationError(_("Give the ballot result of at least one nominee."))
+    if members_total < 1 or members_present > members_total:
+        raise ValidationError(
+            _("Members present (%(present)d) must be between 1 and the members called (%(total)d).")
+            % {"present": members_present, "total": members_total}
+        )
+    if meeting_date > timezone.localdate():
+        raise ValidationError(_("The meeting date cannot be in the future."))
+    locked = {}
+    for nomination, (votes_for, votes_against, abstain) in sorted(
+        ballots.items(), key=lambda item: item[0].pk
+    ):
+        nomination = _lock_for("edit_nomination", nomination, actor)
+        if nomination.proposing_unit_id != unit.pk or nomination.round_id != round.pk:
+            raise ValidationError(
+                _("%(nominee)s is not proposed by %(unit)s in %(round)s.")
+                % {"nominee": nomination.nominee_name, "unit": unit.name, "round": round.name}
+            )
+        if min(votes_for, votes_against, abstain) < 0 or (
+            votes_for + votes_against + abstain > members_present
+        ):
+            raise ValidationError(
+                _(
+                    "%(nominee)s: more ballots (%(ballots)d) than members present "
+                    "(%(present)d): each member present casts one ballot."
+                )
+                % {
+                    "nominee": nomination.nominee_name,
+                    "ballots": votes_for + votes_against + abstain,
+                    "present": members_present,
+                }
+            )
+        locked[nomination] = (votes_for, votes_against, abstain)
+    _check_minutes(minutes)
+    assessment = Assessment(
+        unit=unit,
+        round=round,
+        meeting_date=meeting_date,
+        members_total=members_total,
+        members_present=members_present,
+        minutes_name=minutes.name[:255],
+        recorded_by=_user(actor),
+    )
+    assessment.minutes.save(minutes.name, minutes, save=False)
+    assessment.save()
+    for nomination, (votes_for, votes_against, abstain) in locked.items():
+        AssessmentBallot.objects.create(
+            assessment=assessment,
+            nomination=nomination,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstain=abstain,
+        )
+        _activity(
+            nomination,
+            actor=actor,
+            action="nomination.assessed",
+            summary=_(
+                "Recorded the bình xét of %(nominee)s on %(date)s: %(for)d for of %(present)d "
+                "present"
+            )
+            % {
+                "nominee": nomination.nominee_name,
+                "date": meeting_date.strftime("%d/%m/%Y"),
+                "for": votes_for,
+                "present": members_present,
+            },
+            units=[unit],
+            data={"assessment": assessment.pk},
+        )
+    return assessment
+
+
+def render_submission_letter(letter):
+    """Render the letter's PDF and store it (again: the same name each time)."""
+    from awards import dossier
+
+    pdf = dossier.render_submission_letter(letter)
+    name = f"to-trinh-{letter.pk}.pdf"
+    if letter.file:
+        letter.file.storage.delete(letter.file.name)
+    letter.file.save(name, ContentFile(pdf, name=name), save=False)
+    SubmissionLetter.objects.filter(pk=letter.pk).update(file=letter.file.name)
+    return letter
+
+
+def default_signer(actor):
+    return (actor.get_full_name() or actor.get_username()) if actor else ""
+
+
+def create_submission_letter(
+    *, from_unit, to_unit, nominations, actor, signer_name="", signer_title=""
+):
+    """The tờ trình of `from_unit` with the nominations it forwards to `to_unit`; its PDF is
+    rendered on commit (awards.tasks.render_submission_letter), or when first downloaded."""
+    letter = SubmissionLetter.objects.create(
+        from_unit=from_unit,
+        to_unit=to_unit,
+        signer_name=(signer_name or "").strip() or default_signer(_user(actor)),
+        signer_title=(signer_title or "").strip() or _("CHAIR"),
+        created_by=_user(actor),
+    )
+    letter.nominations.set(nominations)
+    from awards.tasks import render_submission_letter as render_task
+
+    transaction.on_commit(lambda: render_task.delay(letter.pk))
+    record_activity(
+        unit=from_unit,
+        actor=actor,
+        action="submission_letter.sent",
+        target=letter,
+        summary=_("Sent a submission letter to %(unit)s with %(count)d nomination(s)")
+        % {"unit": to_unit.name, "count": len(nominations)},
+        data={"nominations": [n.pk for n in nominations]},
+    )
+    return letter
+
+
+# --- Awards from before the app ----------------------------------------------------------------
+
+
+class PriorAwardsInvalid(ValidationError):
+    """Rows of the file have errors (`rows`: [(row number, message)]); nothing was stored."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        super().__init__(
+            _("%(count)d row(s) of the file have errors: nothing was stored.")
+            % {"count": len(rows)},
+            code="rows_invalid",
+        )
+
+
+@transaction.atomic
+def create_prior_award_import(*, unit, actor, file_name, data):
+    """Read and check a spreadsheet of prior awards for `unit`; store the checked rows for
+    confirmation. Raises FileRefused (the whole file) or PriorAwardsInvalid (rows)."""
+    from awards import prior_awards
+
+    if not actor.has_perm("awards.propose_for_unit", unit):
+        raise PermissionDenied
+    checked, errors = prior_awards.check(unit, prior_awards.read(data, file_name))
+    if errors:
+        raise PriorAwardsInvalid(errors)
+    return PriorAwardImport.objects.create(
+        unit=unit, file_name=(file_name or "")[:255], rows=checked, created_by=_user(actor)
+    )
+
+
+def _locked_import(prior_import, actor):
+    prior_import = PriorAwardImport.objects.select_for_update().get(pk=prior_import.pk)
+    if not actor.has_perm("awards.propose_for_unit", prior_import.unit):
+        raise PermissionDenied
+    if prior_import.state != PriorAwardImportState.CHECKED:
+        raise ValidationError(
+            _("This import is already “%(state)s”.") % {"state": prior_import.get_state_display()},
+            code="already_decided",
+        )
+    return prior_import
+
+
+@transaction.atomic
+def confirm_prior_award_import(prior_import, *, actor):
+    """Write every checked row, or (one no longer holds) none."""
+    prior_import = _locked_import(prior_import, actor)
+    unit = prior_import.unit
+    rows = prior_import.rows
+    members = set(
+        Member.objects.filter(
+            unit.subtree_q("unit__"), pk__in=[r["member"] for r in rows]
+        ).values_list("pk", flat=True)
+    )
+    kinds = set(
+        AwardKind.objects.filter(pk__in=[r["award_kind"] for r in rows]).values_list(
+            "pk", flat=True
+        )
+    )
+    existing = set(
+        PriorAward.objects.filter(member_id__in=members).values_list(
+            "member_id", "award_kind_id", "year"
+        )
+    )
+    errors = []
+    for row in rows:
+        if row["member"] not in members or row["award_kind"] not in kinds:
+            errors.append((row["row"], _("the member or the award kind is no longer there")))
+        elif (row["member"], row["award_kind"], row["year"]) in existing:
+            errors.append((row["row"], _("this award of this year is already recorded")))
+    if errors:
+        raise PriorAwardsInvalid(errors)
+    PriorAward.objects.bulk_create(
+        PriorAward(
+            member_id=row["member"],
+            award_kind_id=row["award_kind"],
+            year=row["year"],
+            decision_number=row["decision_number"],
+            issuer=row["issuer"],
+            unit=unit,
+            imported_with=prior_import,
+        )
+        for row in rows
+    )
+    prior_import.state = PriorAwardImportState.IMPORTED
+    prior_import.imported_at = timezone.now()
+    prior_import.save(update_fields=["state", "imported_at"])
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="prior_awards.imported",
+        target=prior_import,
+        summary=_("Imported %(count)d prior award(s) from %(file)s")
+        % {"count": len(rows), "file": prior_import.file_name},
+        data={"rows": len(rows)},
+    )
+    return prior_import
+
+
+@transaction.atomic
+def cancel_prior_award_import(prior_import, *, actor):
+    prior_import = _locked_import(prior_import, actor)
+    prior_import.state = PriorAwardImportState.CANCELLED
+    prior_import.save(update_fields=["state"])
+    return prior_import
 
 
 # --- Công khai: the approved list posted publicly before the decision -------------------------

@@ -45,3 +45,13 @@ def notify_proposer(transition_id):
     )
     if transition is not None:  # rolled back after all, or deleted since: nothing to say
         send_transition_email(transition)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def render_submission_letter(letter_id):
+    from awards import services
+    from awards.models import SubmissionLetter
+
+    letter = SubmissionLetter.objects.filter(pk=letter_id).first()
+    if letter is not None:
+        services.render_submission_letter(letter)

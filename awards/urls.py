@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import nominations, notices, review
+from awards.views import dossier, nominations, notices, review
 
 app_name = "awards"
 
@@ -61,4 +61,13 @@ urlpatterns = [
         nominations.evidence_delete,
         name="evidence_delete",
     ),
+    path("nominations/<int:pk>/assessment/", dossier.assessment_create, name="assessment_create"),
+    path(
+        "nominations/<int:pk>/assessments/<int:assessment_pk>/minutes/",
+        dossier.assessment_minutes,
+        name="assessment_minutes",
+    ),
+    path("letters/<int:pk>/", dossier.submission_letter, name="submission_letter"),
+    path("units/<int:pk>/prior-awards/", dossier.prior_award_upload, name="prior_award_upload"),
+    path("prior-awards/<int:pk>/", dossier.prior_award_import, name="prior_award_import"),
 ]

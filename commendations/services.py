@@ -557,6 +557,10 @@ def revoke_commendation(commendation, *, actor, number, date, reason):
             "revocation_reason",
         ]
     )
+    if commendation.nomination_id is not None:
+        awards_services.record_revocation(
+            commendation.nomination, actor=actor, number=number, reason=reason
+        )
     record_activity(
         unit=commendation.issuing_unit,
         actor=actor,

@@ -390,8 +390,14 @@ class AwardKindAdmin(admin.ModelAdmin):
                     "quota_base_kind",
                     "cap_per_unit_per_round",
                     "cap_per_round",
+                    "quota_basis",
+                    "quota_illustrative",
                 ]
             },
+        ),
+        (
+            gettext_lazy("One achievement, one award; the dossier"),
+            {"fields": ["combinable", "scope", "requires_assessment"]},
         ),
     ]
 

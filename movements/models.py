@@ -330,6 +330,11 @@ class QuotaBase(models.TextChoices):
     AWARD_KIND = "award_kind", _("Holders of another award kind in the round")
 
 
+class AwardScope(models.TextChoices):
+    GENERAL = "general", _("General (toàn diện)")
+    THEMATIC = "thematic", _("Thematic (chuyên đề)")
+
+
 class AwardKindQuerySet(models.QuerySet):
     def in_level_order(self):
         """Titles, then forms of commendation, each from the lowest granting level up."""
@@ -433,11 +438,58 @@ class AwardKind(NormalizedNames, models.Model):
         related_name="+",
         verbose_name=_("award kind of the quota base"),
     )
+    # Caps of the granting body, per theme (movement) and year: see awards/quotas.py.
     cap_per_unit_per_round = models.PositiveIntegerField(
-        _("cap per proposing unit per round"), null=True, blank=True
+        _("allocation to each unit directly below the granting body"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "At most this many proposals from each unit directly below it, a theme a year."
+        ),
     )
     cap_per_round = models.PositiveIntegerField(
-        _("cap per round for the whole movement"), null=True, blank=True
+        _("granting body's total a theme a year"), null=True, blank=True
+    )
+    quota_basis = models.CharField(
+        _("source of the quota"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. Quyết định 1689/QĐ-TLĐ năm 2019, Điều 15"),
+    )
+    quota_illustrative = models.BooleanField(
+        _("quota illustrative"),
+        default=False,
+        help_text=_(
+            "The numbers come from a regulation that could not be read in full: shown as "
+            "illustrative."
+        ),
+    )
+    # One achievement, one award (Law 06/2022/QH15): a form of commendation is not combined with
+    # another for the same achievement unless it says so.
+    combinable = models.BooleanField(
+        _("may be combined"),
+        default=False,
+        help_text=_(
+            "May be given for an achievement that already has another form of commendation."
+        ),
+    )
+    scope = models.CharField(
+        _("scope"),
+        max_length=10,
+        choices=AwardScope.choices,
+        blank=True,
+        help_text=_(
+            "Within one granting level and year, a general and a thematic commendation do not "
+            "both go to the same person."
+        ),
+    )
+    requires_assessment = models.BooleanField(
+        _("requires the proposing unit's bình xét"),
+        default=False,
+        help_text=_(
+            "A nomination is sent only with the proposing unit's assessment meeting and its "
+            "secret-ballot result."
+        ),
     )
     movement = models.ForeignKey(
         "Movement",

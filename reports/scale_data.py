@@ -1245,7 +1245,7 @@ class Builder:
             # The Giấy khen of a grassroots union is capped per unit and round: past the cap,
             # the unit proposes the title instead, as its officer would have to.
             key = (round_.pk, unit.id)
-            if self.gk_counts.get(key, 0) >= kind.cap_per_unit_per_round:
+            if self.gk_counts.get(key, 0) >= kind.cap_per_round:
                 kind = self.kinds[LDTT]
             else:
                 self.gk_counts[key] = self.gk_counts.get(key, 0) + 1

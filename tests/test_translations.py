@@ -43,7 +43,7 @@ MAX_PER_PATTERN = 3
 SKIPPED = re.compile(
     r"^/(?:accounts/logout/|i18n/|jsi18n/|admin/.)"
     r"|\.(?:pdf|xlsx|zip|csv)$"
-    r"|/export/$|/import-template/$|/evidence/\d+/$"
+    r"|/export/$|/import-template/$|/evidence/\d+/$|/minutes/$|/letters/\d+/$"
 )
 
 CATALOGUES = [

@@ -22,6 +22,7 @@ from awards.forms import (
     NominationSetupForm,
 )
 from awards.models import ReviewScore
+from awards.views.dossier import letters_for
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import AwardKind, Beneficiary, Round
@@ -277,8 +278,13 @@ def nomination_detail(request, pk):
             "evidence": nomination.evidence.all(),
             "transitions": nomination.transitions.select_related("actor", "at_unit", "to_unit"),
             "actions": actions,
+            "quota": services.quota_before_sending(nomination)
+            if actions["submit_nomination"] or actions["forward_nomination"]
+            else None,
             "reason_form": CommentForm(),
             **_public_notice_context(nomination),
+            "ballots": nomination.assessment_ballots.select_related("assessment"),
+            "letters": letters_for(user, nomination).select_related("from_unit", "to_unit"),
         },
     )
 

@@ -21,6 +21,7 @@ from awards.forms import (
     SORTS,
     BulkActionForm,
     CommentForm,
+    ForwardForm,
     QueueFilterForm,
     ReviewScoreForm,
     VoteForm,
@@ -202,10 +203,16 @@ def _decision(request, pk, name):
     if (response := guard(request, nomination, action)) is not None:
         return response
     posted = request.POST if request.method == "POST" else None  # all fields may be empty
-    form = CommentForm(posted, reason_required=reason_required)
+    form_class = ForwardForm if name == "forward" else CommentForm
+    form = form_class(posted, reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["comment"]
         kwargs = {"reason": text} if reason_required else {"comment": text}
+        if name == "forward":
+            kwargs.update(
+                signer_name=form.cleaned_data["signer_name"],
+                signer_title=form.cleaned_data["signer_title"],
+            )
         try:
             service(nomination, actor=request.user, **kwargs)
         except ValidationError as error:
@@ -220,7 +227,13 @@ def _decision(request, pk, name):
     return render(
         request,
         "awards/nomination_action.html",
-        {"nomination": nomination, "form": form, "title": title, "name": name},
+        {
+            "nomination": nomination,
+            "form": form,
+            "title": title,
+            "name": name,
+            "quota": services.quota_before_sending(nomination) if name == "forward" else None,
+        },
     )
 
 

@@ -186,6 +186,7 @@ PAGES = {
     "evidence_download": ("get", "submitted", url("evidence_download", evidence=True), READ),
     "edit": ("get", "draft", url("nomination_edit"), MANAGE),
     "edit_post": ("post", "draft", url("nomination_edit"), MANAGE),
+    "assessment": ("get", "draft", url("assessment_create"), MANAGE),
     "submit": ("post", "draft", url("nomination_submit"), MANAGE),
     "withdraw": ("get", "submitted", url("nomination_withdraw"), MANAGE),
     "withdraw_post": ("post", "submitted", url("nomination_withdraw"), MANAGE),

@@ -10,6 +10,7 @@ from awards.models import NominationState
 from awards.services import allowed_actions
 from movements.models import AwardKind
 from tests.awards.test_services import _in_state
+from tests.factories import MemberFactory, register
 
 S = NominationState
 
@@ -52,8 +53,10 @@ def test_predicates_for_the_proposer_and_the_reviewer_in_every_state(
         assert _allowed(user, nomination) == set()
 
 
-def test_predicates_offer_forwarding_below_the_granting_level(users, round_, kinds, member_a):
+def test_predicates_offer_forwarding_below_the_granting_level(users, tree, round_, kinds, member_a):
     nomination = _in_state(S.SUBMITTED, kinds.bk_national, users, round_, member_a)
+    member_a = MemberFactory(unit=tree.unit_a)  # one achievement, one award: another member
+    register(round_, member_a)
     city = _allowed(users.city_reviewer, nomination)
     assert ("forward_nomination" in city, "approve_nomination" in city) == (True, False)
     forwarded = _in_state(S.FORWARDED, kinds.bk_confederation, users, round_, member_a)

@@ -360,13 +360,19 @@ def test_withdrawn_or_rejected_nomination_allows_a_new_one(users, round_, kinds,
     assert third.state == S.DRAFT
 
 
-def test_the_same_member_may_be_nominated_for_another_award_kind(users, round_, kinds, member_a):
+def test_the_same_member_may_be_nominated_for_a_combinable_award_kind(
+    users, round_, kinds, member_a
+):
+    kinds.bk_national.combinable = True
+    kinds.bk_national.save()
     nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a, submit=True)
     other = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a)
     assert other.state == S.DRAFT
 
 
 def test_changing_the_award_kind_to_a_duplicate_is_refused(users, round_, kinds, member_a):
+    kinds.bk_national.combinable = True
+    kinds.bk_national.save()
     nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a)
     other = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a)
     with pytest.raises(ValidationError) as error:
@@ -386,7 +392,7 @@ def test_quota_per_unit_per_round_refuses_the_next_one(users, tree, round_, kind
     with pytest.raises(ValidationError) as error:
         services.submit_nomination(nomination, actor=users.officer_a)
     assert error.value.code == "quota"
-    assert "Công đoàn cơ sở A may propose at most 1" in _messages(error)
+    assert "Công đoàn cơ sở A has already sent 1" in _messages(error)
     assert Nomination.objects.get(pk=nomination.pk).state == S.DRAFT
 
 
@@ -407,7 +413,7 @@ def test_quota_per_round_counts_the_whole_movement(users, round_, kinds, member_
     nomination = nominate(round_, kinds.bk_city, actor=users.officer_b, member=member_b)
     with pytest.raises(ValidationError) as error:
         services.submit_nomination(nomination, actor=users.officer_b)
-    assert "whole movement may send at most 1" in _messages(error)
+    assert "takes at most 1 nominations for" in _messages(error)
 
 
 def test_quota_frees_a_place_when_a_nomination_is_returned(users, tree, round_, kinds, member_a):
@@ -471,7 +477,7 @@ def test_quota_as_a_share_of_another_title_and_prerequisite(users, tree, round_,
         services.submit_nomination(second, actor=users.officer_a)
     assert error.value.code == "quota"
     assert "15 % of Lao động" not in _messages(error)  # the base is named by its own name
-    assert "at most 1 nomination(s)" in _messages(error)
+    assert "so at most 1; 1 already counted" in _messages(error)
 
 
 def test_prerequisite_of_consecutive_years_names_the_missing_years(users, tree, round_, kinds):

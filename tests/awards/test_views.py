@@ -331,10 +331,14 @@ def queue(users, tree, round_, kinds, member_a, member_b):
                     points=55)  # fmt: skip
     low = nominate(round_, kinds.bk_national, actor=users.officer_b, member=member_b, submit=True,
                    points=20)  # fmt: skip
-    returned = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a,
+    # One achievement, one award: the returned one and the draft are of other members.
+    other_a, other_b = MemberFactory(unit=tree.unit_a), MemberFactory(unit=tree.unit_b)
+    register(round_, other_a)
+    register(round_, other_b)
+    returned = nominate(round_, kinds.bk_national, actor=users.officer_a, member=other_a,
                         submit=True)  # fmt: skip
     services.return_nomination(returned, actor=users.city_reviewer, reason="Bổ sung")
-    draft = nominate(round_, kinds.bk_city, actor=users.officer_b, member=member_b)
+    draft = nominate(round_, kinds.bk_city, actor=users.officer_b, member=other_b)
     return {"high": high, "low": low, "returned": returned, "draft": draft}
 
 
@@ -466,8 +470,9 @@ def test_nomination_page_query_count_does_not_grow(client_for, users, tree, roun
         scores = {c.pk: (Decimal(number % 10), "") for c in criteria}
         services.record_review_scores(nomination, actor=reviewer, scores=scores)
     client = client_for(users.city_reviewer)
-    # One more than the page's reads for a reviewer: whether they declared a conflict on it.
-    with django_assert_num_queries(12):
+    # One more than the page's reads for a reviewer: whether they declared a conflict on it;
+    # and the dossier's bình xét ballots and the tờ trình that carried it.
+    with django_assert_num_queries(14):
         response = client.get(nomination.get_absolute_url())
     assert len(response.context["reviewers"]) == rows
 
