@@ -36,7 +36,15 @@ def sits_on_committee_of(user, unit):
 
 @rules.predicate
 def reviews_registrations_unit(user, registration):
-    return registration is not None and reviews_at_parent(user, registration.unit)
+    """The committee above the registering unit in the registration's movement: its parent's,
+    or, for a unit guided by the launching unit, the launching (guiding) unit's."""
+    if registration is None:
+        return False
+    unit, launching_id = registration.unit, registration.round.movement.launching_unit_id
+    if unit.guiding_unit_id is not None and unit.guiding_unit_id == launching_id:
+        return any(h.role == Role.REVIEWER and h.unit_id == launching_id
+                   for h in scoping.held_roles(user))  # fmt: skip
+    return reviews_at_parent(user, unit)
 
 
 # On a unit: officers of the unit (or above it) launch its movements and register it.
