@@ -13,6 +13,7 @@ unit of the award's granting level, approves it.
 """
 
 import math
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -96,6 +97,47 @@ def first_reviewing_unit(proposing_unit, deciding_unit, launching_unit=None, gui
     return proposing_unit.next_up_in(
         launching_unit, guided_unit_id=guided_unit.pk if guided_unit else None
     )
+
+
+def step_time_limit(nomination):
+    """(the unit that must act on the nomination now, the time by which it must have sent it
+    on) under the round's deadline for that unit's level; None when nobody has to act or the
+    round sets no deadline for the level. Each step of the way up has its own time limit."""
+    if nomination.state in AWAITING_STATES:
+        unit = nomination.reviewing_unit
+    elif nomination.state in EDITABLE_STATES:
+        unit = nomination.proposing_unit
+    else:
+        return None
+    deadline = nomination.round.deadline_for(unit.level)
+    return None if deadline is None else (unit, deadline)
+
+
+def steps_due(*, within_days, now=None):
+    """{(unit, role): [nominations]} of the steps whose time limit falls within `within_days`
+    from now, or has passed: for each, who must act (the committee holding it, or the officers
+    of the proposing unit for a draft or a returned dossier). What reminders are sent about."""
+    now = now or timezone.now()
+    until = now + timedelta(days=within_days)
+    candidates = (
+        Nomination.objects.filter(
+            state__in=(*AWAITING_STATES, *EDITABLE_STATES),
+            round__movement__state=MovementState.OPEN,
+            round__deadlines__deadline__lte=until,
+        )
+        .distinct()
+        .select_related(*NOMINATION_RELATED)
+        .prefetch_related("round__deadlines")
+        .order_by("pk")
+    )
+    due = {}
+    for nomination in candidates:
+        limit = step_time_limit(nomination)
+        if limit is None or limit[1] > until:
+            continue
+        role = "reviewer" if nomination.state in AWAITING_STATES else "officer"
+        due.setdefault((limit[0], role), []).append((nomination, limit[1]))
+    return due
 
 
 def score_total(scores):
