@@ -141,11 +141,15 @@ def has_reviewed_on_the_way(user, nomination):
     if nomination.furthest_unit_id is None:
         return False
     if nomination.guided_unit_id is not None:
-        return NominationTransition.objects.filter(
-            nomination=nomination,
-            to_unit_id__in=reviewer_unit_ids(user),
-            to_state__in=SENT_UP_STATES,
-        ).exists()
+        # Read once per nomination object and user: the nomination page asks for every action.
+        cache = nomination.__dict__.setdefault("_sent_to_reviewer", {})
+        if user.pk not in cache:
+            cache[user.pk] = NominationTransition.objects.filter(
+                nomination=nomination,
+                to_unit_id__in=reviewer_unit_ids(user),
+                to_state__in=SENT_UP_STATES,
+            ).exists()
+        return cache[user.pk]
     proposing = nomination.proposing_unit
     furthest_depth = nomination.furthest_unit.depth
     for held in _reviewer_roles(user):

@@ -40,10 +40,11 @@ def reviews_registrations_unit(user, registration):
     or, for a unit guided by the launching unit, the launching (guiding) unit's."""
     if registration is None:
         return False
-    unit, launching_id = registration.unit, registration.round.movement.launching_unit_id
-    if unit.guiding_unit_id is not None and unit.guiding_unit_id == launching_id:
-        return any(h.role == Role.REVIEWER and h.unit_id == launching_id
-                   for h in scoping.held_roles(user))  # fmt: skip
+    unit = registration.unit
+    guide = unit.guiding_unit_id
+    # (The movement is read only for a guided unit: the other registrations need no query.)
+    if guide is not None and guide == registration.round.movement.launching_unit_id:
+        return any(h.role == Role.REVIEWER and h.unit_id == guide for h in scoping.held_roles(user))
     return reviews_at_parent(user, unit)
 
 

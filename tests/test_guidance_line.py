@@ -356,3 +356,30 @@ def test_a_reminder_goes_to_the_committee_whose_step_ends_soon(
     assert mail.to == ["hp.reviewer@example.vn"]
     assert nomination.get_absolute_url() in mail.body
     assert world.guided.name in mail.subject
+
+
+def test_the_guided_unit_s_page_names_its_guide(world, users, client_for):
+    page = client_for(users.federation_reviewer).get(world.guided.get_absolute_url())
+    assert f"guided by {world.national.name}" in page.content.decode()
+
+
+def test_the_guide_s_movement_dashboard_opens_at_the_guided_user_s_unit(
+    world, users, movement, client_for
+):
+    response = client_for(users.guided_reviewer).get(
+        reverse("reports:movement_dashboard", args=[movement.pk])
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("reports:unit_dashboard", args=[world.guided.pk]))
+
+
+def test_the_guiding_committee_s_nomination_page_names_the_member_without_a_link(
+    world, users, round_, bk_national, member_g, client_for
+):
+    nomination = _guided_line_nomination(round_, bk_national, users, member_g)
+    member_url = member_g.get_absolute_url()
+    national = client_for(users.national_reviewer).get(nomination.get_absolute_url())
+    assert member_g.full_name in national.content.decode()
+    assert member_url not in national.content.decode()
+    guided = client_for(users.guided_reviewer).get(nomination.get_absolute_url())
+    assert member_url in guided.content.decode()

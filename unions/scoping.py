@@ -9,6 +9,10 @@ The three scopes of a user, from their current role assignments:
   what comes up from the units directly below);
 - readable units: everything below any unit where they hold any role (reports, lists).
 
+The guidance line (Unit.guiding_unit) gives no scope here: a guiding union reads nothing of
+the units it guides. What comes to it along that line (its movements' registrations and
+nominations) is the other apps' scopes, built on the line's geometry on Unit.
+
 A superuser reads and manages everything. An object outside a user's readable scope does not
 exist for them: views answer 404, never 403, so that no one learns what lies outside.
 403 is for an object a user may read but not change.
