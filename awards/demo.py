@@ -7,7 +7,9 @@ round of TMGPVT has none yet, so a second run creates and changes nothing.
 What the demo shows, in the current round of TMGPVT:
 - grassroots union CDVC-HN-001 (coso1.officer) has a nomination in every state: a draft, one
   submitted to the Hanoi union, one under review there (scored), one returned for completion,
-  one rejected, one withdrawn, one forwarded to the national union, and approved ones at each
+  one rejected, one withdrawn, one forwarded to the national union, one the national union sent
+  back to the Hanoi union's committee (a return goes to the level that sent it), and approved
+  ones at each
   level: Lao động tiên tiến and Chiến sĩ thi đua cơ sở granted by its own committee, a Bằng
   khen of the Hanoi union, and Điển hình tiêu biểu of the movement after the national council's
   vote;
@@ -91,7 +93,8 @@ AWARD_KINDS = {
         "name_en": "Certificate of merit of the Hanoi Civil Servants' Union",
         "category": FORM,
         "beneficiary": IND,
-        "granting_level": UnitLevel.PROVINCIAL,
+        # The Hanoi union stands at the upper-grassroots level, under the city's federation.
+        "granting_level": UnitLevel.UPPER_GRASSROOTS,
         "legal_basis": f"{UNION_RULE}; Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội",
         "cap_per_unit_per_round": 4,
         "quota_basis": "Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội (dữ liệu minh họa)",
@@ -130,7 +133,8 @@ AWARD_KINDS = {
         "name_en": "Excellent strong grassroots union",
         "category": TITLE,
         "beneficiary": COL,
-        "granting_level": UnitLevel.PROVINCIAL,
+        # The union directly above grassroots unions assesses them.
+        "granting_level": UnitLevel.UPPER_GRASSROOTS,
         "legal_basis": f"{UNION_RULE}; Hướng dẫn đánh giá, xếp loại công đoàn cơ sở (dữ liệu minh họa)",
     },
 }
@@ -358,6 +362,14 @@ def _seed(stdout):
         abstain=0,
     )
     services.approve_nomination(exemplary, actor=national)
+    # Returned by the national union to the level that sent it: the Hanoi union's committee.
+    sent_back = nominate(people1[10], "BK-CDVC", officer1, evidence=True)
+    services.forward_nomination(sent_back, actor=hanoi, comment="Đề nghị cấp trên xem xét.")
+    services.return_nomination(
+        sent_back,
+        actor=national,
+        reason="Đề nghị Công đoàn Viên chức thành phố bổ sung tờ trình và biên bản họp xét.",
+    )
 
     # A collective, and CDVC-HN-002's own way up.
     nominate(None, "CDCS-VMXS", officer1, unit=coso1)
@@ -365,5 +377,5 @@ def _seed(stdout):
     nominate(people2[1], "BK-CDVC-HN", officer2, submit=False)
     stdout.write(
         f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
-        f"{MEMBERS_REGISTERED - 10} registered members of {coso1.code} left to nominate"
+        f"{MEMBERS_REGISTERED - 11} registered members of {coso1.code} left to nominate"
     )

@@ -36,6 +36,7 @@ class NominationState(models.TextChoices):
     UNDER_REVIEW = "under_review", pgettext_lazy("nomination state", "Under review")
     FORWARDED = "forwarded", pgettext_lazy("nomination state", "Forwarded to the level above")
     RETURNED = "returned", pgettext_lazy("nomination state", "Returned for completion")
+    SENT_BACK = "sent_back", pgettext_lazy("nomination state", "Sent back to the level below")
     APPROVED = "approved", pgettext_lazy("nomination state", "Approved")
     REJECTED = "rejected", pgettext_lazy("nomination state", "Rejected")
     WITHDRAWN = "withdrawn", pgettext_lazy("nomination state", "Withdrawn")
@@ -44,13 +45,20 @@ class NominationState(models.TextChoices):
 S = NominationState
 # One achievement, one award: while a nomination is in one of these states no second one of the
 # same nominee for the same award kind in the same round may exist.
-OPEN_STATES = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.RETURNED, S.APPROVED)
-# What counts against a quota: sent up and not (yet) sent back, refused or withdrawn.
-COUNTED_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.APPROVED)
-# Waiting for a decision of the committee of the reviewing unit.
-AWAITING_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED)
+OPEN_STATES = (
+    S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK, S.RETURNED, S.APPROVED
+)  # fmt: skip
+# What counts against a quota: sent up and not (yet) returned to the proposer, refused or
+# withdrawn. A dossier sent back to an intermediate level is still on its way up.
+COUNTED_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK, S.APPROVED)
+# Waiting for a decision of the committee of the reviewing unit. SENT_BACK: a level above
+# returned it to the level that had sent it, whose committee completes and forwards it again
+# or returns it further down.
+AWAITING_STATES = (S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK)
 EDITABLE_STATES = (S.DRAFT, S.RETURNED)
-WITHDRAWABLE_STATES = (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.RETURNED)
+WITHDRAWABLE_STATES = (
+    S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK, S.RETURNED
+)  # fmt: skip
 FINAL_STATES = (S.APPROVED, S.REJECTED, S.WITHDRAWN)
 
 
@@ -61,7 +69,10 @@ class Nomination(models.Model):
     It travels up the tree one level at a time: `reviewing_unit` is the unit whose committee
     holds it now (or last held it), `furthest_unit` the highest unit it has reached, and
     `deciding_unit` the unit of the award kind's granting level above the proposing unit, where
-    it may be approved. States change only through awards.services.
+    it may be approved. In a movement launched by a guiding unit, reaching the proposing unit
+    through the guidance line, `guided_unit` is the unit where its way leaves the
+    administrative line for its guiding unit (Unit.line_up_in); empty on the administrative
+    line. States change only through awards.services.
     """
 
     round = models.ForeignKey(
@@ -113,6 +124,15 @@ class Nomination(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("granted by"),
+    )
+    guided_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("goes up the guidance line from"),
     )
     achievement = models.TextField(_("achievement report"))
     state = models.CharField(

@@ -1,4 +1,5 @@
-"""The proposer's email when a committee returns, approves, rejects or forwards a nomination."""
+"""The proposer's email when a committee returns, approves, rejects or forwards a nomination,
+and the reminders of a step's time limit."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -36,4 +37,29 @@ def send_transition_email(transition):
         # A subject is one line, whatever the template's line breaks.
         subject = " ".join(render_to_string("awards/email/transition_subject.txt", context).split())
         body = render_to_string("awards/email/transition_body.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def send_time_limit_reminder(unit, role, items):
+    """One email to the holders of `role` at `unit` about the nominations whose step's time
+    limit comes soon or has passed: [(nomination, time limit)]."""
+    to = sorted(
+        set(
+            RoleAssignment.objects.current()
+            .filter(unit=unit, role=role)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not to:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "unit": unit,
+            "items": [
+                (n, limit, f"{settings.SITE_URL}{n.get_absolute_url()}") for n, limit in items
+            ],
+        }
+        subject = " ".join(render_to_string("awards/email/time_limit_subject.txt", context).split())
+        body = render_to_string("awards/email/time_limit_body.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

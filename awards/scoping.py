@@ -8,11 +8,16 @@
   children, those forwarded from further below, and those whose award is granted at U's own
   level when U itself proposes them. Their queue lists every nomination that has reached U;
   the ones awaiting U's decision are `awaiting_decision_by(user)`.
+- The guidance line: a nomination in a movement of a guiding unit travels up the proposing
+  unit's ancestors to the guided unit, then to the guiding unit (`Nomination.guided_unit` is
+  set). Such a nomination has reached the committees it was sent to (its history says which),
+  and the staff of a unit it was sent to read it; they read nothing else of the guided units
+  (not their members, not their other nominations).
 
 Views fetch nominations only through get_nomination_or_404(): outside the scope, 404.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from awards.models import (
@@ -21,18 +26,35 @@ from awards.models import (
     NOMINATION_RELATED,
     Evidence,
     Nomination,
+    NominationState,
+    NominationTransition,
     Objection,
     PublicNotice,
 )
 from unions import scoping
 from unions.models import Role, Unit
 
+# The transitions that send a nomination up to a committee.
+SENT_UP_STATES = (NominationState.SUBMITTED, NominationState.FORWARDED)
+
+
+def _sent_to_q(unit_ids):
+    """Nominations on the guidance line that were sent up to any of these units."""
+    if not unit_ids:
+        return Q(pk__in=[])
+    sent = NominationTransition.objects.filter(
+        nomination_id=OuterRef("pk"), to_unit_id__in=unit_ids, to_state__in=SENT_UP_STATES
+    )
+    return Q(guided_unit__isnull=False) & Q(Exists(sent))
+
 
 def nominations_visible_to(user):
     if scoping.is_superuser(user):
         return Nomination.objects.all()
+    held = scoping.held_roles(user)
     return Nomination.objects.filter(
         Unit.subtrees_q(scoping.role_paths(user), prefix="proposing_unit__")
+        | _sent_to_q({h.unit_id for h in held})
     )
 
 
@@ -45,6 +67,7 @@ def _reached_q(roles):
 
     A committee at unit U holds what is proposed below U once it has come up to U (or past it),
     and what U itself proposes only when U grants it: what U sends up goes to the unit above.
+    On the guidance line, it holds what was sent to it.
     """
     query = Q(pk__in=[])
     for held in roles:
@@ -53,12 +76,13 @@ def _reached_q(roles):
             proposing_unit__path__startswith=held.path,
             proposing_unit__depth__gt=depth,
             furthest_unit__depth__lte=depth,
+            guided_unit__isnull=True,
         ) | Q(
             proposing_unit_id=held.unit_id,
             deciding_unit_id=held.unit_id,
             furthest_unit__isnull=False,
         )
-    return query
+    return query | _sent_to_q({held.unit_id for held in roles})
 
 
 def nominations_to_complete(user):
@@ -86,13 +110,17 @@ def awaiting_decision_by(user):
 
 def queue_units_for(user):
     """The units a reviewer filters their queue by: their committees' units and the units
-    directly below them, whose nominations come up to them."""
+    directly below them, whose nominations come up to them, and the units they guide."""
     if scoping.is_superuser(user):
         # An administrator holds no reviewer role: the roots and the units directly below them.
         root_paths = [root.path for root in Unit.objects.get_root_nodes()]
-    else:
-        root_paths = scoping.role_paths(user, Role.REVIEWER)
-    return Unit.objects.filter(Q(path__in=root_paths) | Unit.children_q(root_paths))
+        return Unit.objects.filter(Q(path__in=root_paths) | Unit.children_q(root_paths))
+    root_paths = scoping.role_paths(user, Role.REVIEWER)
+    return Unit.objects.filter(
+        Q(path__in=root_paths)
+        | Unit.children_q(root_paths)
+        | Q(guiding_unit_id__in=reviewer_unit_ids(user))
+    )
 
 
 def sits_on_a_committee(user):
@@ -115,6 +143,16 @@ def has_reviewed_on_the_way(user, nomination):
         return True
     if nomination.furthest_unit_id is None:
         return False
+    if nomination.guided_unit_id is not None:
+        # Read once per nomination object and user: the nomination page asks for every action.
+        cache = nomination.__dict__.setdefault("_sent_to_reviewer", {})
+        if user.pk not in cache:
+            cache[user.pk] = NominationTransition.objects.filter(
+                nomination=nomination,
+                to_unit_id__in=reviewer_unit_ids(user),
+                to_state__in=SENT_UP_STATES,
+            ).exists()
+        return cache[user.pk]
     proposing = nomination.proposing_unit
     furthest_depth = nomination.furthest_unit.depth
     for held in _reviewer_roles(user):

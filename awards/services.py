@@ -75,30 +75,85 @@ def criteria_for(round_, beneficiary):
     return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary)
 
 
-def granting_unit(proposing_unit, award_kind):
-    """The unit that grants `award_kind` to what `proposing_unit` proposes: the nearest unit at
-    the award's granting level among the proposing unit and the units above it (None: none)."""
+def granting_unit(proposing_unit, award_kind, launching_unit=None):
+    """The unit that grants `award_kind` to what `proposing_unit` proposes in a movement of
+    `launching_unit`: the nearest unit at the award's granting level among the proposing unit
+    and the units above it on its way up (the administrative line, or the guidance line in a
+    guiding unit's movement: Unit.line_up_in). None: no unit on the way grants it."""
     if proposing_unit.level == award_kind.granting_level:
         return proposing_unit
-    return (
-        Unit.objects.filter(
-            path__in=proposing_unit.ancestor_paths,
-            level=award_kind.granting_level,
+    if launching_unit is None:  # the administrative line
+        return (
+            Unit.objects.filter(
+                path__in=proposing_unit.ancestor_paths,
+                level=award_kind.granting_level,
+            )
+            .order_by("-depth")
+            .first()
         )
-        .order_by("-depth")
-        .first()
+    line, _guided = proposing_unit.line_up_in(launching_unit)
+    return next((unit for unit in line if unit.level == award_kind.granting_level), None)
+
+
+def first_reviewing_unit(proposing_unit, deciding_unit, launching_unit=None, guided_unit=None):
+    """The committee a submission goes to first: the proposing unit's own when it grants the
+    award, else the next unit up on the nomination's line."""
+    if deciding_unit.pk == proposing_unit.pk:
+        return proposing_unit
+    if launching_unit is None:
+        return Unit.objects.get(path=proposing_unit.parent_path)
+    return proposing_unit.next_up_in(
+        launching_unit, guided_unit_id=guided_unit.pk if guided_unit else None
     )
 
 
-def first_reviewing_unit(proposing_unit, deciding_unit):
-    if deciding_unit.pk == proposing_unit.pk:
-        return proposing_unit
-    return Unit.objects.get(path=proposing_unit.parent_path)
+def step_time_limit(nomination):
+    """(the unit that must act on the nomination now, the time by which it must have sent it
+    on) under the round's deadline for that unit's level; None when nobody has to act or the
+    round sets no deadline for the level. Each step of the way up has its own time limit."""
+    if nomination.state in AWAITING_STATES:
+        unit = nomination.reviewing_unit
+    elif nomination.state in EDITABLE_STATES:
+        unit = nomination.proposing_unit
+    else:
+        return None
+    deadline = nomination.round.deadline_for(unit.level)
+    return None if deadline is None else (unit, deadline)
+
+
+def steps_due(*, within_days, now=None):
+    """{(unit, role): [nominations]} of the steps whose time limit falls within `within_days`
+    from now, or has passed: for each, who must act (the committee holding it, or the officers
+    of the proposing unit for a draft or a returned dossier). What reminders are sent about."""
+    now = now or timezone.now()
+    until = now + timedelta(days=within_days)
+    candidates = (
+        Nomination.objects.filter(
+            state__in=(*AWAITING_STATES, *EDITABLE_STATES),
+            round__movement__state=MovementState.OPEN,
+            round__deadlines__deadline__lte=until,
+        )
+        .distinct()
+        .select_related(*NOMINATION_RELATED)
+        .prefetch_related("round__deadlines")
+        .order_by("pk")
+    )
+    due = {}
+    for nomination in candidates:
+        limit = step_time_limit(nomination)
+        if limit is None or limit[1] > until:
+            continue
+        role = "reviewer" if nomination.state in AWAITING_STATES else "officer"
+        due.setdefault((limit[0], role), []).append((nomination, limit[1]))
+    return due
 
 
 def next_unit_up(nomination):
-    """The unit the committee holding the nomination forwards it to."""
-    return Unit.objects.get(path=nomination.reviewing_unit.parent_path)
+    """The unit the committee holding the nomination forwards it to, on the nomination's line
+    (the administrative one, or the guidance line in a guiding unit's movement)."""
+    return nomination.reviewing_unit.next_up_in(
+        nomination.round.movement.launching_unit, guided_unit_id=nomination.guided_unit_id
+    )
 
 
 def quota_before_sending(nomination):
@@ -106,10 +161,12 @@ def quota_before_sending(nomination):
     granting body ("2 of 4 used"); None otherwise."""
     if nomination.is_editable:
         here = nomination.proposing_unit
-        granting = granting_unit(here, nomination.award_kind)
+        launching = nomination.round.movement.launching_unit
+        granting = granting_unit(here, nomination.award_kind, launching)
         if granting is None:
             return None
-        next_unit = first_reviewing_unit(here, granting)
+        guided = Unit.guided_ancestor_in(here, launching)
+        next_unit = first_reviewing_unit(here, granting, launching, guided)
     else:
         here, granting = nomination.reviewing_unit, nomination.deciding_unit
         if not nomination.is_awaiting or here is None or here.is_root():
@@ -171,7 +228,7 @@ def _check_round_and_kind(*, round_, award_kind, proposing_unit):
             _("Nominations are taken only while the movement is open; it is %(state)s.")
             % {"state": movement.get_state_display()}
         )
-    if not proposing_unit.path.startswith(movement.launching_unit.path):
+    if not proposing_unit.reached_by(movement.launching_unit):
         raise ValidationError(
             _("%(unit)s is not part of the movement %(movement)s.")
             % {"unit": proposing_unit.name, "movement": movement.title}
@@ -184,7 +241,7 @@ def _check_round_and_kind(*, round_, award_kind, proposing_unit):
         raise ValidationError(
             _("%(award)s belongs to another movement.") % {"award": award_kind.name}
         )
-    deciding = granting_unit(proposing_unit, award_kind)
+    deciding = granting_unit(proposing_unit, award_kind, movement.launching_unit)
     if deciding is None:
         raise ValidationError(
             _("No unit above %(unit)s grants %(award)s (it is granted at the level: %(level)s).")
@@ -433,6 +490,9 @@ SUMMARIES = {
         "Forwarded the nomination of %(nominee)s for %(award)s to the level above"
     ),
     S.RETURNED: gettext_noop("Returned the nomination of %(nominee)s for %(award)s for completion"),
+    S.SENT_BACK: gettext_noop(
+        "Sent the nomination of %(nominee)s for %(award)s back to the level below for completion"
+    ),
     S.APPROVED: gettext_noop("Approved %(award)s for %(nominee)s"),
     S.REJECTED: gettext_noop("Rejected the nomination of %(nominee)s for %(award)s"),
     S.WITHDRAWN: gettext_noop("Withdrew the nomination of %(nominee)s for %(award)s"),
@@ -819,7 +879,9 @@ def submit_nomination(nomination, *, actor, comment=""):
     _check_assessment(nomination, award_kind)
     _check_prerequisite(nomination, award_kind)
     _check_required_scores(nomination)
-    first = first_reviewing_unit(proposing_unit, deciding)
+    launching = nomination.round.movement.launching_unit
+    guided = Unit.guided_ancestor_in(proposing_unit, launching)
+    first = first_reviewing_unit(proposing_unit, deciding, launching, guided)
     nomination.deciding_unit = deciding
     quotas.check_share(nomination)
     if first.pk == deciding.pk:
@@ -828,7 +890,8 @@ def submit_nomination(nomination, *, actor, comment=""):
     nomination.state = S.SUBMITTED
     nomination.deciding_unit = deciding
     nomination.reviewing_unit = first
-    if nomination.furthest_unit is None or nomination.furthest_unit.depth > first.depth:
+    nomination.guided_unit = guided
+    if nomination.furthest_unit is None:  # a resubmission keeps how far it once went
         nomination.furthest_unit = first
     nomination.submitted_at = timezone.now()
     nomination.submitted_by = _user(actor)
@@ -1058,12 +1121,41 @@ def _require_reason(reason, message):
     return reason
 
 
+def sender_of(nomination):
+    """The unit that sent the nomination to the committee holding it: the level below on its
+    way up (the proposing unit for the first committee)."""
+    sent = (
+        nomination.transitions.filter(
+            to_unit_id=nomination.reviewing_unit_id,
+            to_state__in=(S.SUBMITTED, S.FORWARDED),
+        )
+        .select_related("at_unit")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return sent.at_unit if sent is not None else nomination.proposing_unit
+
+
 @transaction.atomic
 def return_nomination(nomination, *, actor, reason):
-    """Back to the proposer for completion, with the reasons; they edit and resubmit."""
+    """Back, with the reasons, to the level that sent it. The first committee returns it to
+    the proposer, who edits and resubmits it; a higher committee sends it back to the committee
+    below it on its way up, which completes and forwards it again, or returns it further down."""
     reason = _require_reason(reason, _("Give the reasons for returning the nomination."))
     nomination = _lock_for("return_nomination", nomination, actor)
-    return _decide(nomination, actor=actor, state=S.RETURNED, comment=reason)
+    here = nomination.reviewing_unit
+    sender = sender_of(nomination)
+    if sender.pk == nomination.proposing_unit_id:
+        return _decide(nomination, actor=actor, state=S.RETURNED, comment=reason)
+    previous = nomination.state
+    nomination.state = S.SENT_BACK
+    nomination.reviewing_unit = sender
+    nomination.review_score = review_average(nomination, sender)
+    nomination.save(update_fields=["state", "reviewing_unit", "review_score", "updated_at"])
+    _transition(
+        nomination, actor=actor, from_state=previous, at_unit=here, to_unit=sender, comment=reason
+    )
+    return nomination
 
 
 @transaction.atomic
@@ -1103,7 +1195,7 @@ def _forward_one(nomination, *, actor, comment=""):
     previous = nomination.state
     nomination.state = S.FORWARDED
     nomination.reviewing_unit = above
-    if nomination.furthest_unit.depth > above.depth:
+    if nomination.furthest_unit_id == here.pk:  # not when it comes up again after a send-back
         nomination.furthest_unit = above
     nomination.review_score = None  # the next committee scores it anew
     nomination.save(

@@ -55,3 +55,14 @@ def render_submission_letter(letter_id):
     letter = SubmissionLetter.objects.filter(pk=letter_id).first()
     if letter is not None:
         services.render_submission_letter(letter)
+@shared_task
+def remind_time_limits(within_days=3):
+    """Remind each unit that must act of the steps whose time limit is near or passed (run
+    daily: `python manage.py remind_time_limits`, or a periodic task). Returns emails sent."""
+    from awards.notifications import send_time_limit_reminder
+    from awards.services import steps_due
+
+    return sum(
+        send_time_limit_reminder(unit, role, items)
+        for (unit, role), items in steps_due(within_days=within_days).items()
+    )

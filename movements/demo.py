@@ -135,7 +135,7 @@ def _current_round(today):
         "deadlines": {
             UnitLevel.GROUP: _at_five(today + timedelta(days=GRASSROOTS_DAYS - 14)),
             UnitLevel.GRASSROOTS: _at_five(today + timedelta(days=GRASSROOTS_DAYS)),
-            UnitLevel.PROVINCIAL: _at_five(today + timedelta(days=CITY_DAYS)),
+            UnitLevel.UPPER_GRASSROOTS: _at_five(today + timedelta(days=CITY_DAYS)),
         },
     }
 
@@ -174,7 +174,7 @@ def _seed(stdout):
         "registration_deadline": _at_five(date(2019, 10, 31)),
         "deadlines": {
             UnitLevel.GRASSROOTS: _at_five(date(2024, 5, 31)),
-            UnitLevel.PROVINCIAL: _at_five(date(2024, 6, 30)),
+            UnitLevel.UPPER_GRASSROOTS: _at_five(date(2024, 6, 30)),
         },
     }
     _seed_movement(

@@ -48,7 +48,16 @@ def sits_on_committee_of(user, unit):
 
 @rules.predicate
 def reviews_registrations_unit(user, registration):
-    return registration is not None and reviews_at_parent(user, registration.unit)
+    """The committee above the registering unit in the registration's movement: its parent's,
+    or, for a unit guided by the launching unit, the launching (guiding) unit's."""
+    if registration is None:
+        return False
+    unit = registration.unit
+    guide = unit.guiding_unit_id
+    # (The movement is read only for a guided unit: the other registrations need no query.)
+    if guide is not None and guide == registration.round.movement.launching_unit_id:
+        return any(h.role == Role.REVIEWER and h.unit_id == guide for h in scoping.held_roles(user))
+    return reviews_at_parent(user, unit)
 
 
 # On a unit: officers of the unit (or above it) launch its movements and register it.

@@ -1,19 +1,23 @@
 """Who may see and act on which movements, rounds and registrations, built on unions.scoping.
 
-- A movement concerns the launching unit's whole subtree. A user sees the movements launched
+- A movement concerns the launching unit's whole subtree and, when the launching unit guides
+  other units (the guidance line, unions.models.Unit.guiding_unit), their subtrees too. A user
+  sees the movements launched
   inside their readable subtree (drafts included: they may be the ones preparing them) and the
-  launched (open or closed) movements of every unit above a unit where they hold a role. A draft
-  is not yet published, so it stays hidden from the units below.
+  launched (open or closed) movements of every unit above a unit where they hold a role, or
+  guiding such a unit or a unit above it. A draft is not yet published, so it stays hidden from
+  the units below.
 - A movement is managed (edited, launched, closed) by the officers of its launching unit or of
   a unit above it.
 - Registrations are read by whoever reads the registering unit; they are decided by the
   reviewers of the unit directly above the registering unit (the level above reviews the level
-  below, as for nominations).
+  below, as for nominations). A guided unit's own registration in its guiding unit's movement
+  is decided by the guiding unit's reviewers, who read it and nothing else of the unit.
 
 Views fetch objects only through the get_* functions here: outside the scope they raise Http404.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from movements.models import AwardKind, Movement, MovementState, Registration, Round
 from unions import scoping
@@ -23,8 +27,12 @@ from unions.models import Role, Unit
 def _movement_q(user):
     paths = scoping.role_paths(user)
     above = {ancestor for path in paths for ancestor in Unit.ancestor_paths_of(path)}
-    launched_above = Q(launching_unit__path__in=above) & ~Q(state=MovementState.DRAFT)
-    return Unit.subtrees_q(paths, prefix="launching_unit__") | launched_above
+    reaching = Q(launching_unit__path__in=above) | Unit.guides_above_q(
+        paths, prefix="launching_unit__"
+    )
+    return Unit.subtrees_q(paths, prefix="launching_unit__") | (
+        reaching & ~Q(state=MovementState.DRAFT)
+    )
 
 
 def visible_movements(user):
@@ -40,29 +48,33 @@ def get_movement_or_404(user, pk):
     return scoping.get_or_404(visible_movements(user).select_related("launching_unit"), pk)
 
 
+def _reaching_q(unit):
+    """Movements launched by the unit, a unit above it, or a unit guiding either."""
+    return Q(launching_unit__path__in=unit.ancestor_paths) | Unit.guides_above_q(
+        [unit.path], prefix="launching_unit__"
+    )
+
+
 def movements_concerning(user, unit):
-    """The movements the user may read that concern `unit`: launched by the unit or above it
-    (they cover its subtree), or launched inside its subtree."""
+    """The movements the user may read that concern `unit`: launched by the unit or above it,
+    or by a unit guiding one of those (they cover its subtree), or launched inside its subtree."""
     return (
         visible_movements(user)
-        .filter(
-            Q(launching_unit__path__in=unit.ancestor_paths)
-            | Q(launching_unit__path__startswith=unit.path)
-        )
+        .filter(_reaching_q(unit) | Q(launching_unit__path__startswith=unit.path))
         .order_by("-starts_on", "code")
     )
 
 
 def movements_open_to_unit(unit):
-    """The OPEN movements that concern `unit`: launched by the unit itself or a unit above it."""
-    return Movement.objects.filter(
-        state=MovementState.OPEN, launching_unit__path__in=unit.ancestor_paths
-    )
+    """The OPEN movements that concern `unit`: launched by the unit itself or a unit above it,
+    or by the guiding unit of one of those."""
+    return Movement.objects.filter(_reaching_q(unit), state=MovementState.OPEN)
 
 
 def movement_covers(movement, unit):
-    """Whether `unit` lies in the movement's subtree (the launching unit included)."""
-    return unit.path.startswith(movement.launching_unit.path)
+    """Whether `unit` takes part in the movement: it lies in the launching unit's subtree (the
+    launching unit included) or in the subtree of a unit the launching unit guides."""
+    return unit.reached_by(movement.launching_unit)
 
 
 def launchable_units(user):
@@ -91,20 +103,37 @@ def get_round_or_404(user, pk):
 # --- Registrations --------------------------------------------------------------------------
 
 
+def _guided_registrations_q(unit_ids):
+    """Registrations of units guided by `unit_ids` in the movements those units launched: what
+    comes to a guiding unit's committee along the guidance line."""
+    return Q(
+        unit__guiding_unit_id__in=unit_ids,
+        round__movement__launching_unit_id=F("unit__guiding_unit_id"),
+    )
+
+
 def registrations_visible_to(user):
-    """Registrations of the units in the user's readable subtree."""
+    """Registrations of the units in the user's readable subtree, and those that came to their
+    committee along the guidance line."""
     if scoping.is_superuser(user):
         return Registration.objects.all()
     paths = scoping.role_paths(user)
-    return Registration.objects.filter(Unit.subtrees_q(paths, prefix="unit__"))
+    return Registration.objects.filter(
+        Unit.subtrees_q(paths, prefix="unit__")
+        | _guided_registrations_q(scoping.reviewer_units(user).values("pk"))
+    )
 
 
 def registrations_reviewable_by(user):
-    """Registrations of the children of the units where the user is a reviewer."""
+    """Registrations of the children of the units where the user is a reviewer, and of the
+    units those units guide, in the movements they launched."""
     if scoping.is_superuser(user):
         return Registration.objects.filter(unit__in=Unit.objects.below_the_roots())
     reviewer_paths = scoping.role_paths(user, Role.REVIEWER)
-    return Registration.objects.filter(Unit.children_q(reviewer_paths, prefix="unit__"))
+    return Registration.objects.filter(
+        Unit.children_q(reviewer_paths, prefix="unit__")
+        | _guided_registrations_q(scoping.reviewer_units(user).values("pk"))
+    )
 
 
 def get_registration_or_404(user, pk):

@@ -26,7 +26,8 @@ S = NominationState
 # A bar chart shows at most this many units below; the table beside it lists them all.
 CHART_LIMIT = 30
 # The decisions a committee takes on a dossier that came before it.
-DECISION_STATES = (S.APPROVED, S.FORWARDED, S.RETURNED, S.REJECTED)
+# Sending a dossier back to the level below is a return too.
+DECISION_STATES = (S.APPROVED, S.FORWARDED, S.RETURNED, S.SENT_BACK, S.REJECTED)
 
 
 @dataclass
@@ -387,7 +388,7 @@ def approval_by_level(scope):
                 "label": label,
                 "approved": by_state.get(S.APPROVED, 0),
                 "forwarded": by_state.get(S.FORWARDED, 0),
-                "returned": by_state.get(S.RETURNED, 0),
+                "returned": by_state.get(S.RETURNED, 0) + by_state.get(S.SENT_BACK, 0),
                 "rejected": by_state.get(S.REJECTED, 0),
                 "decided": decided,
                 "rate": percent(passed, decided),

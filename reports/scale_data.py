@@ -314,7 +314,7 @@ KINDS = {
                          ("Thủ kho", 5), ("Nhân viên", 10)]),
     "commune": (0.6, 0.45, [("Công chức", 45), ("Cán bộ chuyên trách", 20), ("Kế toán", 8),
                             ("Văn thư", 7), ("Nhân viên", 20)]),
-    "agency": (1.0, 0.52, [(name, weight) for name, weight in demo.POSITIONS]),
+    "agency": (1.0, 0.52, list(demo.POSITIONS_BY_KIND["office"])),
 }  # fmt: skip
 DISTRICT_KINDS = [("commune", 3), ("school", 3), ("health", 1), ("company", 3)]
 DIRECT_KINDS = [("company", 6), ("industrial", 4)]
@@ -496,11 +496,11 @@ class ScaleDataError(Exception):
 
 def demo_unit_codes():
     """The codes of the units seed_demo makes (unions.demo)."""
-    codes = {demo.CONFEDERATION[0], demo.NATIONAL[0], "CDVC-HN"}
+    codes = {demo.CONFEDERATION[0], demo.NATIONAL[0], demo.HANOI[0][0], "CDVC-HN"}
     codes |= {f"CDVC-HN-{n:03d}" for n in range(1, len(demo.HANOI_AGENCIES) + 1)}
     codes |= {"CDVC-HN-001-T1", "CDVC-HN-001-T2"}
-    for code, _name, _short, _city, agencies, _total in demo.OTHER_CITIES:
-        codes.add(code)
+    for federation, (code, _name, _short), agencies, _total in demo.OTHER_CITIES:
+        codes |= {federation[0], code}
         codes |= {f"{code}-{n:03d}" for n in range(1, len(agencies) + 1)}
     return codes
 
@@ -1250,6 +1250,8 @@ class Builder:
             else:
                 self.gk_counts[key] = self.gk_counts.get(key, 0) + 1
         deciding = self.granting(unit, kind)
+        if deciding is None:
+            return  # no unit above grants it here: the services refuse such a nomination
         chain = []
         if deciding is unit:
             chain = [unit]

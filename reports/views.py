@@ -34,15 +34,13 @@ def dashboard_index(request):
 
 def _entry_unit(user, movement):
     """Where a movement's dashboard opens: at the launching unit for those who read it, else at
-    the highest unit the user reads inside the movement's subtree."""
-    if user.has_perm("unions.view_unit_data", movement.launching_unit):
-        return movement.launching_unit
-    return (
-        unions_scoping.top_units(user)
-        .filter(path__startswith=movement.launching_unit.path)
-        .order_by("depth", "path")
-        .first()
-    )
+    the highest unit the user reads that the movement reaches (in its subtree, or along the
+    guidance line below a unit it guides)."""
+    launching = movement.launching_unit
+    if user.has_perm("unions.view_unit_data", launching):
+        return launching
+    tops = unions_scoping.top_units(user).order_by("depth", "path")
+    return next((unit for unit in tops if unit.reached_by(launching)), None)
 
 
 @login_required

@@ -1,15 +1,22 @@
 """The named tree, users, movement and award kinds of every permission test.
 
 Confederation
-└── National union (CDVC)                      national_reviewer (reviewer)
-    ├── City union (Hanoi)                     city_reviewer (reviewer), clerk (clerk),
-    │   │                                      city_officer (officer)
-    │   ├── Grassroots A                       officer_a (officer)
-    │   │   └── Union group A1
-    │   └── Grassroots B (A's sibling)         officer_b (officer)
-    └── Other city
-        └── Grassroots C                       outsider (officer of an unrelated branch)
+├── National union (CDVC)                      national_reviewer (reviewer)
+│   ├── City union (Hanoi)                     city_reviewer (reviewer), clerk (clerk),
+│   │   │                                      city_officer (officer)
+│   │   ├── Grassroots A                       officer_a (officer)
+│   │   │   └── Union group A1
+│   │   └── Grassroots B (A's sibling)         officer_b (officer)
+│   └── Other city
+│       └── Grassroots C                       outsider (officer of an unrelated branch)
+└── Federation (Hải Phòng)                     federation_reviewer (reviewer)
+    └── Guided union (CĐVC Hải Phòng)          guided_reviewer (reviewer), guided_officer
+        │   ⇢ guided by the national union (the guidance line, not its parent)
+        └── Grassroots G                       officer_g (officer)
 nobody: an account with no role at all.
+
+The national union's movement reaches the guided union's subtree along the guidance line; its
+nominations go G → guided union → national union, never to the federation.
 """
 
 from dataclasses import dataclass
@@ -44,6 +51,9 @@ class Tree:
     unit_b: object
     other_city: object
     unit_c: object
+    federation: object = None
+    guided: object = None
+    unit_g: object = None
 
 
 def build_tree():
@@ -61,9 +71,27 @@ def build_tree():
         national, name="Công đoàn Viên chức Đà Nẵng", level=UnitLevel.PROVINCIAL, code="DN"
     )
     unit_c = make_unit(other_city, name="Công đoàn cơ sở C", code="DN-C")
-    for unit in (confederation, national, city, unit_a, unit_b, other_city):
+    federation = make_unit(
+        confederation,
+        name="Liên đoàn Lao động thành phố Hải Phòng",
+        level=UnitLevel.PROVINCIAL,
+        code="LDLD-HP",
+    )
+    guided = make_unit(
+        federation,
+        name="Công đoàn Viên chức Hải Phòng",
+        level=UnitLevel.UPPER_GRASSROOTS,
+        code="HP",
+    )
+    guided.guiding_unit = national
+    guided.save(update_fields=["guiding_unit"])
+    unit_g = make_unit(guided, name="Công đoàn cơ sở G", code="HP-G")
+    for unit in (confederation, national, city, unit_a, unit_b, other_city, federation, guided):
         unit.refresh_from_db()
-    return Tree(confederation, national, city, unit_a, group_a1, unit_b, other_city, unit_c)
+    return Tree(
+        confederation, national, city, unit_a, group_a1, unit_b, other_city, unit_c,
+        federation, guided, unit_g,
+    )  # fmt: skip
 
 
 @dataclass
@@ -76,6 +104,10 @@ class Users:
     clerk: object
     outsider: object
     nobody: object
+    federation_reviewer: object = None
+    guided_reviewer: object = None
+    guided_officer: object = None
+    officer_g: object = None
 
 
 def build_users(tree):
@@ -94,6 +126,10 @@ def build_users(tree):
         clerk=user("clerk", tree.city, Role.CLERK),
         outsider=user("outsider", tree.unit_c, Role.OFFICER),
         nobody=user("nobody"),
+        federation_reviewer=user("federation_reviewer", tree.federation, Role.REVIEWER),
+        guided_reviewer=user("guided_reviewer", tree.guided, Role.REVIEWER),
+        guided_officer=user("guided_officer", tree.guided, Role.OFFICER),
+        officer_g=user("officer_g", tree.unit_g, Role.OFFICER),
     )
 
 
@@ -120,6 +156,7 @@ def build_movement(tree):
     for level, days in [
         (UnitLevel.GROUP, 50),
         (UnitLevel.GRASSROOTS, 60),
+        (UnitLevel.UPPER_GRASSROOTS, 75),
         (UnitLevel.PROVINCIAL, 90),
         (UnitLevel.NATIONAL, 120),
     ]:

@@ -37,6 +37,31 @@ def test_seed_demo_builds_hanoi_as_described(seeded):
     assert Unit.objects.filter(level=UnitLevel.PROVINCIAL).count() == 3
 
 
+def test_seed_demo_builds_both_lines_of_the_tree(seeded):
+    national = Unit.objects.get(code="CDVC")
+    assert Unit.objects.get_parent(national).code == "TLD"
+    for city, federation in [("CDVC-HN", "LDLD-HN"), ("CDVC-HCM", "LDLD-HCM"),
+                             ("CDVC-DN", "LDLD-DN")]:  # fmt: skip
+        union = Unit.objects.get(code=city)
+        assert union.level == UnitLevel.UPPER_GRASSROOTS
+        parent = Unit.objects.get_parent(union)
+        assert parent.code == federation
+        assert Unit.objects.get_parent(parent).code == "TLD"
+        assert union.guiding_unit == national
+    assert national.guided_units.count() == 3
+
+
+def test_seed_demo_members_hold_positions_of_their_agency(seeded):
+    def positions(code):
+        return set(Member.objects.filter(unit__code=code).values_list("position", flat=True))
+
+    theatre = Unit.objects.get(name="Công đoàn cơ sở Nhà hát Chèo Hà Nội").code
+    assert "Diễn viên" in positions(theatre)
+    assert not positions(theatre) & {"Thanh tra viên", "Bác sĩ", "Giáo viên"}
+    assert "Chuyên viên" in positions("CDVC-HN-001")  # Sở Tư pháp
+    assert not positions("CDVC-HN-001") & {"Diễn viên", "Bác sĩ", "Giáo viên", "Điều dưỡng"}
+
+
 def test_seed_demo_names_carry_diacritics(seeded):
     assert Member.objects.filter(Q(full_name__startswith="Nguyễn")).count() > 2000
 

@@ -304,3 +304,50 @@ def test_the_check_fails_for_a_module_that_does_not_reverse_the_url(tmp_path):
     names = _reversed_names(module)
     assert {"movements:movement_detail", "unions:unit_detail"} <= names
     assert "unions:member_detail" not in names
+
+
+# --- The guidance line ----------------------------------------------------------------------
+# The guiding union's staff read what was sent up to them along the guidance line and nothing
+# else of the units they guide (tests/test_guidance_line.py has the pages they do read). Every
+# page of a guided unit, of its subtree's units and of their members, in the URLconf as it is
+# (a new unit or member page joins this test by its route), is "not found" for the guiding
+# union's reviewer, while the administrative line above (the federation) reads it.
+
+
+def _guided_branch_urls(tree, member, round_):
+    urls = {}
+    for key, (route, pattern) in sorted(project_patterns().items()):
+        params = set(_parameters(pattern))
+        for unit_name, unit in (("guided", tree.guided), ("grassroots", tree.unit_g)):
+            if params == {"pk"} and "units/<int:pk>/" in route:
+                urls[f"{key} ({unit_name})"] = reverse(key, kwargs={"pk": unit.pk})
+            elif params == {"round_pk", "unit_pk"}:
+                urls[f"{key} ({unit_name})"] = reverse(
+                    key, kwargs={"round_pk": round_.pk, "unit_pk": unit.pk}
+                )
+        if params == {"pk"} and "members/<int:pk>/" in route:
+            urls[key] = reverse(key, kwargs={"pk": member.pk})
+    return urls
+
+
+def test_the_guiding_union_finds_no_page_of_the_guided_units_or_their_members(
+    tree, users, movement, client_for
+):
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(unit=tree.unit_g)
+    urls = _guided_branch_urls(tree, member, movement.rounds.get())
+    assert {"unions:unit_detail (guided)", "unions:member_detail",
+            "movements:round_unit (grassroots)"} <= set(urls)  # fmt: skip
+    guide = client_for(users.national_reviewer)
+    found = {key: code for key, url in urls.items() if (code := guide.get(url).status_code) != 404}
+    assert not found, f"the guiding union's reviewer reads the guided branch: {found}"
+    # (The guiding union's movement does not reach the federation itself: its round pages are
+    # not the federation's to read.)
+    federation = client_for(users.federation_reviewer)
+    hidden = {
+        key
+        for key, url in urls.items()
+        if "round" not in key and federation.get(url).status_code == 404
+    }
+    assert not hidden, f"the federation above no longer reads its own subtree: {hidden}"

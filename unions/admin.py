@@ -100,10 +100,11 @@ class UnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["name", "short_name", "code", "level", "is_active"]
+        fields = ["name", "short_name", "code", "level", "is_active", "guiding_unit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["guiding_unit"].queryset = scoping.possible_guides(self.user).order_by("path")
         parents = scoping.managed_units(self.user)
         if self.instance.pk:
             self.saved = Unit.objects.get(pk=self.instance.pk)
@@ -127,7 +128,12 @@ class UnitAdminForm(forms.ModelForm):
             )
             return data
         _as_form_error(
-            lambda: services.check_update_unit(self.saved, actor=self.user, level=data.get("level"))
+            lambda: services.check_update_unit(
+                self.saved,
+                actor=self.user,
+                level=data.get("level"),
+                guide_changes="guiding_unit" in self.changed_data,
+            )
         )
         if "parent" in self.changed_data and parent is not None:
             _as_form_error(

@@ -1,4 +1,10 @@
-"""Demo data for the union tree: the Confederation down to Hanoi's 61 grassroots unions.
+"""Demo data for the union tree, on its two lines.
+
+The administrative line: the Confederation → each city's Federation of Labour → the city's
+civil servants' union (upper-grassroots level) → its grassroots unions (Hanoi: 61 of them,
+8,945 members, 50.7 % women, as its 6th congress reported). The guidance line: the Vietnam
+Civil Servants' Union, under the Confederation, guides the three cities' civil servants' unions;
+its movement "Tham mưu giỏi, phục vụ tốt" reaches them along that line.
 
 Deterministic (a fixed random seed) and idempotent: units are found by code, members by card
 number and accounts by username, so a second run creates nothing and changes nothing.
@@ -18,39 +24,99 @@ DEMO_PASSWORD = "thidua-demo"
 CONFEDERATION = ("TLD", "Tổng Liên đoàn Lao động Việt Nam", "Tổng LĐLĐ Việt Nam")
 NATIONAL = ("CDVC", "Công đoàn Viên chức Việt Nam", "CĐVC Việt Nam")
 
+# Positions by the kind of agency: a department has specialists and heads of division, a
+# theatre has actors, a library librarians. Weights are illustrative.
+OFFICE = [
+    ("Chuyên viên", 30), ("Chuyên viên chính", 12), ("Cán sự", 5), ("Nhân viên", 6),
+    ("Phó Trưởng phòng", 6), ("Trưởng phòng", 4), ("Kế toán", 3), ("Văn thư", 3),
+    ("Lưu trữ viên", 2),
+]  # fmt: skip
+POSITIONS_BY_KIND = {
+    "office": OFFICE,
+    "inspection": [("Thanh tra viên", 20), ("Thanh tra viên chính", 8), *OFFICE[:6]],
+    "forest": [("Kiểm lâm viên", 25), ("Kiểm lâm viên chính", 6), *OFFICE[:6]],
+    "veterinary": [("Bác sĩ thú y", 10), ("Kiểm dịch viên động vật", 12), *OFFICE[:6]],
+    "legal_aid": [("Trợ giúp viên pháp lý", 18), ("Chuyên viên", 10), ("Kế toán", 2)],
+    "notary": [("Công chứng viên", 10), ("Thư ký nghiệp vụ", 14), ("Kế toán", 2)],
+    "archive": [("Lưu trữ viên", 18), ("Lưu trữ viên chính", 6), ("Chuyên viên", 8)],
+    "library": [("Thư viện viên", 20), ("Thư viện viên chính", 5), ("Chuyên viên", 6)],
+    "museum": [("Di sản viên", 14), ("Hướng dẫn viên", 8), ("Chuyên viên", 8)],
+    "theatre": [("Diễn viên", 24), ("Nhạc công", 8), ("Đạo diễn", 2),
+                ("Kỹ thuật viên âm thanh, ánh sáng", 5), ("Chuyên viên", 4)],
+    "social": [("Công tác xã hội viên", 16), ("Nhân viên chăm sóc", 14), ("Điều dưỡng", 5),
+               ("Kế toán", 2)],
+    "employment": [("Tư vấn viên việc làm", 16), ("Chuyên viên", 10), ("Kế toán", 2)],
+    "service_center": [("Chuyên viên", 20), ("Viên chức tiếp nhận hồ sơ", 14),
+                       ("Kỹ sư công nghệ thông tin", 4), ("Kế toán", 2)],
+}  # fmt: skip
+
+# The 61 grassroots unions of the Hanoi Civil Servants' Union: the city's departments, boards,
+# offices and their sub-departments and public-service units, whose unions belong to it (the
+# hospitals and schools have their sectors' unions). Names and sizes are illustrative.
 HANOI_AGENCIES = [
-    "Sở Tư pháp", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Nội vụ", "Sở Y tế",
-    "Sở Giáo dục và Đào tạo", "Sở Xây dựng", "Sở Giao thông vận tải", "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Tài nguyên và Môi trường",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa và Thể thao", "Sở Du lịch",
-    "Sở Khoa học và Công nghệ", "Sở Thông tin và Truyền thông", "Sở Ngoại vụ",
-    "Sở Quy hoạch - Kiến trúc", "Văn phòng UBND thành phố", "Thanh tra thành phố",
-    "Ban Dân tộc thành phố", "Văn phòng Đoàn ĐBQH và HĐND thành phố",
-    "Ban Quản lý các khu công nghiệp và chế xuất", "Ban Quản lý dự án đầu tư xây dựng công trình dân dụng",
-    "Ban Quản lý dự án đầu tư xây dựng công trình giao thông", "Trường Đại học Thủ đô Hà Nội",
-    "Trường Cao đẳng Sư phạm Hà Tây", "Trường Cao đẳng Y tế Hà Nội", "Trường Cao đẳng Thương mại và Du lịch",
-    "Trường Cao đẳng nghề Công nghiệp Hà Nội", "Trường Đào tạo cán bộ Lê Hồng Phong",
-    "Bệnh viện Đa khoa Xanh Pôn", "Bệnh viện Thanh Nhàn", "Bệnh viện Đa khoa Đức Giang",
-    "Bệnh viện Phụ sản Hà Nội", "Bệnh viện Nhi Hà Nội", "Bệnh viện Tim Hà Nội",
-    "Bệnh viện Ung bướu Hà Nội", "Bệnh viện Mắt Hà Nội", "Bệnh viện Đa khoa Hà Đông",
-    "Bệnh viện Đa khoa Sơn Tây", "Bệnh viện Đa khoa Đống Đa", "Bệnh viện Y học cổ truyền Hà Nội",
-    "Trung tâm Kiểm soát bệnh tật Hà Nội", "Trung tâm Cấp cứu 115 Hà Nội",
-    "Thư viện Hà Nội", "Bảo tàng Hà Nội", "Nhà hát Chèo Hà Nội", "Nhà hát Múa rối Thăng Long",
-    "Trung tâm Bảo trợ xã hội số 1", "Trung tâm Phát triển quỹ đất Hà Nội",
-    "Chi cục Thuế khu vực Đống Đa", "Kho bạc Nhà nước Hà Nội", "Bảo hiểm xã hội thành phố Hà Nội",
-    "Cục Thống kê thành phố Hà Nội", "Liên minh Hợp tác xã thành phố", "Hội Liên hiệp Phụ nữ thành phố",
-    "Đài Phát thanh và Truyền hình Hà Nội", "Báo Hànộimới", "Báo Kinh tế và Đô thị",
-    "Viện Nghiên cứu phát triển kinh tế - xã hội Hà Nội",
+    ("Sở Tư pháp", "office"), ("Sở Tài chính", "office"), ("Sở Kế hoạch và Đầu tư", "office"),
+    ("Sở Nội vụ", "office"), ("Sở Xây dựng", "office"), ("Sở Giao thông vận tải", "office"),
+    ("Sở Công Thương", "office"), ("Sở Nông nghiệp và Phát triển nông thôn", "office"),
+    ("Sở Tài nguyên và Môi trường", "office"), ("Sở Lao động - Thương binh và Xã hội", "office"),
+    ("Sở Văn hóa và Thể thao", "office"), ("Sở Du lịch", "office"),
+    ("Sở Khoa học và Công nghệ", "office"), ("Sở Thông tin và Truyền thông", "office"),
+    ("Sở Ngoại vụ", "office"), ("Sở Quy hoạch - Kiến trúc", "office"),
+    ("Sở Y tế (cơ quan Sở)", "office"), ("Sở Giáo dục và Đào tạo (cơ quan Sở)", "office"),
+    ("Văn phòng UBND thành phố", "office"), ("Văn phòng Đoàn ĐBQH và HĐND thành phố", "office"),
+    ("Thanh tra thành phố", "inspection"), ("Ban Dân tộc thành phố", "office"),
+    ("Ban Quản lý các khu công nghiệp và chế xuất", "office"),
+    ("Ban Quản lý dự án đầu tư xây dựng công trình dân dụng", "office"),
+    ("Ban Quản lý dự án đầu tư xây dựng công trình giao thông", "office"),
+    ("Ban Thi đua - Khen thưởng (Sở Nội vụ)", "office"), ("Ban Tôn giáo (Sở Nội vụ)", "office"),
+    ("Chi cục Văn thư - Lưu trữ (Sở Nội vụ)", "archive"),
+    ("Chi cục Kiểm lâm (Sở Nông nghiệp và Phát triển nông thôn)", "forest"),
+    ("Chi cục Chăn nuôi, Thủy sản và Thú y", "veterinary"),
+    ("Chi cục Phát triển nông thôn", "office"), ("Chi cục Thủy lợi", "office"),
+    ("Chi cục Bảo vệ môi trường (Sở Tài nguyên và Môi trường)", "office"),
+    ("Chi cục Phòng, chống tệ nạn xã hội", "office"),
+    ("Chi cục Tiêu chuẩn Đo lường Chất lượng", "office"),
+    ("Thanh tra Sở Xây dựng", "inspection"), ("Thanh tra Sở Giao thông vận tải", "inspection"),
+    ("Trung tâm Phục vụ hành chính công thành phố", "service_center"),
+    ("Trung tâm Trợ giúp pháp lý Nhà nước thành phố", "legal_aid"),
+    ("Phòng Công chứng số 1 thành phố", "notary"),
+    ("Trung tâm Dịch vụ đấu giá tài sản thành phố", "office"),
+    ("Trung tâm Lưu trữ lịch sử thành phố", "archive"),
+    ("Trung tâm Xúc tiến Đầu tư, Thương mại, Du lịch thành phố", "office"),
+    ("Trung tâm Phát triển quỹ đất thành phố", "office"),
+    ("Trung tâm Dịch vụ việc làm Hà Nội", "employment"),
+    ("Trung tâm Bảo trợ xã hội số 1", "social"), ("Trung tâm Bảo trợ xã hội số 2", "social"),
+    ("Trung tâm Công tác xã hội Hà Nội", "social"),
+    ("Trung tâm Thông tin - Dữ liệu tài nguyên và môi trường", "service_center"),
+    ("Trung tâm Quan trắc tài nguyên và môi trường", "office"),
+    ("Trung tâm Khuyến nông Hà Nội", "office"),
+    ("Trung tâm Điều hành giao thông thành phố", "service_center"),
+    ("Thư viện Hà Nội", "library"), ("Bảo tàng Hà Nội", "museum"),
+    ("Ban Quản lý Di tích Nhà tù Hỏa Lò", "museum"), ("Trung tâm Bảo tồn Di sản Thăng Long - Hà Nội", "museum"),
+    ("Nhà hát Chèo Hà Nội", "theatre"), ("Nhà hát Múa rối Thăng Long", "theatre"),
+    ("Nhà hát Cải lương Hà Nội", "theatre"),
+    ("Quỹ Đầu tư phát triển thành phố Hà Nội", "office"),
+    ("Viện Nghiên cứu phát triển kinh tế - xã hội Hà Nội", "office"),
 ]  # fmt: skip
 
+# Each city: its Federation of Labour (the administrative parent) and its civil servants'
+# union (upper-grassroots level, guided by the Vietnam Civil Servants' Union).
+HANOI = (
+    ("LDLD-HN", "Liên đoàn Lao động thành phố Hà Nội", "LĐLĐ Hà Nội"),
+    ("CDVC-HN", "Công đoàn Viên chức thành phố Hà Nội", "CĐVC Hà Nội"),
+)
 OTHER_CITIES = [
-    ("CDVC-HCM", "Công đoàn Viên chức thành phố Hồ Chí Minh", "CĐVC TP.HCM", "TP. Hồ Chí Minh",
-     ["Sở Tư pháp", "Sở Y tế", "Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo",
-      "Văn phòng UBND thành phố", "Bệnh viện Nhân dân 115", "Bệnh viện Từ Dũ",
-      "Trường Đại học Sài Gòn", "Thư viện Khoa học Tổng hợp"], 1400),
-    ("CDVC-DN", "Công đoàn Viên chức thành phố Đà Nẵng", "CĐVC Đà Nẵng", "Đà Nẵng",
-     ["Sở Tư pháp", "Sở Y tế", "Sở Du lịch", "Sở Nội vụ", "Văn phòng UBND thành phố",
-      "Bệnh viện Đà Nẵng"], 620),
+    (("LDLD-HCM", "Liên đoàn Lao động Thành phố Hồ Chí Minh", "LĐLĐ TP.HCM"),
+     ("CDVC-HCM", "Công đoàn Viên chức thành phố Hồ Chí Minh", "CĐVC TP.HCM"),
+     [("Sở Tư pháp", "office"), ("Sở Tài chính", "office"), ("Sở Nội vụ", "office"),
+      ("Sở Kế hoạch và Đầu tư", "office"), ("Văn phòng UBND thành phố", "office"),
+      ("Thanh tra thành phố", "inspection"), ("Trung tâm Trợ giúp pháp lý Nhà nước", "legal_aid"),
+      ("Trung tâm Lưu trữ lịch sử", "archive"), ("Thư viện Khoa học Tổng hợp", "library"),
+      ("Nhà hát Nghệ thuật Phương Nam", "theatre")], 1400),
+    (("LDLD-DN", "Liên đoàn Lao động thành phố Đà Nẵng", "LĐLĐ Đà Nẵng"),
+     ("CDVC-DN", "Công đoàn Viên chức thành phố Đà Nẵng", "CĐVC Đà Nẵng"),
+     [("Sở Tư pháp", "office"), ("Sở Du lịch", "office"), ("Sở Nội vụ", "office"),
+      ("Văn phòng UBND thành phố", "office"), ("Trung tâm Hành chính thành phố", "service_center"),
+      ("Bảo tàng Đà Nẵng", "museum")], 620),
 ]  # fmt: skip
 
 HANOI_MEMBERS = 8945
@@ -73,12 +139,6 @@ GIVEN = {
                   "Đức", "Trung", "Quang", "Hiếu", "Phong", "Khánh", "Tùng", "Bình", "Hoàng", "Việt",
                   "Thành", "Kiên", "Toàn", "Huy", "Quý", "Lâm", "Tiến", "Phúc", "Đạt", "Vĩnh"],
 }  # fmt: skip
-POSITIONS = [
-    ("Chuyên viên", 30), ("Chuyên viên chính", 12), ("Cán sự", 6), ("Nhân viên", 10),
-    ("Phó Trưởng phòng", 6), ("Trưởng phòng", 4), ("Kế toán", 4), ("Văn thư", 3),
-    ("Giáo viên", 8), ("Bác sĩ", 6), ("Điều dưỡng", 7), ("Thanh tra viên", 2), ("Lưu trữ viên", 2),
-]  # fmt: skip
-
 # The demo accounts of the README: username -> (unit code, roles).
 ACCOUNTS = {
     "cdvc.officer": ("CDVC", [Role.OFFICER]),
@@ -130,7 +190,7 @@ def _split(total, parts, rng):
     return sizes
 
 
-def _members_for(unit, count, card_prefix, rng, women):
+def _members_for(unit, count, card_prefix, rng, women, positions):
     genders = [Gender.FEMALE] * women + [Gender.MALE] * (count - women)
     rng.shuffle(genders)
     members = []
@@ -151,7 +211,7 @@ def _members_for(unit, count, card_prefix, rng, women):
             full_name=name,
             gender=gender,
             date_of_birth=born,
-            position=_weighted(rng, POSITIONS),
+            position=_weighted(rng, positions),
             card_number=f"{card_prefix}{index:05d}",
             joined_on=min(joined, date(2024, 12, 31)),
         )
@@ -160,19 +220,42 @@ def _members_for(unit, count, card_prefix, rng, women):
     return members
 
 
-def _seed_city(national, code, name, short_name, agencies, total, women_share, rng, stdout):
-    city, _ = _unit(national, code, name, short_name, UnitLevel.PROVINCIAL)
+def _place(unit, parent, level):
+    """Put a unit seeded by an older demo (the city union directly under the national union)
+    where it stands now: under its city's federation, at the upper-grassroots level."""
+    if unit.parent_path != parent.path:
+        Unit.objects.move(unit, parent, pos="last-child")
+        unit.refresh_from_db()
+    if unit.level != level:
+        unit.level = level
+        unit.save(update_fields=["level"])
+    return unit
+
+
+def _seed_city(confederation, national, federation, union, agencies, total, women_share, rng,
+               stdout):  # fmt: skip
+    """A city's Federation of Labour under the Confederation, its civil servants' union under
+    the federation and guided by the national union, and the grassroots unions with members."""
+    federation_unit, _ = _unit(confederation, *federation, UnitLevel.PROVINCIAL)
+    code, name, short_name = union
+    city, _ = _unit(federation_unit, code, name, short_name, UnitLevel.UPPER_GRASSROOTS)
+    city = _place(city, federation_unit, UnitLevel.UPPER_GRASSROOTS)
+    if city.guiding_unit_id is None:
+        city.guiding_unit = national
+        city.save(update_fields=["guiding_unit"])
     sizes = _split(total, len(agencies), rng)
     women_left = round(total * women_share)
     new_members = []
-    for number, (agency, size) in enumerate(zip(agencies, sizes, strict=True), start=1):
+    for number, ((agency, kind), size) in enumerate(zip(agencies, sizes, strict=True), start=1):
         unit_code = f"{code}-{number:03d}"
         unit, _ = _unit(
             city, unit_code, f"Công đoàn cơ sở {agency}", f"CĐCS {agency}", UnitLevel.GRASSROOTS
         )
         women = women_left if number == len(agencies) else round(size * women_share)
         women_left -= women
-        candidates = _members_for(unit, size, f"{unit_code.replace('-', '')}", rng, women)
+        candidates = _members_for(
+            unit, size, f"{unit_code.replace('-', '')}", rng, women, POSITIONS_BY_KIND[kind]
+        )
         existing = set(Member.objects.filter(unit=unit).values_list("card_number", flat=True))
         new_members.extend(m for m in candidates if m.card_number not in existing)
     Member.objects.bulk_create(new_members, batch_size=2000)
@@ -205,10 +288,9 @@ def seed(stdout):
     confederation, _ = _unit(None, *CONFEDERATION, UnitLevel.CONFEDERATION)
     national, _ = _unit(confederation, *NATIONAL, UnitLevel.NATIONAL)
     _seed_city(
+        confederation,
         national,
-        "CDVC-HN",
-        "Công đoàn Viên chức thành phố Hà Nội",
-        "CĐVC Hà Nội",
+        *HANOI,
         HANOI_AGENCIES,
         HANOI_MEMBERS,
         HANOI_WOMEN_SHARE,
@@ -219,8 +301,8 @@ def seed(stdout):
     grassroots = Unit.objects.get(code="CDVC-HN-001")
     for number, group in enumerate(["Văn phòng Sở", "Phòng Hành chính tư pháp"], start=1):
         _unit(grassroots, f"CDVC-HN-001-T{number}", f"Tổ công đoàn {group}", group, UnitLevel.GROUP)
-    for code, name, short_name, _city, agencies, total in OTHER_CITIES:
-        _seed_city(national, code, name, short_name, agencies, total, 0.52, rng, stdout)
+    for federation, union, agencies, total in OTHER_CITIES:
+        _seed_city(confederation, national, federation, union, agencies, total, 0.52, rng, stdout)
 
     password_hash = make_password(DEMO_PASSWORD)
     created = 0

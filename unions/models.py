@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -100,6 +101,21 @@ class Unit(NormalizedNames, MP_Node):
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The second line of the tree: a sectoral unit that guides this one (the Vietnam Civil
+    # Servants' Union guides the civil servants' union of each city) without being its parent.
+    # Its movements reach this unit's subtree, and their nominations travel up to it from here.
+    guiding_unit = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guided_units",
+        verbose_name=_("guided by"),
+        help_text=_(
+            "A sectoral union above this unit's level that guides it (the guidance line), "
+            "besides its parent unit."
+        ),
+    )
     name_folded = models.CharField(max_length=255, editable=False, db_index=True)
 
     objects = UnitManager()
@@ -123,6 +139,35 @@ class Unit(NormalizedNames, MP_Node):
 
     def get_absolute_url(self):
         return reverse("unions:unit_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        guide = self.guiding_unit if self.guiding_unit_id else None
+        if guide is None:
+            return
+        levels = list(UnitLevel)
+        if self.pk is not None and guide.pk == self.pk:
+            message = _("A unit cannot guide itself.")
+        elif self.path and guide.is_within(self.path):
+            message = _("%(guide)s stands below this unit: it cannot guide it.")
+        elif self.path and self.is_within(guide.path):
+            message = _(
+                "%(guide)s already stands above this unit on the administrative line: choose a "
+                "sectoral union of another branch."
+            )
+        elif self.level and levels.index(UnitLevel(guide.level)) >= levels.index(
+            UnitLevel(self.level)
+        ):
+            message = _("%(guide)s (%(level)s) is not at a higher level than this unit.")
+        else:
+            return
+        raise ValidationError(
+            {
+                "guiding_unit": message
+                % {"guide": guide.name, "level": guide.get_level_display().lower()}
+            },
+            code="guiding_unit",
+        )
 
     @property
     def display_name(self):
@@ -192,6 +237,64 @@ class Unit(NormalizedNames, MP_Node):
     def is_within(self, path):
         """Whether this unit lies at or below the unit at `path`."""
         return self.path.startswith(path)
+
+    # --- The guidance line: the second relation of a unit, to a sectoral guiding unit. -------
+    # A movement launched by a guiding unit G reaches every unit guided by G and their subtrees
+    # (not G's own administrative subtree only); a submission in such a movement goes up the
+    # administrative line to the guided unit, then to G (and from G up G's own line). Every
+    # other movement keeps the administrative line.
+
+    @classmethod
+    def guided_ancestor_in(cls, unit, launching_unit):
+        """The unit at or above `unit` that `launching_unit` guides, when a movement launched by
+        `launching_unit` reaches `unit` through the guidance line only; None otherwise (the
+        administrative line reaches it, or nothing does). One query."""
+        if launching_unit is None or unit.is_within(launching_unit.path):
+            return None
+        return (
+            cls.objects.filter(path__in=unit.ancestor_paths, guiding_unit_id=launching_unit.pk)
+            .order_by("-depth")
+            .first()
+        )
+
+    @classmethod
+    def guides_above_q(cls, paths, prefix=""):
+        """A Q matching the guiding units of the units at or above any of `paths`: the units
+        whose movements reach those paths through the guidance line (`prefix`: the lookup from
+        the queried model to the guiding unit, e.g. "launching_unit__")."""
+        above = {ancestor for path in paths for ancestor in cls.ancestor_paths_of(path)}
+        guides = cls.objects.filter(path__in=above, guiding_unit__isnull=False).values(
+            "guiding_unit_id"
+        )
+        return Q(**{f"{prefix}pk__in": guides}) if above else Q(pk__in=[])
+
+    def reached_by(self, launching_unit):
+        """Whether a movement launched by `launching_unit` concerns this unit, on either line."""
+        return self.is_within(launching_unit.path) or (
+            Unit.guided_ancestor_in(self, launching_unit) is not None
+        )
+
+    def next_up_in(self, launching_unit, *, guided_unit_id=None):
+        """The unit a submission from this unit goes to in a movement launched by
+        `launching_unit`: the guiding unit when this is the guided unit where the guidance line
+        starts (`guided_unit_id`), the parent otherwise (None at the root)."""
+        if guided_unit_id is not None and guided_unit_id == self.pk:
+            return launching_unit
+        return Unit.objects.filter(path=self.parent_path).first() if self.parent_path else None
+
+    def line_up_in(self, launching_unit):
+        """(the units above this one on the way up in a movement launched by `launching_unit`,
+        nearest first; the guided unit where the guidance line starts, or None). Three queries at
+        most."""
+        guided = Unit.guided_ancestor_in(self, launching_unit)
+        if guided is None:
+            above = Unit.objects.filter(path__in=self.ancestor_paths[:-1]).order_by("-depth")
+            return list(above), None
+        admin_part = Unit.objects.filter(
+            path__in=self.ancestor_paths[:-1], depth__gte=guided.depth
+        ).order_by("-depth")
+        guide_line = Unit.objects.filter(path__in=launching_unit.ancestor_paths).order_by("-depth")
+        return [*admin_part, *guide_line], guided
 
 
 class Gender(models.TextChoices):

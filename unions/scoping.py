@@ -9,6 +9,10 @@ The three scopes of a user, from their current role assignments:
   what comes up from the units directly below);
 - readable units: everything below any unit where they hold any role (reports, lists).
 
+The guidance line (Unit.guiding_unit) gives no scope here: a guiding union reads nothing of
+the units it guides. What comes to it along that line (its movements' registrations and
+nominations) is the other apps' scopes, built on the line's geometry on Unit.
+
 A superuser reads and manages everything. An object outside a user's readable scope does not
 exist for them: views answer 404, never 403, so that no one learns what lies outside.
 403 is for an object a user may read but not change.
@@ -16,9 +20,19 @@ exist for them: views answer 404, never 403, so that no one learns what lies out
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
-from unions.models import Member, MemberImport, Role, RoleAssignment, Unit, outermost_paths
+from unions.models import (
+    MEMBER_UNIT_LEVELS,
+    Member,
+    MemberImport,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitLevel,
+    outermost_paths,
+)
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,16 @@ def grantable_units(user):
         return Unit.objects.all()
     officer_paths = role_paths(user, Role.OFFICER)
     return Unit.objects.filter(Unit.subtrees_q(officer_paths)).exclude(path__in=officer_paths)
+
+
+def possible_guides(user):
+    """The units a user may name as a unit's guiding unit: the sectoral unions (national level)
+    and the units they read, above the grassroots. Unions.services and Unit.clean check the
+    rest (a higher level, another branch)."""
+    units = Unit.objects.exclude(level__in=MEMBER_UNIT_LEVELS)
+    if is_superuser(user):
+        return units
+    return units.filter(Q(level=UnitLevel.NATIONAL) | Unit.subtrees_q(role_paths(user)))
 
 
 def users_visible_to(user):

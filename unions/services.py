@@ -41,7 +41,7 @@ def record_activity(*, unit, actor, action, summary, target=None, data=None):
 # for a move, one who manages the new parent). A unit's level lies below its parent's.
 
 LEVELS = list(UnitLevel)  # from the Confederation down to the union group
-UNIT_FIELDS = {"name", "short_name", "code", "level", "is_active"}
+UNIT_FIELDS = {"name", "short_name", "code", "level", "is_active", "guiding_unit"}
 
 
 def _check_level(level, *, parent, children=()):
@@ -95,7 +95,11 @@ def create_unit(*, parent, actor, **fields):
         parent = Unit.objects.select_for_update().get(pk=parent.pk)
     check_create_unit(parent=parent, actor=actor, level=fields.get("level", ""))
     unit = Unit(**fields)
+    if parent is not None:
+        # Where it will stand, so that its guiding unit is checked against its own line.
+        unit.path, unit.depth = parent.path + "_" * Unit.steplen, parent.depth + 1
     unit.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
+    unit.path = ""
     unit = (
         Unit.objects.add_child(parent, instance=unit)
         if parent
@@ -109,12 +113,43 @@ def create_unit(*, parent, actor, **fields):
         summary=_("Created the unit %(unit)s (%(level)s)")
         % {"unit": unit.name, "level": unit.get_level_display().lower()},
     )
+    if unit.guiding_unit_id:
+        _record_guide_change(unit, actor=actor, before=None)
     return unit
 
 
-def check_update_unit(unit, *, actor, level=None):
-    """PermissionDenied or ValidationError if `actor` may not change the unit (to `level`)."""
+def _record_guide_change(unit, *, actor, before):
+    """One activity row, at the unit and at each guiding unit concerned (the old and new)."""
+    after = unit.guiding_unit
+    if after is not None:
+        summary = _("%(unit)s is now guided by %(guide)s") % {
+            "unit": unit.name,
+            "guide": after.name,
+        }
+    else:
+        summary = _("%(unit)s is no longer guided by %(guide)s") % {
+            "unit": unit.name,
+            "guide": before.name,
+        }
+    data = {"from": before.pk if before else None, "to": after.pk if after else None}
+    for where in {u.pk: u for u in (unit, before, after) if u is not None}.values():
+        record_activity(
+            unit=where,
+            actor=actor,
+            action="unit.guide_changed",
+            target=unit,
+            summary=summary,
+            data=data,
+        )
+
+
+def check_update_unit(unit, *, actor, level=None, guide_changes=False):
+    """PermissionDenied or ValidationError if `actor` may not change the unit (to `level`, or
+    its guiding unit when `guide_changes`)."""
     _require(actor, "unions.manage_unit", unit)
+    if guide_changes:
+        # Which line a unit answers on is decided above it, as its place in the tree is.
+        _require(actor, "unions.grant_roles", unit)
     if level is not None and level != unit.level:
         # Where a unit stands is decided above it, not by its own officers.
         _require(actor, "unions.grant_roles", unit)
@@ -131,11 +166,20 @@ def update_unit(unit, *, actor, **fields):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = {name: getattr(unit, name) for name in fields}
     changed = {name for name, value in fields.items() if before[name] != value}
-    check_update_unit(unit, actor=actor, level=fields["level"] if "level" in changed else None)
+    check_update_unit(
+        unit,
+        actor=actor,
+        level=fields["level"] if "level" in changed else None,
+        guide_changes="guiding_unit" in changed,
+    )
+    previous_guide = unit.guiding_unit
     for name in changed:
         setattr(unit, name, fields[name])
     unit.full_clean(exclude=["path", "depth", "numchild", "name_folded"])
     unit.save()
+    if "guiding_unit" in changed:
+        _record_guide_change(unit, actor=actor, before=previous_guide)
+        changed.discard("guiding_unit")
     if changed:
         record_activity(
             unit=unit,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,7 +65,10 @@ def _proposing_units(user, nominee_unit):
 
 
 def _award_kinds_for(proposing_unit, round_, beneficiary):
-    levels = Unit.objects.filter(path__in=proposing_unit.ancestor_paths).values("level")
+    """The kinds a unit on the way up in the round's movement grants (the guidance line in a
+    guiding union's movement, the administrative line otherwise)."""
+    line, _guided = proposing_unit.line_up_in(round_.movement.launching_unit)
+    levels = {proposing_unit.level, *(unit.level for unit in line)}
     return (
         AwardKind.objects.valid_on()
         .filter(beneficiary=beneficiary, granting_level__in=levels)
@@ -285,6 +289,8 @@ def nomination_detail(request, pk):
             **_public_notice_context(nomination),
             "ballots": nomination.assessment_ballots.select_related("assessment"),
             "letters": letters_for(user, nomination).select_related("from_unit", "to_unit"),
+            "time_limit": services.step_time_limit(nomination),
+            "now": timezone.now(),
         },
     )
 

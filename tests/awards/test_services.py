@@ -123,7 +123,12 @@ def test_returned_nomination_is_completed_and_resubmitted_from_the_first_level(
     nomination = services.return_nomination(
         nomination, actor=users.national_reviewer, reason="Thiếu minh chứng"
     )
-    assert (nomination.state, nomination.reviewing_unit) == (S.RETURNED, tree.national)
+    # The national union returns it to the level that sent it: the city's committee.
+    assert (nomination.state, nomination.reviewing_unit) == (S.SENT_BACK, tree.city)
+    nomination = services.return_nomination(
+        nomination, actor=users.city_reviewer, reason="Thiếu minh chứng"
+    )
+    assert (nomination.state, nomination.reviewing_unit) == (S.RETURNED, tree.city)
     services.update_nomination(nomination, actor=users.officer_a, achievement="Đã bổ sung")
     nomination = services.submit_nomination(nomination, actor=users.officer_a)
     assert (nomination.state, nomination.reviewing_unit, nomination.furthest_unit) == (
@@ -184,6 +189,9 @@ def _in_state(state, award_kind, users, round_, member):
         return services.reject_nomination(nomination, actor=city, reason="Không đạt")
     if state == S.FORWARDED:
         return services.forward_nomination(nomination, actor=city)
+    if state == S.SENT_BACK:  # forwarded, then returned by the level above to the city
+        nomination = services.forward_nomination(nomination, actor=city)
+        return services.return_nomination(nomination, actor=national, reason="Bổ sung tờ trình")
     assert state == S.APPROVED
     if nomination.deciding_unit_id != nomination.reviewing_unit_id:
         nomination = services.forward_nomination(nomination, actor=city)
@@ -197,23 +205,29 @@ def _reviewer(nomination, users):
     return users.city_reviewer
 
 
+AWAITING = {S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK}
 ACTIONS = {
     # action: (states it is allowed from, resulting state)
     "submit": ({S.DRAFT, S.RETURNED}, S.SUBMITTED),
     "edit": ({S.DRAFT, S.RETURNED}, None),
-    "withdraw": ({S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.RETURNED}, S.WITHDRAWN),
-    "start_review": ({S.SUBMITTED, S.FORWARDED}, S.UNDER_REVIEW),
+    "withdraw": (
+        {S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED, S.SENT_BACK, S.RETURNED},
+        S.WITHDRAWN,
+    ),
+    "start_review": ({S.SUBMITTED, S.FORWARDED, S.SENT_BACK}, S.UNDER_REVIEW),
+    # Sent back to the city, a dossier it had forwarded is not granted there.
     "approve": ({S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED}, S.APPROVED),
-    "forward": ({S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED}, S.FORWARDED),
-    "return": ({S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED}, S.RETURNED),
-    "reject": ({S.SUBMITTED, S.UNDER_REVIEW, S.FORWARDED}, S.REJECTED),
+    "forward": (AWAITING, S.FORWARDED),
+    # A return goes to the level that sent it: the national union's to the city's committee.
+    "return": (AWAITING, {S.FORWARDED: S.SENT_BACK}),
+    "reject": (AWAITING, S.REJECTED),
 }
 
 
 def _kind_for(action, state, kinds):
     """An award kind for which `action` makes sense where a nomination in `state` is held."""
     if action == "approve":
-        return kinds.bk_national if state == S.FORWARDED else kinds.bk_city
+        return kinds.bk_national if state in (S.FORWARDED, S.SENT_BACK) else kinds.bk_city
     if action == "forward":
         return kinds.bk_confederation if state == S.FORWARDED else kinds.bk_national
     return kinds.bk_national
@@ -239,6 +253,8 @@ def test_every_transition_from_every_state(users, round_, kinds, member_a, actio
     allowed, result = ACTIONS[action]
     nomination = _in_state(state, _kind_for(action, state, kinds), users, round_, member_a)
     history = nomination.transitions.count()
+    if isinstance(result, dict):
+        result = result.get(state, S.RETURNED)
     if state in allowed:
         _act(action, nomination, users)
         nomination.refresh_from_db()
@@ -248,6 +264,10 @@ def test_every_transition_from_every_state(users, round_, kinds, member_a, actio
         # Not sent yet: the committee above may read it but has nothing to decide.
         with pytest.raises(PermissionDenied):
             _act(action, nomination, users)
+    elif state == S.SENT_BACK and action == "approve":
+        with pytest.raises(ValidationError) as error:
+            _act(action, nomination, users)
+        assert error.value.code == "not_granting_level"
     else:
         with pytest.raises(ValidationError) as error:
             _act(action, nomination, users)

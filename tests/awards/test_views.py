@@ -471,8 +471,9 @@ def test_nomination_page_query_count_does_not_grow(client_for, users, tree, roun
         services.record_review_scores(nomination, actor=reviewer, scores=scores)
     client = client_for(users.city_reviewer)
     # One more than the page's reads for a reviewer: whether they declared a conflict on it;
-    # and the dossier's bình xét ballots and the tờ trình that carried it.
-    with django_assert_num_queries(14):
+    # the dossier's bình xét ballots and the tờ trình that carried it; and the round's deadlines,
+    # for the time limit of the step the nomination is at.
+    with django_assert_num_queries(15):
         response = client.get(nomination.get_absolute_url())
     assert len(response.context["reviewers"]) == rows
 

@@ -48,7 +48,7 @@ def test_demo_movements_are_open_with_a_round_open_today(seeded):
         assert current.opens_on <= timezone.localdate()
         assert current.registration_deadline > now
         assert current.deadline_for(UnitLevel.GRASSROOTS) > now
-        assert current.deadline_for(UnitLevel.PROVINCIAL) > current.deadline_for(
+        assert current.deadline_for(UnitLevel.UPPER_GRASSROOTS) > current.deadline_for(
             UnitLevel.GRASSROOTS
         )
 

@@ -52,6 +52,7 @@ def test_city_dashboard_counts_nominations_by_state(tree, movement, dataset):
         S.SUBMITTED: 0,
         S.UNDER_REVIEW: 0,
         S.FORWARDED: 0,
+        S.SENT_BACK: 0,
         S.RETURNED: 1,
         S.APPROVED: 2,
         S.REJECTED: 1,

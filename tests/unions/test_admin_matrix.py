@@ -10,7 +10,7 @@ redirect to its index (302 to /admin/), as it answers for anything it cannot see
 import pytest
 from django.urls import reverse
 
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, UserFactory, grant
 from tests.named_world import build_tree, build_users
 from unions.models import Activity, Role, RoleAssignment, Unit, UnitLevel
 
@@ -345,3 +345,30 @@ def test_admin_login_is_the_site_login(client, db):
     assert response.url.startswith(reverse("account_login"))
     client.post(reverse("admin:login"), {"username": "x", "password": "y"})
     assert "_auth_user_id" not in client.session
+
+
+# --- The guidance line: a unit's guiding unit, set above it, through unions.services ---------
+
+
+def test_admin_sets_the_guiding_unit_through_the_service(client, users, tree):
+    federation_officer = UserFactory(username="hp_federation_officer", is_staff=True)
+    grant(federation_officer, tree.federation, Role.OFFICER)
+    users.guided_officer.is_staff = True
+    users.guided_officer.save(update_fields=["is_staff"])
+    url = reverse("admin:unions_unit_change", args=[tree.guided.pk])
+    # The guided union's own officer does not choose the line it answers on.
+    client.force_login(users.guided_officer)
+    response = client.post(url, _unit_form(tree.guided, guiding_unit=""))
+    assert not _saved(response)
+    assert Unit.objects.get(pk=tree.guided.pk).guiding_unit == tree.national
+    # An officer above it does; a unit below it cannot guide it.
+    client.force_login(federation_officer)
+    response = client.post(url, _unit_form(tree.guided, guiding_unit=tree.unit_g.pk))
+    assert not _saved(response)
+    response = client.post(url, _unit_form(tree.guided, guiding_unit=""))
+    assert _saved(response)
+    assert Unit.objects.get(pk=tree.guided.pk).guiding_unit is None
+    assert Activity.objects.filter(action="unit.guide_changed", unit=tree.national).exists()
+    response = client.post(url, _unit_form(tree.guided, guiding_unit=tree.national.pk))
+    assert _saved(response)
+    assert Unit.objects.get(pk=tree.guided.pk).guiding_unit == tree.national
