@@ -55,6 +55,8 @@ def render_submission_letter(letter_id):
     letter = SubmissionLetter.objects.filter(pk=letter_id).first()
     if letter is not None:
         services.render_submission_letter(letter)
+
+
 @shared_task
 def remind_time_limits(within_days=3):
     """Remind each unit that must act of the steps whose time limit is near or passed (run
