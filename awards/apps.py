@@ -7,8 +7,10 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Nominations")
 
     def ready(self):
+        from awards.notifications import register_kinds
         from unions import page_slots
 
+        register_kinds()
         page_slots.fill("home_panels", "awards/_home.html", order=20)
         page_slots.fill("unit_actions", "awards/_unit_actions.html", order=20)
         page_slots.fill("member_actions", "awards/_member_actions.html", order=20)

@@ -1,28 +1,10 @@
-"""Thin tasks: they take ids, fetch the rows, and send; queued on commit by awards.services."""
+"""Thin tasks: the daily deadline reminders (CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
 
-from awards.notifications import send_transition_email
 
+@shared_task
+def send_deadline_reminders():
+    from awards.reminders import send_deadline_reminders as send
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_proposer(transition_id):
-    from awards.models import NominationTransition
-
-    transition = (
-        NominationTransition.objects.select_related(
-            "nomination__award_kind",
-            "nomination__round__movement",
-            "nomination__proposing_unit",
-            "nomination__nominee_member",
-            "nomination__nominee_unit",
-            "nomination__created_by",
-            "at_unit",
-            "to_unit",
-            "actor",
-        )
-        .filter(pk=transition_id)
-        .first()
-    )
-    if transition is not None:  # rolled back after all, or deleted since: nothing to say
-        send_transition_email(transition)
+    return send()

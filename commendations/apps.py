@@ -7,7 +7,9 @@ class CommendationsConfig(AppConfig):
     verbose_name = _("Decisions and commendations")
 
     def ready(self):
+        from commendations.notifications import register_kinds
         from unions import page_slots
 
+        register_kinds()
         page_slots.fill("nav", "commendations/_nav.html", order=20)
         page_slots.fill("unit_actions", "commendations/_unit_actions.html", order=40)

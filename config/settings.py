@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "treebeard",
     "rules.apps.AutodiscoverRulesConfig",
     "unions",
+    "notifications",
     "movements",
     "awards",
     "commendations",
@@ -131,6 +133,20 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# `celery -A config beat` (docker-compose's beat service) runs the daily jobs, in CELERY_TIMEZONE.
+# The same jobs are management commands, for a cron instead of the beat.
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {  # python manage.py send_deadline_reminders
+        "task": "awards.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notification-digests": {  # python manage.py send_notification_digests
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+# How many days before a round's deadline its reminders go out.
+DEADLINE_REMINDER_DAYS = env_int("DEADLINE_REMINDER_DAYS", 3)
 
 if REDIS_URL:
     CACHES = {

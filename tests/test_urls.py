@@ -73,6 +73,7 @@ MOVEMENTS = "movements/test_views.py"
 AWARDS = "awards/test_permissions.py"
 DECISIONS = "commendations/test_permissions.py"
 DASHBOARDS = "reports/test_dashboards.py"
+NOTIFICATIONS = "notifications/test_notifications.py"
 COVERED_BY = {
     "unions:unit_detail": UNIONS_VIEWS,
     "unions:unit_children": UNIONS_VIEWS,
@@ -135,6 +136,7 @@ COVERED_BY = {
     "commendations:register_xlsx": DECISIONS,
     "commendations:certificate_template": DECISIONS,
     "commendations:certificate_template_preview": DECISIONS,
+    "notifications:notification_open": NOTIFICATIONS,
     "reports:movement_dashboard": DASHBOARDS,
     "reports:unit_dashboard": DASHBOARDS,
     # Public, so every visitor gets the same answers: the tests of the page itself.
