@@ -12,4 +12,8 @@ class CommendationsConfig(AppConfig):
 
         register_kinds()
         page_slots.fill("nav", "commendations/_nav.html", order=20)
+        page_slots.fill("home_panels", "commendations/_home.html", order=30)
         page_slots.fill("unit_actions", "commendations/_unit_actions.html", order=40)
+        page_slots.fill("nomination_panels", "commendations/_nomination_outcome.html", order=10)
+        page_slots.fill("member_panels", "commendations/_member_commendations.html", order=10)
+        page_slots.fill("unit_panels", "commendations/_unit_commendations.html", order=10)
