@@ -6,5 +6,7 @@ from notifications.models import Delivery
 
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(
-        label=_("Email me"), choices=Delivery.choices, widget=forms.RadioSelect
+        label=_("Email me"),
+        choices=Delivery.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

@@ -12,8 +12,8 @@ def _compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services():
-    assert set(_compose()["services"]) == {"postgres", "redis", "web", "worker"}
+def test_compose_has_the_five_services():
+    assert set(_compose()["services"]) == {"postgres", "redis", "web", "worker", "beat"}
 
 
 def test_compose_web_and_worker_receive_what_settings_need():

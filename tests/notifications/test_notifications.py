@@ -168,9 +168,10 @@ def test_a_daily_digest_gathers_a_days_notifications(
     call_command("send_notification_digests", stdout=StringIO())
     assert [m.to for m in mailoutbox[1:]] == [["officer_a@example.vn"]]
     digest = mailoutbox[1]
-    assert "2 new notifications" in digest.subject
-    assert "was returned for completion" in digest.body
-    assert "was forwarded to Công đoàn Viên chức" in digest.body
+    # Emails are written in the site's language (Vietnamese).
+    assert "2 thông báo mới" in digest.subject
+    assert "đã bị Công đoàn Viên chức Hà Nội trả lại để bổ sung" in digest.body
+    assert "đã được trình lên Công đoàn Viên chức\n" in digest.body
     assert delivery.send_digests() == 0  # each notification is emailed once
 
 
