@@ -180,17 +180,3 @@ def votes_owed_by(user):
         .filter(reviewing_unit=F("deciding_unit"), award_kind__vote_threshold__isnull=False)
         .exclude(Exists(vote))
     )
-
-
-def worklist_counts_q(user):
-    """{name: Q over Nomination} of the counts of the navigation's badges, to be aggregated in
-    one query: the officer's nominations to complete, what awaits the reviewer's committee."""
-    officer_paths = scoping.role_paths(user, Role.OFFICER)
-    reviewer_units = reviewer_unit_ids(user)
-    return {
-        "to_complete": Unit.subtrees_q(officer_paths, prefix="proposing_unit__")
-        & Q(state__in=EDITABLE_STATES),
-        "awaiting": Q(reviewing_unit__in=reviewer_units, state__in=AWAITING_STATES)
-        if reviewer_units
-        else Q(pk__in=[]),
-    }

@@ -126,20 +126,6 @@ def decisions_of_clerk_units(user):
     return Decision.objects.filter(issuing_unit__in=_clerk_unit_ids(user))
 
 
-def awaiting_decision_q(user):
-    """The same as awaiting_decision_at_clerk_units, as a Q over Nomination (for one
-    aggregate query with the other badges)."""
-    ids = _clerk_unit_ids(user)
-    if not ids:
-        return Q(pk__in=[])
-    return Q(
-        state=NominationState.APPROVED,
-        deciding_unit__in=ids,
-        reviewing_unit=F("deciding_unit"),
-        commendation__isnull=True,
-    )
-
-
 # --- The outcome, back where the nomination came from ----------------------------------------
 
 

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.roles",
                 "unions.context_processors.slots",
+                "unions.context_processors.nav_counts",
             ],
         },
     },

@@ -7,6 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from unions import page_slots
+        from notifications import counters
+        from unions import nav_counts, page_slots
 
+        nav_counts.register("unread", counters.unread)
         page_slots.fill("user_nav", "notifications/_nav.html", order=10)

@@ -1,8 +1,6 @@
 from django import template
 from django.db.models import Count
 
-from awards import scoping as awards_scoping
-from awards.models import Nomination
 from commendations import scoping
 from commendations.models import DecisionState, RenderState
 from unions import scoping as unions_scoping
@@ -49,23 +47,6 @@ def commendations_home_panel(context):
         "drafts": decisions,
         "rendering": rendering,
     }
-
-
-@register.simple_tag(takes_context=True)
-def worklist_badges(context):
-    """The counts of the navigation's badges, in one query: nominations to complete (officer),
-    awaiting the committee (reviewer), approved and waiting for a decision (clerk)."""
-    user = context["request"].user
-    if not unions_scoping.held_roles(user):
-        return {"total": 0}
-    filters = awards_scoping.worklist_counts_q(user)
-    filters["to_decide"] = scoping.awaiting_decision_q(user)
-    any_of = filters["to_complete"] | filters["awaiting"] | filters["to_decide"]
-    counts = Nomination.objects.filter(any_of).aggregate(
-        **{name: Count("pk", filter=q) for name, q in filters.items()}
-    )
-    counts["total"] = sum(counts.values())
-    return counts
 
 
 def _with_downloads(user, commendations):

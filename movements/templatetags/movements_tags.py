@@ -52,28 +52,3 @@ def movements_home_panel(context):
             ).select_related("round__movement")[:10]
         )
     return panel
-
-
-@register.simple_tag(takes_context=True)
-def movements_nav_badges(context):
-    """The registrations menu's badge, in one query: awaiting the reviewer's decision, and the
-    officer's registrations still to send."""
-    from django.db.models import Count, Q
-
-    from movements.models import SENDABLE_REGISTRATION_STATES, Registration
-    from unions.models import Unit
-
-    user = context["request"].user
-    reviewer_paths = unions_scoping.role_paths(user, Role.REVIEWER)
-    officer_paths = unions_scoping.role_paths(user, Role.OFFICER)
-    if not (reviewer_paths or officer_paths):
-        return {"total": 0}
-    waiting = Unit.children_q(reviewer_paths, prefix="unit__") & Q(state=RegistrationState.AWAITING)
-    to_file = Unit.subtrees_q(officer_paths, prefix="unit__") & Q(
-        state__in=SENDABLE_REGISTRATION_STATES, round__movement__state=MovementState.OPEN
-    )
-    counts = Registration.objects.filter(waiting | to_file).aggregate(
-        waiting=Count("pk", filter=waiting), to_file=Count("pk", filter=to_file)
-    )
-    counts["total"] = counts["waiting"] + counts["to_file"]
-    return counts

@@ -164,13 +164,13 @@ def test_the_navigation_counts_each_roles_work(client_for, users, tree, round_, 
 # --- Queries: the same number for one row of each kind as for many ---------------------------
 
 # The home page's queries: the session, the user and their roles (3), the navigation's badges
-# and unread count (3, 2 for a clerk, who has no registrations' badge), the "my roles" and "my
-# units" cards (2), then each app's card: movements (1 to 5), awards (officer 1 to 5,
-# reviewer 1 to 3), commendations (clerk 3).
+# and unread count (1: unions/nav_counts.py), the "my roles" and "my units" cards (2), then each
+# app's card: movements (1 to 5), awards (officer 1 to 5, reviewer 1 to 3), commendations
+# (clerk 3).
 EXPECTED_QUERIES = {
-    "officer_a": 18,
-    "city_reviewer": 14,
-    "clerk": 11,
+    "officer_a": 16,
+    "city_reviewer": 12,
+    "clerk": 10,
 }
 
 

@@ -342,7 +342,7 @@ def test_register_query_count_does_not_grow(
     approve(count)
     issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
     client = client_for(users.clerk)
-    with django_assert_num_queries(10):  # 8, and the navigation's two badges
+    with django_assert_num_queries(9):  # 8, and the navigation's badges (one query)
         response = client.get(reverse("commendations:register", args=[tree.city.pk]))
     assert response.status_code == 200
 
@@ -355,10 +355,10 @@ def test_decision_page_query_count_does_not_grow(
     approve(count)
     decision = draft(users, tree, kinds)
     client = client_for(users.clerk)
-    with django_assert_num_queries(9):  # 7, and the navigation's two badges
+    with django_assert_num_queries(8):  # 7, and the navigation's badges (one query)
         assert client.get(decision.get_absolute_url()).status_code == 200
     issue(decision, users.clerk, django_capture_on_commit_callbacks)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(decision.get_absolute_url()).status_code == 200
 
 
@@ -370,7 +370,7 @@ def test_decision_list_query_count_does_not_grow(
     for number in range(count):
         draft(users, tree, kinds, number=f"{number}/QĐ")
     client = client_for(users.clerk)
-    with django_assert_num_queries(11):  # 9, and the navigation's two badges
+    with django_assert_num_queries(10):  # 9, and the navigation's badges (one query)
         assert client.get(reverse("commendations:decision_list")).status_code == 200
 
 
