@@ -7,8 +7,13 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Nominations")
 
     def ready(self):
-        from unions import page_slots
+        from awards import counters
+        from awards.notifications import register_kinds
+        from unions import nav_counts, page_slots
 
+        register_kinds()
+        nav_counts.register("to_complete", counters.to_complete)
+        nav_counts.register("awaiting", counters.awaiting)
         page_slots.fill("home_panels", "awards/_home.html", order=20)
         page_slots.fill("unit_actions", "awards/_unit_actions.html", order=20)
         page_slots.fill("member_actions", "awards/_member_actions.html", order=20)

@@ -17,19 +17,22 @@
 Views fetch nominations only through get_nomination_or_404(): outside the scope, 404.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from awards.models import (
     AWAITING_STATES,
     EDITABLE_STATES,
     NOMINATION_RELATED,
+    ConflictOfInterest,
+    CouncilVote,
     Evidence,
     Nomination,
     NominationState,
     NominationTransition,
     Objection,
     PublicNotice,
+    ReviewScore,
 )
 from unions import scoping
 from unions.models import Role, Unit
@@ -241,4 +244,46 @@ def get_objection_or_404(user, notice_pk, pk):
             notice__in=notices_visible_to(user), notice_id=notice_pk
         ).select_related("notice__unit", "nomination"),
         pk,
+    )
+
+
+# --- Worklists: what each role still has to do (the home page and the navigation's badges) ---
+
+
+def proposed_by_units_of(user):
+    """Nominations proposed by the units the user manages as an officer (their subtree)."""
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return Nomination.objects.filter(Unit.subtrees_q(paths, prefix="proposing_unit__"))
+
+
+def recent_outcomes_for(user, since):
+    """What the officer's units proposed and a committee approved or rejected since `since`."""
+    return proposed_by_units_of(user).filter(
+        state__in=(NominationState.APPROVED, NominationState.REJECTED), decided_at__gte=since
+    )
+
+
+def _at_my_committee(user):
+    """Awaiting a committee where the user is a reviewer, and not sent by the user."""
+    return awaiting_decision_by(user).exclude(submitted_by=user)
+
+
+def scores_owed_by(user):
+    """Awaiting the user's committee, and the user has given it no score there yet (nor
+    declared a conflict of interest on it)."""
+    own_score = ReviewScore.objects.filter(
+        nomination=OuterRef("pk"), reviewer=user, unit=OuterRef("reviewing_unit")
+    )
+    conflict = ConflictOfInterest.objects.filter(nomination=OuterRef("pk"), reviewer=user)
+    return _at_my_committee(user).exclude(Exists(own_score)).exclude(Exists(conflict))
+
+
+def votes_owed_by(user):
+    """Awaiting the user's committee where it is granted, its award needs a council vote, and
+    no vote of that committee is recorded yet."""
+    vote = CouncilVote.objects.filter(nomination=OuterRef("pk"), unit=OuterRef("reviewing_unit"))
+    return (
+        _at_my_committee(user)
+        .filter(reviewing_unit=F("deciding_unit"), award_kind__vote_threshold__isnull=False)
+        .exclude(Exists(vote))
     )

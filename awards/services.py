@@ -46,6 +46,7 @@ from awards.models import (
     SelfScore,
     SubmissionLetter,
 )
+from awards.notifications import tell_about_transition
 from awards.rules import ACTIONS
 from movements import services as movements_services
 from movements.models import (
@@ -497,7 +498,6 @@ SUMMARIES = {
     S.REJECTED: gettext_noop("Rejected the nomination of %(nominee)s for %(award)s"),
     S.WITHDRAWN: gettext_noop("Withdrew the nomination of %(nominee)s for %(award)s"),
 }
-NOTIFIED = (S.RETURNED, S.APPROVED, S.REJECTED, S.FORWARDED)
 
 
 def _activity(nomination, *, actor, action, summary, units, data=None):
@@ -532,10 +532,7 @@ def _transition(nomination, *, actor, from_state, at_unit, to_unit=None, comment
         units=[nomination.proposing_unit, at_unit, to_unit],
         data={"from": from_state, "to": nomination.state, "comment": comment},
     )
-    if nomination.state in NOTIFIED:
-        from awards.tasks import notify_proposer
-
-        transaction.on_commit(lambda: notify_proposer.delay(entry.pk))
+    tell_about_transition(entry)
     return entry
 
 

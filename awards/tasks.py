@@ -1,50 +1,14 @@
-"""Thin tasks: they take ids, fetch the rows, and send; queued on commit by awards.services."""
+"""Thin tasks: the daily deadline and time-limit reminders (CELERY_BEAT_SCHEDULE), and the
+tờ trình's PDF."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
-
-from awards.notifications import send_transition_email
-from unions.background import MailTask
 
 
-class ProposerMail(MailTask):
-    def failed_email(self, transition_id):
-        from awards.models import NominationTransition
+@shared_task
+def send_deadline_reminders():
+    from awards.reminders import send_deadline_reminders as send
 
-        transition = (
-            NominationTransition.objects.select_related("nomination__proposing_unit")
-            .filter(pk=transition_id)
-            .first()
-        )
-        if transition is None:
-            return None
-        nomination = transition.nomination
-        return nomination.proposing_unit, _("the news of %(nomination)s to its proposers") % {
-            "nomination": nomination
-        }
-
-
-@shared_task(base=ProposerMail)
-def notify_proposer(transition_id):
-    from awards.models import NominationTransition
-
-    transition = (
-        NominationTransition.objects.select_related(
-            "nomination__award_kind",
-            "nomination__round__movement",
-            "nomination__proposing_unit",
-            "nomination__nominee_member",
-            "nomination__nominee_unit",
-            "nomination__created_by",
-            "at_unit",
-            "to_unit",
-            "actor",
-        )
-        .filter(pk=transition_id)
-        .first()
-    )
-    if transition is not None:  # rolled back after all, or deleted since: nothing to say
-        send_transition_email(transition)
+    return send()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -12,7 +12,7 @@ What a user may *do* with a decision they can read is a permission of commendati
 
 import re
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from awards.models import Nomination, NominationState
@@ -188,3 +188,73 @@ def published_q(prefix=""):
 
 def published_commendations(movement):
     return Commendation.objects.filter(published_q(), nomination__round__movement=movement)
+
+
+# --- The clerk's worklist (the home page and the navigation's badge) -------------------------
+
+
+def _clerk_unit_ids(user):
+    return {held.unit_id for held in scoping.held_roles(user) if held.role == Role.CLERK}
+
+
+def awaiting_decision_at_clerk_units(user):
+    """Nominations approved by the committee of a unit where the user is a clerk, that no
+    issued decision commends yet: `approved_at` over all of the clerk's units."""
+    return Nomination.objects.filter(
+        state=NominationState.APPROVED,
+        deciding_unit__in=_clerk_unit_ids(user),
+        reviewing_unit=F("deciding_unit"),
+        commendation__isnull=True,
+    )
+
+
+def decisions_of_clerk_units(user):
+    return Decision.objects.filter(issuing_unit__in=_clerk_unit_ids(user))
+
+
+# --- The outcome, back where the nomination came from ----------------------------------------
+
+
+def certificates_visible_to(user):
+    """Commendations whose certificate the user may download: those of decisions they read
+    (the issuing unit's readers), and those of the nominations their units proposed (the
+    proposing unit's readers: the officer who proposed a member sees that it was granted)."""
+    if scoping.is_superuser(user):
+        return Commendation.objects.all()
+    paths = scoping.role_paths(user)
+    return Commendation.objects.filter(
+        Unit.subtrees_q(paths, prefix="issuing_unit__")
+        | Unit.subtrees_q(paths, prefix="nomination__proposing_unit__")
+    )
+
+
+def get_certificate_or_404(user, decision_pk, pk):
+    return scoping.get_or_404(
+        certificates_visible_to(user).select_related("decision").filter(decision_id=decision_pk),
+        pk,
+    )
+
+
+def commendations_received(*, member=None, unit=None):
+    """The commendations of issued decisions to a member (every one of theirs), or to the
+    members and collectives proposed by a unit's subtree; revoked ones included (marked).
+    The caller has fetched the member or unit through its scope."""
+    commendations = Commendation.objects.filter(decision__state=DecisionState.ISSUED)
+    if member is not None:
+        commendations = commendations.filter(nomination__nominee_member=member)
+    if unit is not None:
+        commendations = commendations.filter(unit.subtree_q("nomination__proposing_unit__"))
+    return commendations.select_related(
+        "decision", "issuing_unit", "nomination__proposing_unit", "nomination__award_kind"
+    ).order_by("-decision__date", "-pk")
+
+
+def may_download_certificate(user, commendation):
+    """certificates_visible_to, on one commendation already read (no query): its issuing unit
+    and its nomination's proposing unit must be loaded."""
+    if commendation.rendered_at is None:
+        return False
+    if scoping.is_superuser(user):
+        return True
+    units = (commendation.issuing_unit.path, commendation.nomination.proposing_unit.path)
+    return any(path.startswith(mine) for mine in scoping.role_paths(user) for path in units)

@@ -29,6 +29,7 @@ from commendations.models import (
     RenderState,
     TemplateOrigin,
 )
+from commendations.notifications import tell_about_issued
 from commendations.scoping import approved_at
 from unions import scoping
 from unions.background import BROKER_ERRORS, queue_after_commit
@@ -332,7 +333,7 @@ def issue_decision(decision, *, actor):
         )
     nominations = list(
         Nomination.objects.filter(pk__in=[n.pk for n in nominations])
-        .select_related("nominee_member__unit", "nominee_unit", "award_kind")
+        .select_related("nominee_member__unit", "nominee_unit", "award_kind", "proposing_unit")
         .order_by("nominee_member__name_sort_key", "nominee_unit__name", "pk")
     )
     already = Commendation.objects.filter(nomination__in=nominations).select_related("decision")
@@ -363,6 +364,7 @@ def issue_decision(decision, *, actor):
             )
         )
     Commendation.objects.bulk_create(commendations)
+    tell_about_issued(decision, commendations, actor=_user(actor))
     decision.state = DecisionState.ISSUED
     decision.issued_by = _user(actor)
     decision.issued_at = timezone.now()

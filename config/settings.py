@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "treebeard",
     "rules.apps.AutodiscoverRulesConfig",
     "unions",
+    "notifications",
     "movements",
     "awards",
     "commendations",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "unions.context_processors.roles",
                 "unions.context_processors.slots",
+                "unions.context_processors.nav_counts",
             ],
         },
     },
@@ -152,16 +155,28 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 # memory stays bounded over a long queue of certificate chunks.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 700_000)
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-# Celery beat (`celery -A config beat`, the `beat` service of docker-compose.yml; one only).
+# Celery beat (`celery -A config beat`, the `beat` service of docker-compose.yml; one only) runs
+# the periodic sweep and the daily jobs, in CELERY_TIMEZONE. Each is also a management command,
+# for a cron instead of the beat.
 CELERY_BEAT_SCHEDULE = {
-    "queue-waiting-renders": {
+    "queue-waiting-renders": {  # python manage.py queue_waiting_renders
         "task": "commendations.tasks.queue_waiting_renders",
         "schedule": env_int("RENDER_SWEEP_SECONDS", 60),
+    },
+    "deadline-reminders": {  # python manage.py send_deadline_reminders
+        "task": "awards.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notification-digests": {  # python manage.py send_notification_digests
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 # A rendering that has not moved for this long is resumed by the sweep (a chunk's time limit is
 # 90 s: longer than that).
 RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 180)
+# How many days before a round's deadline its reminders go out.
+DEADLINE_REMINDER_DAYS = env_int("DEADLINE_REMINDER_DAYS", 3)
 
 if REDIS_URL:
     CACHES = {

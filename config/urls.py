@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", unions_views.home, name="home"),
     path("", include("unions.urls")),
+    path("", include("notifications.urls")),
     path("", include("movements.urls")),
     path("", include("awards.urls")),
     path("", include("commendations.urls")),

@@ -18,8 +18,16 @@ Views fetch objects only through the get_* functions here: outside the scope the
 """
 
 from django.db.models import F, Q
+from django.utils import timezone
 
-from movements.models import AwardKind, Movement, MovementState, Registration, Round
+from movements.models import (
+    SENDABLE_REGISTRATION_STATES,
+    AwardKind,
+    Movement,
+    MovementState,
+    Registration,
+    Round,
+)
 from unions import scoping
 from unions.models import Role, Unit
 
@@ -157,3 +165,38 @@ def award_kinds_visible_to(user):
 
 def get_award_kind_or_404(user, pk):
     return scoping.get_or_404(award_kinds_visible_to(user), pk)
+
+
+# --- Worklists (the home page and the navigation's badges) ----------------------------------
+
+
+def registrations_to_file(user):
+    """Registrations of the officer's units (their subtree) still to send: not sent, or
+    returned, in a round of an open movement."""
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return Registration.objects.filter(
+        Unit.subtrees_q(paths, prefix="unit__"),
+        state__in=SENDABLE_REGISTRATION_STATES,
+        round__movement__state=MovementState.OPEN,
+    )
+
+
+def deadlines_ahead_for(user, *, until, now=None):
+    """The round deadlines of open movements that bind a unit where the user is an officer or a
+    reviewer (a deadline of the unit's level, in a movement covering the unit), from now until
+    `until`, soonest first."""
+    from movements.models import RoundDeadline
+
+    query = Q(pk__in=[])
+    for held in scoping.held_roles(user):
+        if held.role in (Role.OFFICER, Role.REVIEWER):
+            query |= Q(
+                level=held.level,
+                round__movement__launching_unit__path__in=Unit.ancestor_paths_of(held.path),
+            )
+    return RoundDeadline.objects.filter(
+        query,
+        deadline__gte=now or timezone.now(),
+        deadline__lte=until,
+        round__movement__state=MovementState.OPEN,
+    ).order_by("deadline", "pk")

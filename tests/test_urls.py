@@ -77,6 +77,7 @@ DECISIONS = "commendations/test_permissions.py"
 TEMPLATES = "commendations/test_certificate_templates.py"
 DASHBOARDS = "reports/test_dashboards.py"
 NOTICES = "awards/test_public_notice.py"
+NOTIFICATIONS = "notifications/test_notifications.py"
 COVERED_BY = {
     "unions:unit_detail": UNIONS_VIEWS,
     "unions:unit_children": UNIONS_VIEWS,
@@ -154,6 +155,7 @@ COVERED_BY = {
     "commendations:unit_certificate_template_preview": TEMPLATES,
     "commendations:certificate_template_version": TEMPLATES,
     "commendations:certificate_template_version_restore": TEMPLATES,
+    "notifications:notification_open": NOTIFICATIONS,
     "reports:movement_dashboard": DASHBOARDS,
     "reports:unit_dashboard": DASHBOARDS,
     # Public, so every visitor gets the same answers: the tests of the page itself.

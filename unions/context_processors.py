@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from unions import nav_counts as counters
 from unions import page_slots, scoping
 
 
@@ -43,3 +46,12 @@ class _RoleList:
 def slots(request):
     """What the higher apps put on the union tree's pages (unions/page_slots.py)."""
     return {"page_slots": page_slots.all_slots()}
+
+
+def nav_counts(request):
+    """The counts of the navigation's badges (unions/nav_counts.py): one query, made only when
+    a template reads one of them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"nav_counts": SimpleLazyObject(lambda: counters.counts_for(user))}

@@ -13,10 +13,14 @@ and the page includes whatever fills the slot, in `order`, with the page's own c
 
 SLOTS = (
     "nav",  # menus of the navigation bar, for a signed-in user
+    "user_nav",  # items of the navigation bar's right side, before the user's menu
     "public_nav",  # links of the navigation bar for a visitor who is not signed in
     "home_panels",  # cards of the home page
     "unit_actions",  # buttons of a unit's page
     "member_actions",  # buttons of a member's page, for whoever manages the member
+    "member_panels",  # sections of a member's page, below its details
+    "unit_panels",  # sections of a unit's page, below its details
+    "nomination_panels",  # sections of a nomination's page (awards), e.g. its outcome
 )
 
 _filled = {slot: [] for slot in SLOTS}

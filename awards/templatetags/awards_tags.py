@@ -1,32 +1,126 @@
+from datetime import timedelta
+
 from django import template
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from awards import scoping
+from awards.models import ConflictOfInterest, CouncilVote, NominationTransition, ReviewScore
+from awards.models import NominationState as S
 from unions import scoping as unions_scoping
 from unions.models import Role
 
 register = template.Library()
 
 HOME_ITEMS = 5
+# The reviewer's list of what awaits their committee, on the home page.
+HOME_AWAITING = 20
+# How far back the officer's "recent outcomes" go.
+OUTCOME_DAYS = 60
+
+
+def _officer_part(user):
+    """Drafts, returned dossiers (with the reason and the deadline) and recent outcomes of
+    the nominations of the officer's units: one query for the counts, then one list (and its
+    prefetches) for each kind that has rows."""
+    since = timezone.now() - timedelta(days=OUTCOME_DAYS)
+    mine = scoping.proposed_by_units_of(user)
+    counts = mine.aggregate(
+        drafts=Count("pk", filter=Q(state=S.DRAFT)),
+        returned=Count("pk", filter=Q(state=S.RETURNED)),
+        outcomes=Count("pk", filter=Q(state__in=(S.APPROVED, S.REJECTED), decided_at__gte=since)),
+    )
+    related = ("award_kind", "nominee_member", "nominee_unit", "round__movement")
+    part = {"counts": counts, "drafts": [], "returned": [], "outcomes": []}
+    if counts["drafts"]:
+        part["drafts"] = list(
+            mine.filter(state=S.DRAFT)
+            .select_related(*related)
+            .order_by("-updated_at", "-pk")[:HOME_ITEMS]
+        )
+    if counts["returned"]:
+        returns = NominationTransition.objects.filter(to_state=S.RETURNED).select_related("at_unit")
+        returned = list(
+            mine.filter(state=S.RETURNED)
+            .select_related(*related, "proposing_unit")
+            .prefetch_related(
+                "round__deadlines",
+                Prefetch("transitions", queryset=returns.order_by("-at", "-pk"), to_attr="returns"),
+            )
+            .order_by("decided_at", "pk")[:HOME_ITEMS]
+        )
+        for nomination in returned:
+            nomination.last_return = nomination.returns[0] if nomination.returns else None
+            nomination.deadline = nomination.round.deadline_for(nomination.proposing_unit.level)
+        part["returned"] = returned
+    if counts["outcomes"]:
+        part["outcomes"] = list(
+            scoping.recent_outcomes_for(user, since)
+            .select_related(*related, "commendation__decision")
+            .order_by("-decided_at", "-pk")[:HOME_ITEMS]
+        )
+    return part
+
+
+def _reviewer_part(user):
+    """What awaits the reviewer's committees, grouped by movement and round (the groups in the
+    order of their oldest nomination), with the deadline by which their level sends it on; and
+    the scores and votes the reviewer still owes. Three queries."""
+    awaiting = scoping.awaiting_decision_by(user)
+    own_score = ReviewScore.objects.filter(
+        nomination=OuterRef("pk"), reviewer=user, unit=OuterRef("reviewing_unit")
+    )
+    conflict = ConflictOfInterest.objects.filter(nomination=OuterRef("pk"), reviewer=user)
+    vote = CouncilVote.objects.filter(nomination=OuterRef("pk"), unit=OuterRef("reviewing_unit"))
+    not_mine = ~Q(submitted_by=user)
+    counts = awaiting.aggregate(
+        awaiting=Count("pk"),
+        scores_owed=Count("pk", filter=not_mine & ~Exists(own_score) & ~Exists(conflict)),
+        votes_owed=Count(
+            "pk",
+            filter=not_mine
+            & Q(reviewing_unit=F("deciding_unit"), award_kind__vote_threshold__isnull=False)
+            & ~Exists(vote),
+        ),
+    )
+    groups = []
+    if counts["awaiting"]:
+        items = list(
+            awaiting.select_related(
+                "award_kind",
+                "nominee_member",
+                "nominee_unit",
+                "proposing_unit",
+                "reviewing_unit",
+                "round__movement",
+            )
+            .prefetch_related("round__deadlines")
+            .order_by("submitted_at", "pk")[:HOME_AWAITING]
+        )
+        by_round = {}
+        for nomination in items:
+            nomination.deadline = nomination.round.deadline_for(nomination.reviewing_unit.level)
+            group = by_round.get(nomination.round_id)
+            if group is None:
+                group = by_round[nomination.round_id] = {"round": nomination.round, "items": []}
+                groups.append(group)
+            group["items"].append(nomination)
+    return {"counts": counts, "groups": groups, "more": counts["awaiting"] > HOME_AWAITING}
 
 
 @register.simple_tag(takes_context=True)
 def awards_home_panel(context):
-    """The home card: my drafts and returned nominations, and what awaits my committees.
+    """The home page's worklists of the awards app: the officer's and the reviewer's.
 
-    At most two queries, and none for a user without an officer or reviewer role.
+    A bounded number of queries whatever the number of nominations (at most five for an
+    officer, three for a reviewer), and none for a user without either role.
     """
     user = context["request"].user
-    panel = {"to_complete": [], "more": False, "awaiting": 0, "is_reviewer": False}
+    panel = {"officer": None, "reviewer": None}
     if unions_scoping.role_paths(user, Role.OFFICER):
-        items = list(
-            scoping.nominations_to_complete(user)
-            .select_related("award_kind", "nominee_member", "nominee_unit")
-            .order_by("-state", "-updated_at")[: HOME_ITEMS + 1]
-        )
-        panel["to_complete"], panel["more"] = items[:HOME_ITEMS], len(items) > HOME_ITEMS
+        panel["officer"] = _officer_part(user)
     if scoping.reviewer_unit_ids(user):
-        panel["is_reviewer"] = True
-        panel["awaiting"] = scoping.awaiting_decision_by(user).count()
+        panel["reviewer"] = _reviewer_part(user)
     return panel
 
 

@@ -321,7 +321,8 @@ def decision_zip(request, pk):
 
 @login_required
 def certificate_download(request, pk, commendation_pk):
-    commendation = scoping.get_commendation_or_404(request.user, pk, commendation_pk)
+    # The proposing unit's readers download it too: the outcome comes back to who proposed it.
+    commendation = scoping.get_certificate_or_404(request.user, pk, commendation_pk)
     if commendation.rendered_at is None:
         raise Http404
     return _stream(

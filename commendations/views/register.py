@@ -6,12 +6,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from commendations import scoping
 from commendations.forms import (
     RegisterFilterForm,
 )
 from commendations.models import Commendation
 from unions import scoping as unions_scoping
-from unions.query_params import page_or_404
+from unions.query_params import choice_or_404, page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 from unions.text import fold
 
@@ -19,8 +20,14 @@ PER_PAGE = 50
 
 
 def _register(request, pk):
+    """The unit's register: what it issued (by register number), or with ?view=received what
+    its members and collectives received, whoever issued it (the outcome of its proposals)."""
     unit = unions_scoping.get_unit_or_404(request.user, pk)
-    commendations = Commendation.objects.filter(issuing_unit=unit)
+    received = choice_or_404(request.GET, "view", ["received"]) == "received"
+    if received:
+        commendations = scoping.commendations_received(unit=unit)
+    else:
+        commendations = Commendation.objects.filter(issuing_unit=unit)
     years = list(
         commendations.order_by("-register_year").values_list("register_year", flat=True).distinct()
     )
@@ -34,26 +41,31 @@ def _register(request, pk):
             for word in words:
                 query &= Q(awardee_name_folded__contains=word)
             commendations = commendations.filter(query)
+    if received:
+        return unit, form, commendations, received
     commendations = commendations.select_related("decision").order_by(
         "-register_year", "register_sequence"
     )
-    return unit, form, commendations
+    return unit, form, commendations, received
 
 
 @login_required
 def register(request, pk):
-    unit, form, commendations = _register(request, pk)
+    unit, form, commendations, received = _register(request, pk)
     page = page_or_404(request, commendations, PER_PAGE)
+    if received:
+        for commendation in page:
+            commendation.downloadable = scoping.may_download_certificate(request.user, commendation)
     return render(
         request,
         "commendations/register.html",
-        {"unit": unit, "form": form, "page_obj": page},
+        {"unit": unit, "form": form, "page_obj": page, "received": received},
     )
 
 
 @login_required
 def register_xlsx(request, pk):
-    unit, _form, commendations = _register(request, pk)
+    unit, _form, commendations, _received = _register(request, pk)
     headers = [
         _("Register number"),
         _("Name"),

@@ -1,18 +1,27 @@
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from movements import scoping
 from movements.models import MovementState, RegistrationState
+from unions import scoping as unions_scoping
+from unions.models import Role
 
 register = template.Library()
 
 HOME_MOVEMENTS = 5
+HOME_ITEMS = 5
+# The officer's and reviewer's deadlines on the home page: those of the next days.
+DEADLINE_DAYS = 14
 
 
 @register.simple_tag(takes_context=True)
 def movements_home_panel(context):
-    """The home page's movements card: open movements and registrations awaiting my decision.
+    """The home page's movements card: open movements, registrations awaiting my decision,
+    my units' registrations still to send, and the deadlines of the next 14 days.
 
-    Two queries, whatever the numbers: the card sits on every user's first page.
+    At most five queries, whatever the numbers: the card sits on every user's first page.
     """
     user = context["request"].user
     movements = (
@@ -24,4 +33,22 @@ def movements_home_panel(context):
     waiting = (
         scoping.registrations_reviewable_by(user).filter(state=RegistrationState.AWAITING).count()
     )
-    return {"movements": movements, "waiting": waiting}
+    panel = {"movements": movements, "waiting": waiting, "to_file": [], "to_file_count": 0,
+             "deadlines": None}  # fmt: skip
+    if unions_scoping.role_paths(user, Role.OFFICER):
+        to_file = scoping.registrations_to_file(user)
+        panel["to_file_count"] = count = to_file.count()
+        if count:
+            panel["to_file"] = list(
+                to_file.select_related(
+                    "round__movement", "unit", "member", "target_award"
+                ).order_by("round__registration_deadline", "unit__path", "pk")[:HOME_ITEMS]
+            )
+    if unions_scoping.role_paths(user, Role.OFFICER, Role.REVIEWER):
+        now = timezone.now()
+        panel["deadlines"] = list(
+            scoping.deadlines_ahead_for(
+                user, until=now + timedelta(days=DEADLINE_DAYS), now=now
+            ).select_related("round__movement")[:10]
+        )
+    return panel

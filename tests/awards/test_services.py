@@ -731,7 +731,10 @@ def test_proposer_is_emailed_on_every_decision(
     nomination = nominate(round_, award, actor=users.officer_a, member=member_a, submit=True)
     with django_capture_on_commit_callbacks(execute=True):
         _act(action, nomination, users)
-    assert [message.to for message in mailoutbox] == [["officer_a@example.vn"]]
+    proposer = [["officer_a@example.vn"]]
+    # A forwarded nomination reaches the national committee: its reviewer is told too.
+    told = [["national_reviewer@example.vn"], *proposer] if action == "forward" else proposer
+    assert [message.to for message in mailoutbox] == told
 
 
 def test_no_email_when_the_transaction_is_rolled_back(users, round_, kinds, member_a, mailoutbox):

@@ -440,7 +440,7 @@ def test_review_queue_query_count_does_not_grow(client_for, users, tree, round_,
                                                 django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # with the navigation's badges (one query)
         response = client.get(reverse("awards:review_queue"))
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 
@@ -450,7 +450,7 @@ def test_nomination_list_query_count_does_not_grow(client_for, users, tree, roun
                                                    django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.officer_a)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # with the navigation's badges (one query)
         response = client.get(reverse("awards:nomination_list"), {"unit": tree.unit_a.pk})
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 
@@ -471,9 +471,9 @@ def test_nomination_page_query_count_does_not_grow(client_for, users, tree, roun
         services.record_review_scores(nomination, actor=reviewer, scores=scores)
     client = client_for(users.city_reviewer)
     # One more than the page's reads for a reviewer: whether they declared a conflict on it;
-    # the dossier's bình xét ballots and the tờ trình that carried it; and the round's deadlines,
-    # for the time limit of the step the nomination is at.
-    with django_assert_num_queries(15):
+    # the dossier's bình xét ballots and the tờ trình that carried it; the round's deadlines,
+    # for the time limit of the step the nomination is at; and the navigation's badges.
+    with django_assert_num_queries(16):
         response = client.get(nomination.get_absolute_url())
     assert len(response.context["reviewers"]) == rows
 
@@ -483,7 +483,7 @@ def test_home_panel_query_count_does_not_grow(client_for, users, tree, round_, k
                                               django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):  # the reviewer's worklist: tests/worklists
         response = client.get(reverse("home"))
     assert f"{rows} " in response.content.decode()
 

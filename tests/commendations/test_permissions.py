@@ -46,6 +46,13 @@ READ = {
     "nobody": pair(404, 404),
     None: ANONYMOUS,
 }
+# A certificate: its decision's readers, and the readers of the unit that proposed it (the
+# outcome comes back: officer_a proposed the inside awardees, the outsider the outside ones).
+CERTIFICATE = {
+    **READ,
+    "officer_a": pair(200, 404),
+    "outsider": pair(404, 200),
+}
 # Editing, issuing, rendering, revoking: the clerks of the issuing unit.
 ACT = {
     "officer_a": pair(404, 404),
@@ -164,7 +171,12 @@ PAGES = {
     "decision_annex_xlsx": ("get", "issued", _decision_url("decision_annex_xlsx"), READ),
     "decision_print_file": ("get", "issued", _decision_url("decision_print_file"), READ),
     "decision_zip": ("get", "issued", _decision_url("decision_zip"), READ),
-    "certificate_download": ("get", "issued", _commendation_url("certificate_download"), READ),
+    "certificate_download": (
+        "get",
+        "issued",
+        _commendation_url("certificate_download"),
+        CERTIFICATE,
+    ),  # fmt: skip
     "register": ("get", "issued", _unit_url("register"), READ),
     "register_xlsx": ("get", "issued", _unit_url("register_xlsx"), READ),
     "decision_edit": ("get", "drafts", _decision_url("decision_edit"), ACT),

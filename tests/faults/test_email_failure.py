@@ -62,8 +62,8 @@ def test_an_approval_whose_mail_fails_is_approved_and_the_failure_is_listed(
     assert refusing_mail_server.attempts == 1
     (failed,) = Activity.objects.filter(action=FAILED_EMAIL)
     assert failed.unit == tree.unit_a  # the proposing unit, whose officers were to be told
-    assert str(nomination) in failed.summary
-    assert failed.data["task"] == "awards.tasks.notify_proposer"
+    assert nomination.nominee_name in failed.summary
+    assert failed.data["task"] == "notifications.tasks.send_now"
 
     # Staff see it in the admin's activity list; the unit's officer on its activity page.
     users.officer_a.is_staff = True

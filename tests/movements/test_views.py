@@ -670,7 +670,7 @@ def test_movement_list_query_count(client_for, users, tree, rows, django_assert_
     for number in range(rows):
         make_movement(tree.city, code=f"M{number}")
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # with the navigation's badges (one query)
         assert client.get(_url("movement_list")).status_code == 200
 
 
@@ -678,7 +678,7 @@ def test_movement_list_query_count(client_for, users, tree, rows, django_assert_
 def test_movement_detail_query_count(client_for, users, tree, rows, django_assert_num_queries):
     movement = make_movement(tree.city, code="M", rounds=rows, criteria=rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # with the navigation's badges (one query)
         assert client.get(_url("movement_detail", movement.pk)).status_code == 200
 
 
@@ -700,7 +700,7 @@ def many_members(users, scene):
 def test_round_unit_query_count(client_for, users, many_members, rows, django_assert_num_queries):
     tree, round_ = many_members(rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # with the navigation's badges (one query)
         assert client.get(_url("round_unit", round_.pk, tree.unit_a.pk)).status_code == 200
 
 
@@ -712,7 +712,7 @@ def test_register_members_page_query_count(
     MemberFactory.create_batch(rows, unit=tree.unit_a)
     client = client_for(users.officer_a)
     url = _url("round_register_members", round_.pk, tree.unit_a.pk)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # with the navigation's badges (one query)
         assert client.get(url).status_code == 200
 
 
@@ -723,7 +723,7 @@ def test_registration_list_query_count(
     many_members(rows)
     client = client_for(users.city_reviewer)
     for params in [{}, {"waiting": "1"}]:
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):  # with the navigation's badges (one query)
             assert client.get(_url("registration_list"), params).status_code == 200
 
 
@@ -740,7 +740,7 @@ def test_round_children_query_count(client_for, users, scene, rows, django_asser
         )
     tree.city.refresh_from_db()
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # with the navigation's badges (one query)
         response = client.get(_url("round_children", round_.pk, tree.city.pk))
     assert len(response.context["rows"]) == rows + 2
 
@@ -750,7 +750,7 @@ def test_unit_movements_query_count(client_for, users, tree, rows, django_assert
     for number in range(rows):
         make_movement(tree.city, code=f"M{number}", rounds=2)
     client = client_for(users.officer_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # with the navigation's badges (one query)
         response = client.get(_url("unit_movements", tree.unit_a.pk))
     assert len(response.context["movements"]) == rows
 
