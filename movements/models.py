@@ -190,6 +190,11 @@ class Criterion(NormalizedNames, models.Model):
     def __str__(self):
         return f"{self.group}: {self.text[:60]}"
 
+    @property
+    def is_penalty(self):
+        """A penalty line's points are deducted: pages show them as negative."""
+        return self.kind == CriterionKind.PENALTY
+
 
 class RegistrationState(models.TextChoices):
     # "Not sent" is the absence of a registration (or a draft one).

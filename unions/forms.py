@@ -38,6 +38,20 @@ class BootstrapFormMixin:
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def add_error(self, field, error):
+        # Every error reaches the form through here (Django's own cleaning, a service's
+        # ValidationError naming a field): the field it names is outlined in red and tells
+        # assistive technology where its message is (includes/form.html gives it that id).
+        super().add_error(field, error)
+        for name in self._errors or {}:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", "").split():
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
     """Several rows chosen by id (checkboxes, hidden ids). A value that cannot be an id (an
