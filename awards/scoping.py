@@ -22,7 +22,7 @@ from awards.models import (
     Nomination,
 )
 from unions import scoping
-from unions.models import Role, Unit
+from unions.models import Member, MemberStatus, Role, Unit
 
 
 def nominations_visible_to(user):
@@ -134,3 +134,24 @@ def get_nomination_or_404(user, pk):
 def get_evidence_or_404(user, nomination_pk, pk):
     nomination = get_nomination_or_404(user, nomination_pk)
     return scoping.get_or_404(Evidence.objects.filter(nomination=nomination), pk)
+
+
+# --- Whom an officer may nominate ------------------------------------------------------------
+
+
+def nominable_members(user):
+    """The active members of the units the user manages as an officer (at or below them): whom
+    the nominate picker offers. The nomination form checks the proposing unit again."""
+    return scoping.managed_members(user).filter(status=MemberStatus.ACTIVE)
+
+
+def search_nominable_members(user, text, *, limit=20):
+    """Up to `limit` of them whose name (accents and case ignored) or card number matches."""
+    if not (text or "").strip():
+        return Member.objects.none()
+    return (
+        nominable_members(user)
+        .search(text[:100])
+        .select_related("unit")
+        .in_vietnamese_order()[:limit]
+    )

@@ -1,5 +1,6 @@
 from datetime import date
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -150,3 +151,7 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
         if data.get("date_to"):
             activities = activities.filter(created_at__date__lte=data["date_to"])
         return activities
+
+
+class LoginForm(BootstrapFormMixin, AllauthLoginForm):
+    """allauth's sign-in form in the site's form styling (settings.ACCOUNT_FORMS)."""

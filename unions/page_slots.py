@@ -17,6 +17,7 @@ SLOTS = (
     "home_panels",  # cards of the home page
     "unit_actions",  # buttons of a unit's page
     "member_actions",  # buttons of a member's page, for whoever manages the member
+    "movement_actions",  # buttons of a movement's, a round's and a registration's page
 )
 
 _filled = {slot: [] for slot in SLOTS}

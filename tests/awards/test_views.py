@@ -606,3 +606,30 @@ def test_vote_with_a_meeting_date_before_1900_is_refused(
         "Enter a date between 1900 and 2100."
     ]
     assert not nomination.votes.exists()
+
+
+# --- The member picker ------------------------------------------------------------------------
+
+
+def test_picker_finds_members_without_accents_within_the_officers_units(
+    client_for, users, tree, round_, member_a, member_b
+):
+    client = client_for(users.officer_a)
+    found = client.get(reverse("awards:nominee_search"), {"q": "nguyen hang"}).json()["results"]
+    assert [(m["name"], m["url"]) for m in found] == [
+        ("Nguyễn Thị Hằng", reverse("awards:nominate_member", args=[member_a.pk]))
+    ]
+    # Officer A may not nominate unit B's member: the picker does not offer them.
+    assert client.get(reverse("awards:nominee_search"), {"q": "le minh"}).json() == {"results": []}
+    page = client.get(reverse("awards:nominate_pick"), {"q": "HANG", "round": round_.pk})
+    assert page.status_code == 200
+    assert [m.pk for m in page.context["members"]] == [member_a.pk]
+    assert f"/members/{member_a.pk}/nominate/?round={round_.pk}" in page.content.decode()
+
+
+def test_picker_is_for_officers_and_their_rounds(client_for, users, tree, round_, member_a):
+    assert client_for(users.city_reviewer).get(reverse("awards:nominate_pick")).status_code == 403
+    officer = client_for(users.officer_a)
+    for value in ("999999", "x", "9" * 30):
+        response = officer.get(reverse("awards:nominate_pick"), {"round": value})
+        assert response.status_code == 404

@@ -10,6 +10,7 @@ Steps that are not the journey's subject (a nomination that must already exist) 
 services, as the pages would; what the journey is about goes through the pages.
 """
 
+import contextlib
 import os
 import re
 from io import StringIO
@@ -22,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfWriter
 
 from awards import services
@@ -93,11 +95,66 @@ def demo(transactional_db, settings):
     settings.DEBUG = False
 
 
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+# What fails a journey: axe-core's serious and critical findings, at both widths.
+AXE_IMPACTS = ("serious", "critical")
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+AXE_RUN = """async (impacts) => {
+  if (document.contentType !== "text/html") return [];
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter((v) => impacts.includes(v.impact)).map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+class Audit:
+    """axe-core (tests/e2e/vendor, from the npm registry's axe-core package) on every page a
+    journey loads, at desktop and phone width, and whether the page scrolls sideways on a phone.
+
+    A page is audited once per address shape (ids replaced), to keep the journeys quick. axe is
+    evaluated through the DevTools protocol, which the Content-Security-Policy does not govern,
+    so the page's own policy stays as strict as in production."""
+
+    def __init__(self, page):
+        self.page, self.seen, self.findings = page, set(), []
+
+    def __call__(self, page):
+        key = re.sub(r"/\d+(?=/|$)", "/<id>", page.url.split("?")[0].split("#")[0])
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        journey_size = page.viewport_size or DESKTOP
+        try:
+            page.evaluate(AXE)
+            for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                for found in page.evaluate(AXE_RUN, list(AXE_IMPACTS)):
+                    self.findings.append({"url": page.url, "width": name, **found})
+                if name == "phone" and page.evaluate(SIDEWAYS) > 1:
+                    self.findings.append({"url": page.url, "width": name, "id": "scrolls-sideways"})
+        except PlaywrightError:
+            self.seen.discard(key)  # the journey moved on before the audit ended; audit it later
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                page.set_viewport_size(journey_size)
+
+    def report(self):
+        return "\n".join(
+            f"{f['width']} {f['url']}: {f['id']} ({f.get('impact', 'serious')}) {f.get('help', '')}"
+            f" {f.get('targets', '')}"
+            for f in self.findings
+        )
+
+
 @pytest.fixture
 def site(live_server, page, demo):
     """The live server's address; the page's default timeout suits a loaded 2-core machine.
 
-    Whatever the browser refuses under the Content-Security-Policy fails the journey."""
+    Whatever the browser refuses under the Content-Security-Policy fails the journey, and so
+    does any serious or critical accessibility finding of axe-core (see Audit)."""
     page.set_default_timeout(15_000)
     refused = []
     page.on(
@@ -108,8 +165,11 @@ def site(live_server, page, demo):
             else None
         ),
     )
+    audit = Audit(page)
+    page.on("load", audit)
     yield live_server.url
     assert refused == []
+    assert not audit.findings, audit.report()
 
 
 @pytest.fixture
