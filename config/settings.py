@@ -121,7 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Celery ---------------------------------------------------------------------------------
 # Unset REDIS_URL (DEBUG or EMBEDDED_SERVICES only): tasks run eagerly in-process. Set: a real
 # broker and worker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker names a host so that kombu does not warn "No hostname was supplied".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
