@@ -10,7 +10,6 @@ Steps that are not the journey's subject (a nomination that must already exist) 
 services, as the pages would; what the journey is about goes through the pages.
 """
 
-import contextlib
 import os
 import re
 from io import StringIO
@@ -112,34 +111,56 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 
 class Audit:
     """axe-core (tests/e2e/vendor, from the npm registry's axe-core package) on every page a
-    journey loads, at desktop and phone width, and whether the page scrolls sideways on a phone.
+    journey loads, at desktop and phone width, and whether a page scrolls sideways on a phone.
 
-    A page is audited once per address shape (ids replaced), to keep the journeys quick. axe is
-    evaluated through the DevTools protocol, which the Content-Security-Policy does not govern,
-    so the page's own policy stays as strict as in production."""
+    While the journey runs, each page is audited as it loads, at the journey's own width and
+    without touching the page (axe only reads it), once per address shape (ids replaced). When
+    the journey is over, the pages it saw are opened again at the other width and audited there
+    (as the journey's last user). axe is evaluated through the DevTools protocol, which the
+    Content-Security-Policy does not govern, so the pages keep their production policy."""
 
     def __init__(self, page):
-        self.page, self.seen, self.findings = page, set(), []
+        self.page, self.seen, self.urls, self.findings, self.busy = page, set(), [], [], False
+
+    def _run(self, page, width):
+        page.evaluate(AXE)
+        for found in page.evaluate(AXE_RUN, list(AXE_IMPACTS)):
+            self.findings.append({"url": page.url, "width": width, **found})
+        if width == "phone" and page.evaluate(SIDEWAYS) > 1:
+            self.findings.append({"url": page.url, "width": width, "id": "scrolls-sideways"})
+
+    @staticmethod
+    def _width(page):
+        size = page.viewport_size or DESKTOP
+        return "phone" if size["width"] <= PHONE["width"] else "desktop"
 
     def __call__(self, page):
+        if self.busy:  # a page loaded while the last one was being audited: the journey moved on
+            return
         key = re.sub(r"/\d+(?=/|$)", "/<id>", page.url.split("?")[0].split("#")[0])
         if key in self.seen:
             return
-        self.seen.add(key)
-        journey_size = page.viewport_size or DESKTOP
+        self.busy = True
         try:
-            page.evaluate(AXE)
-            for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-                page.set_viewport_size(size)
-                for found in page.evaluate(AXE_RUN, list(AXE_IMPACTS)):
-                    self.findings.append({"url": page.url, "width": name, **found})
-                if name == "phone" and page.evaluate(SIDEWAYS) > 1:
-                    self.findings.append({"url": page.url, "width": name, "id": "scrolls-sideways"})
+            self._run(page, self._width(page))
+            self.seen.add(key)
+            self.urls.append((page.url, self._width(page)))
         except PlaywrightError:
-            self.seen.discard(key)  # the journey moved on before the audit ended; audit it later
+            pass  # the journey moved on before the audit ended; a later visit audits it
         finally:
-            with contextlib.suppress(PlaywrightError):
-                page.set_viewport_size(journey_size)
+            self.busy = False
+
+    def at_the_other_width(self):
+        page = self.page
+        for url, width in self.urls:
+            other = "desktop" if width == "phone" else "phone"
+            page.set_viewport_size(DESKTOP if other == "desktop" else PHONE)
+            try:
+                page.goto(url)
+                if page.evaluate("document.contentType") == "text/html":
+                    self._run(page, other)
+            except PlaywrightError:
+                continue
 
     def report(self):
         return "\n".join(
@@ -168,6 +189,8 @@ def site(live_server, page, demo):
     audit = Audit(page)
     page.on("load", audit)
     yield live_server.url
+    page.remove_listener("load", audit)
+    audit.at_the_other_width()
     assert refused == []
     assert not audit.findings, audit.report()
 
