@@ -8,9 +8,14 @@ PORT ?= 8000
 .PHONY: run test install system-packages messages static migrate demo worker beat lint format backup restore \
         makemessages screenshots clean
 
+# QR codes and email links name the address actually served (make run PORT=8101: port 8101).
+SITE_URL ?= http://$(HOST):$(PORT)
+
+run: export SITE_URL := $(SITE_URL)
 run: install messages ## Install, migrate the SQLite demo database, seed it and serve it
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Serving the demo on $(SITE_URL)/ (QR codes and email links point there)"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: export WITH_BROWSER := 1
@@ -39,7 +44,8 @@ makemessages: install ## Refresh locale/vi from the source and fill it from loca
 static: install
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py collectstatic --noinput -v 0
 
-screenshots: install ## Regenerate docs/screenshots from the browser journeys
+screenshots: export WITH_BROWSER := 1
+screenshots: install ## Regenerate docs/screenshots from the browser journeys (installs Chromium)
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 BACKUP ?= backups/thidua-$(shell date +%Y%m%d-%H%M%S).tar

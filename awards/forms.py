@@ -1,12 +1,15 @@
+from typing import NamedTuple
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat, floatformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from awards import evidence as evidence_checks
 from awards.models import NominationState
+from movements.models import CriterionKind
 from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
 from unions.text import normalize_text
 
@@ -29,14 +32,31 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class ScoreRow(NamedTuple):
+    """One criterion of a scoring form: its points and comment fields, and the proposer's own
+    score (a SelfScore, on the reviewer's form) shown beside them."""
+
+    criterion: object
+    points: object
+    comment: object
+    own: object = None
+
+
 class ScoreFieldsMixin:
     """A points field and a comment field per criterion, named score_<pk> and comment_<pk>."""
 
-    def add_score_fields(self, criteria, initial=None):
+    def add_score_fields(self, criteria, initial=None, own_scores=None):
         self.criteria = list(criteria)
+        self.own_scores = own_scores or {}
         initial = initial or {}
         for criterion in self.criteria:
             points, comment = initial.get(criterion.pk, (None, ""))
+            limit = floatformat(criterion.max_points, "-2")
+            if criterion.kind == CriterionKind.PENALTY:
+                out_of_range = _("Enter the points deducted, from 0 to %(max)s.")
+            else:
+                out_of_range = _("Enter a number of points from 0 to %(max)s.")
+            out_of_range = out_of_range % {"max": limit}
             self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
                 label=criterion.text,
                 required=False,
@@ -45,16 +65,30 @@ class ScoreFieldsMixin:
                 max_digits=6,
                 decimal_places=2,
                 initial=points,
-                widget=forms.NumberInput(attrs={"step": "0.25"}),
+                widget=forms.NumberInput(
+                    attrs={"step": "0.25", "inputmode": "decimal", "class": "form-control"}
+                ),
+                error_messages={
+                    "invalid": _("Enter a number, for example 7.5."),
+                    "min_value": out_of_range,
+                    "max_value": out_of_range,
+                    "max_digits": out_of_range,
+                    "max_whole_digits": out_of_range,
+                    "max_decimal_places": _("Use at most two decimals, for example 7.25."),
+                },
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Comment"), required=False, max_length=2000, initial=comment
+                label=_("Comment"),
+                required=False,
+                max_length=2000,
+                initial=comment,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
     def score_rows(self):
-        """[(criterion, points field, comment field)] for the template's scoring table."""
+        """[ScoreRow] for the template's scoring list, one criterion a row."""
         return [
-            (c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"])
+            ScoreRow(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"], self.own_scores.get(c.pk))
             for c in getattr(self, "criteria", [])
         ]
 
@@ -156,9 +190,9 @@ class ForwardForm(CommentForm):
 
 
 class ReviewScoreForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
-    def __init__(self, *args, criteria, initial_scores=None, **kwargs):
+    def __init__(self, *args, criteria, initial_scores=None, own_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.add_score_fields(criteria, initial_scores)
+        self.add_score_fields(criteria, initial_scores, own_scores)
 
 
 class VoteForm(BootstrapFormMixin, forms.Form):

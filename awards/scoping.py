@@ -35,7 +35,7 @@ from awards.models import (
     ReviewScore,
 )
 from unions import scoping
-from unions.models import Role, Unit
+from unions.models import Member, MemberStatus, Role, Unit
 
 # The transitions that send a nomination up to a committee.
 SENT_UP_STATES = (NominationState.SUBMITTED, NominationState.FORWARDED)
@@ -286,4 +286,25 @@ def votes_owed_by(user):
         _at_my_committee(user)
         .filter(reviewing_unit=F("deciding_unit"), award_kind__vote_threshold__isnull=False)
         .exclude(Exists(vote))
+    )
+
+
+# --- Whom an officer may nominate ------------------------------------------------------------
+
+
+def nominable_members(user):
+    """The active members of the units the user manages as an officer (at or below them): whom
+    the nominate picker offers. The nomination form checks the proposing unit again."""
+    return scoping.managed_members(user).filter(status=MemberStatus.ACTIVE)
+
+
+def search_nominable_members(user, text, *, limit=20):
+    """Up to `limit` of them whose name (accents and case ignored) or card number matches."""
+    if not (text or "").strip():
+        return Member.objects.none()
+    return (
+        nominable_members(user)
+        .search(text[:100])
+        .select_related("unit")
+        .in_vietnamese_order()[:limit]
     )

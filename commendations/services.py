@@ -7,6 +7,7 @@ The rendering itself is commendations.rendering, run by commendations.tasks.
 """
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from commendations.models import (
 )
 from commendations.notifications import tell_about_issued
 from commendations.scoping import approved_at
+from movements.models import Round
 from unions import scoping
 from unions.background import BROKER_ERRORS, queue_after_commit
 from unions.models import Unit
@@ -98,15 +100,76 @@ HEADER_FIELDS = (
 )
 
 
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,9})(.*)$", re.S)
+
+
+def next_decision_number(unit, year):
+    """The number after `unit`'s highest decision number of `year`, written the way its latest
+    decision's number is (45/QĐ-CĐVC → 46/QĐ-CĐVC); "1/QĐ-" when the unit has none yet."""
+    numbers = list(
+        Decision.objects.filter(issuing_unit=unit)
+        .order_by("-date", "-pk")
+        .values_list("number", "year")
+        if unit.pk
+        else []
+    )
+    tail = "/QĐ-"
+    for number, _year in numbers:
+        if match := _LEADING_NUMBER.match(number):
+            tail = match.group(2)
+            break
+    highest = max(
+        (
+            int(match.group(1))
+            for number, number_year in numbers
+            if number_year == year and (match := _LEADING_NUMBER.match(number))
+        ),
+        default=0,
+    )
+    return f"{highest + 1}{tail}"
+
+
+def default_achievement(unit, award_kind=None):
+    """The achievement line printed on every certificate, naming the movement and the round of
+    the nominations waiting for the decision (the clerk edits it when they are mixed)."""
+    if unit.pk is None:  # a stand-in without history (reports.scale_data)
+        return "Đã có thành tích xuất sắc trong phong trào thi đua"
+    waiting = approved_at(unit, award_kind)
+    rounds = list(
+        Round.objects.filter(pk__in=waiting.values("round"))
+        .select_related("movement")
+        .order_by("movement_id", "pk")[:3]
+    )
+    lead = "Đã có thành tích xuất sắc trong phong trào thi đua"
+    movements = {r.movement_id for r in rounds}
+    if len(movements) != 1:
+        return f"{lead} năm {timezone.localdate().year}"
+    movement = rounds[0].movement
+    if len(rounds) == 1:
+        name = rounds[0].name
+        return f"{lead} “{movement.title_vi}”, {name[:1].lower()}{name[1:]}"
+    return f"{lead} “{movement.title_vi}”"
+
+
 def decision_defaults(unit, award_kind=None):
-    """What a new decision of `unit` starts from; the clerk edits any of it."""
+    """What a new decision of `unit` starts from; the clerk edits any of it. The place, the
+    signer and their title are those of the unit's latest decision."""
     parent = Unit.objects.filter(path=unit.parent_path).first() if unit.parent_path else None
+    today = timezone.localdate()
+    latest = (
+        Decision.objects.filter(issuing_unit=unit).order_by("-date", "-pk").first()
+        if unit.pk
+        else None
+    )
     return {
-        "date": timezone.localdate(),
+        "number": next_decision_number(unit, today.year),
+        "date": today,
+        "place": latest.place if latest else "",
         "parent_body": parent.name if parent else "",
         "issuing_body": f"Ban Chấp hành {unit.name}",
         "authority": f"Ban Thường vụ {unit.name}",
-        "signer_title": "TM. Ban Thường vụ\nChủ tịch",
+        "signer_title": latest.signer_title if latest else "TM. Ban Thường vụ\nChủ tịch",
+        "signer_name": latest.signer_name if latest else "",
         "legal_bases": "\n".join(
             f"Căn cứ {basis.strip().rstrip('.;')};"
             for basis in (award_kind.legal_basis if award_kind else "").split(";")
@@ -114,7 +177,7 @@ def decision_defaults(unit, award_kind=None):
         )
         or "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;",
         "proposal": f"Xét đề nghị của Hội đồng Thi đua – Khen thưởng {unit.name},",
-        "achievement": "Đã có thành tích xuất sắc trong phong trào thi đua",
+        "achievement": default_achievement(unit, award_kind),
     }
 
 
@@ -314,6 +377,19 @@ def allocate_register_numbers(unit, year, count):
     counter.last_number += count
     counter.save(update_fields=["last_number"])
     return first, counter.last_number
+
+
+def register_numbers_foreseen(decision):
+    """The register numbers issuing `decision` now would give (first, last), read without the
+    lock: what the confirmation page shows. Another issue in between may move them on."""
+    count = decision.nominations.count()
+    last = (
+        RegisterCounter.objects.filter(unit=decision.issuing_unit, year=decision.date.year)
+        .values_list("last_number", flat=True)
+        .first()
+        or 0
+    )
+    return (last + 1, last + count) if count else None
 
 
 @transaction.atomic

@@ -131,7 +131,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Celery ---------------------------------------------------------------------------------
 # Unset REDIS_URL (DEBUG or EMBEDDED_SERVICES only): tasks run eagerly in-process. Set: a real
 # broker and worker.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker names a host so that kombu does not warn "No hostname was supplied".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -198,6 +199,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 ACCOUNT_ADAPTER = "unions.adapters.NoSignupAccountAdapter"
+ACCOUNT_FORMS = {"login": "unions.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

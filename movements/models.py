@@ -169,7 +169,9 @@ class Criterion(NormalizedNames, models.Model):
     )
     NAME_FIELDS = ("group",)
 
-    group = models.CharField(_("group"), max_length=150, help_text=_("e.g. Tham mưu giỏi"))
+    group = models.CharField(
+        pgettext_lazy("criterion", "group"), max_length=150, help_text=_("e.g. Tham mưu giỏi")
+    )
     text = models.TextField(_("criterion"))
     max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=2)
     target = models.CharField(_("applies to"), max_length=12, choices=CriterionTarget.choices)
@@ -189,6 +191,11 @@ class Criterion(NormalizedNames, models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.text[:60]}"
+
+    @property
+    def is_penalty(self):
+        """A penalty line's points are deducted: pages show them as negative."""
+        return self.kind == CriterionKind.PENALTY
 
 
 class RegistrationState(models.TextChoices):

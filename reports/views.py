@@ -9,8 +9,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from awards.models import Nomination
 from commendations import scoping as commendations_scoping
 from movements import scoping as movements_scoping
+from movements.models import Registration
 from reports import dashboards, honour_roll
 from reports.forms import DashboardFilterForm, HonourRollFilterForm
 from unions import scoping as unions_scoping
@@ -53,6 +55,21 @@ def movement_dashboard(request, pk):
     return redirect(f"{reverse('reports:unit_dashboard', args=[unit.pk])}?movement={movement.pk}")
 
 
+def _movement_taken_part_in(unit, movements):
+    """Of `movements`, the most recent one the unit's subtree registered for (else nominated
+    in): the dashboard opens on a movement with data rather than on an empty one."""
+    for model, prefix in ((Registration, "unit__"), (Nomination, "proposing_unit__")):
+        found = (
+            model.objects.filter(unit.subtree_q(prefix), round__movement__in=movements)
+            .order_by("-round__movement__starts_on", "-round__movement__pk")
+            .values_list("round__movement", flat=True)
+            .first()
+        )
+        if found is not None:
+            return movements.get(pk=found)
+    return None
+
+
 @login_required
 def unit_dashboard(request, pk):
     """A movement's numbers over the unit's subtree: charts with their tables."""
@@ -61,7 +78,7 @@ def unit_dashboard(request, pk):
     movements = movements_scoping.movements_concerning(user, unit)
     params = request.GET.copy()
     if not params.get("movement"):
-        first = movements.first()
+        first = _movement_taken_part_in(unit, movements) or movements.first()
         if first is not None:
             params["movement"] = str(first.pk)
     form = DashboardFilterForm(params, movements=movements)

@@ -15,7 +15,7 @@ def test_language_switch_turns_the_interface_to_english_and_back(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("account_login")).content.decode()
     assert '<html lang="en">' in content
-    assert "Sign In" in content
+    assert "Sign in" in content
     client.post(reverse("set_language"), {"language": "vi", "next": "/"})
     assert "Đăng nhập" in client.get(reverse("account_login")).content.decode()
 
@@ -88,3 +88,10 @@ def test_a_null_character_in_a_form_is_refused_and_changes_nothing(client_for, u
     )
     assert response.status_code == 400
     assert not tree.unit_a.members.exists()
+
+
+def test_sign_in_page_has_the_site_form_styling_and_no_sign_up_link(client, db):
+    content = client.get(reverse("account_login")).content.decode()
+    assert 'class="form-control"' in content
+    assert reverse("account_signup") not in content
+    assert "/static/favicon.svg" in content

@@ -104,7 +104,7 @@ def test_settings_start_in_production_on_embedded_services_when_asked_to(tmp_pat
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         str(tmp_path / "thidua.sqlite3"),
-        "memory://",
+        "memory://localhost/",
         "True",
     ]
 
@@ -130,7 +130,7 @@ def test_test_settings_start_without_any_service_url(tmp_path):
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         str(tmp_path / "thidua.sqlite3"),
-        "memory://",
+        "memory://localhost/",
     ]
 
 

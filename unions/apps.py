@@ -8,3 +8,6 @@ class UnionsConfig(AppConfig):
 
     def ready(self):
         from unions import accounts, checks  # noqa: F401  (signal receivers, system checks)
+        from unions.third_party_names import name_allauth_models
+
+        name_allauth_models()

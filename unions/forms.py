@@ -1,5 +1,6 @@
 from datetime import date
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -37,6 +38,20 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        # Every error reaches the form through here (Django's own cleaning, a service's
+        # ValidationError naming a field): the field it names is outlined in red and tells
+        # assistive technology where its message is (includes/form.html gives it that id).
+        super().add_error(field, error)
+        for name in self._errors or {}:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", "").split():
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+            attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -136,3 +151,7 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
         if data.get("date_to"):
             activities = activities.filter(created_at__date__lte=data["date_to"])
         return activities
+
+
+class LoginForm(BootstrapFormMixin, AllauthLoginForm):
+    """allauth's sign-in form in the site's form styling (settings.ACCOUNT_FORMS)."""

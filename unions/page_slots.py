@@ -21,6 +21,7 @@ SLOTS = (
     "member_panels",  # sections of a member's page, below its details
     "unit_panels",  # sections of a unit's page, below its details
     "nomination_panels",  # sections of a nomination's page (awards), e.g. its outcome
+    "movement_actions",  # buttons of a movement's, a round's and a registration's page
 )
 
 _filled = {slot: [] for slot in SLOTS}

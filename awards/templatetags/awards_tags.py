@@ -128,3 +128,10 @@ def awards_home_panel(context):
 def awards_is_reviewer(context):
     user = context["request"].user
     return scoping.sits_on_a_committee(user)
+
+
+@register.simple_tag(takes_context=True)
+def may_nominate(context):
+    """Whether the user is an officer somewhere (whom they may nominate, the picker says)."""
+    user = context["request"].user
+    return unions_scoping.is_superuser(user) or bool(unions_scoping.role_paths(user, Role.OFFICER))

@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -166,6 +167,51 @@ def _saved(request, nomination):
         return redirect("awards:nomination_edit", pk=nomination.pk)
     messages.success(request, _("The nomination was submitted."))
     return redirect(nomination)
+
+
+def _picker_context(request):
+    """Whom the user may nominate, and the round to start from (a movement or round page links
+    here with ?round=): a round outside the user's scope is not found."""
+    user = request.user
+    if not (unions_scoping.is_superuser(user) or unions_scoping.officer_units(user).exists()):
+        raise PermissionDenied
+    round_ = None
+    if request.GET.get("round"):
+        round_ = movements_scoping.get_round_or_404(user, request.GET["round"])
+    query = request.GET.get("q", "")[:100]
+    members = list(scoping.search_nominable_members(user, query))
+    suffix = f"?round={round_.pk}" if round_ else ""
+    for member in members:
+        member.nominate_url = reverse("awards:nominate_member", args=[member.pk]) + suffix
+    return {"round": round_, "query": query, "members": members}
+
+
+@login_required
+def nominate_pick(request):
+    """Choose whom to nominate: the member picker searches as you type (member_picker.js reads
+    nominee_search); without JavaScript it is a plain search form."""
+    return render(request, "awards/nominate_pick.html", _picker_context(request))
+
+
+@login_required
+def nominee_search(request):
+    """The picker's JSON: up to 20 members the user may nominate matching ?q= (accents and case
+    ignored), each with the address of its nomination form."""
+    context = _picker_context(request)
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "name": member.full_name,
+                    "unit": member.unit.name,
+                    "position": member.position,
+                    "card": member.card_number or "",
+                    "url": member.nominate_url,
+                }
+                for member in context["members"]
+            ]
+        }
+    )
 
 
 @login_required

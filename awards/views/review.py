@@ -277,6 +277,7 @@ def nomination_scores(request, pk):
         request.POST if request.method == "POST" else None,
         criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
         initial_scores=mine,
+        own_scores={s.criterion_id: s for s in nomination.self_scores.all()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,7 +287,11 @@ def nomination_scores(request, pk):
         else:
             messages.success(request, _("Your scores were saved."))
             return redirect(nomination)
-    return render(request, "awards/review_scores.html", {"nomination": nomination, "form": form})
+    return render(
+        request,
+        "awards/review_scores.html",
+        {"nomination": nomination, "form": form, "evidence": nomination.evidence.all()},
+    )
 
 
 @login_required

@@ -197,11 +197,25 @@ def decision_awardees(request, pk):
 
 
 @login_required
-@require_POST
 def decision_issue(request, pk):
+    """GET: the confirmation, with what issuing will do (awardees, register numbers, date);
+    POST: issue."""
     decision, response = _decision_for(request, pk, "issue_decision")
     if response:
         return response
+    if request.method != "POST":
+        awardees = decision.nominations.select_related(
+            "nominee_member__unit", "nominee_unit", "proposing_unit"
+        ).order_by("nominee_member__name_sort_key", "nominee_unit__name", "pk")
+        return render(
+            request,
+            "commendations/decision_issue.html",
+            {
+                "decision": decision,
+                "awardees": awardees,
+                "register_numbers": services.register_numbers_foreseen(decision),
+            },
+        )
     try:
         decision = services.issue_decision(decision, actor=request.user)
     except ValidationError as error:

@@ -40,3 +40,30 @@ document.querySelectorAll("[data-select-all]").forEach((box) => {
 document.querySelectorAll("[data-percent]").forEach((bar) => {
   bar.style.width = `${Number(bar.dataset.percent) || 0}%`;
 });
+
+// Wide tables: a scrollable region the keyboard can reach and a screen reader can name, and on
+// a phone each row a card whose cells carry their column's heading (data-label, read by CSS).
+document.querySelectorAll(".table-responsive").forEach((region) => {
+  if (!region.hasAttribute("tabindex")) region.tabIndex = 0;
+  if (!region.hasAttribute("role")) region.setAttribute("role", "region");
+  if (!region.hasAttribute("aria-label") && !region.hasAttribute("aria-labelledby")) {
+    const table = region.querySelector("table");
+    const caption = table && table.caption;
+    const header = region.closest(".card")?.querySelector(".card-header");
+    const heading = document.querySelector("main h1");
+    const label = (caption || header || heading)?.textContent.trim().replace(/\s+/g, " ");
+    if (label) region.setAttribute("aria-label", label);
+  }
+});
+document.querySelectorAll(".table-responsive > table:not(.table-keep)").forEach((table) => {
+  const headings = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+  if (!headings.length) return;
+  table.classList.add("table-cards");
+  table.querySelectorAll("tbody tr, tfoot tr").forEach((row) => {
+    let column = 0;
+    Array.from(row.cells).forEach((cell) => {
+      if (!cell.dataset.label && headings[column]) cell.dataset.label = headings[column];
+      column += cell.colSpan || 1;
+    });
+  });
+});

@@ -69,7 +69,7 @@ def test_nominate_page_offers_the_open_round_and_the_awards_of_the_levels_above(
         "BK-CDVC",
         "BK-TLD",
     }
-    assert [c.text for c, _points, _comment in form.score_rows()] == [
+    assert [row.criterion.text for row in form.score_rows()] == [
         "Tham mưu đúng, kịp thời",
         "Sáng kiến được áp dụng",
         "Vi phạm kỷ luật",
@@ -241,6 +241,51 @@ def test_html_typed_into_text_fields_comes_back_escaped(client_for, users, tree,
         assert XSS not in content
         assert "&lt;script&gt;" in content
     assert nomination.transitions.last().comment == XSS
+
+
+# --- The reviewer's scoring form --------------------------------------------------------------
+
+
+def test_scoring_form_shows_the_self_score_beside_each_criterion(client_for, users, tree, round_,
+                                                                 kinds, member_a):  # fmt: skip
+    criteria = {c.text: c for c in services.criteria_for(round_, "individual")}
+    self_scores = {c.pk: (Decimal(0), "") for c in criteria.values()}
+    self_scores[criteria["Tham mưu đúng, kịp thời"].pk] = (Decimal(55), "12 đề án trình đúng hạn")
+    self_scores[criteria["Vi phạm kỷ luật"].pk] = (Decimal(5), "")
+    nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
+                          submit=True, self_scores=self_scores)  # fmt: skip
+    response = client_for(users.city_reviewer).get(
+        reverse("awards:nomination_scores", args=[nomination.pk])
+    )
+    rows = response.context["form"].score_rows()
+    assert [(r.criterion.text, r.own.points) for r in rows] == [
+        ("Tham mưu đúng, kịp thời", Decimal(55)),
+        ("Sáng kiến được áp dụng", Decimal(0)),
+        ("Vi phạm kỷ luật", Decimal(5)),
+    ]
+    content = response.content.decode()
+    assert "12 đề án trình đúng hạn" in content
+    assert "−5" in content  # a penalty's self-score reads as negative
+    assert "/ −20" in content
+
+
+def test_scoring_error_is_at_its_field_in_plain_words(client_for, users, tree, round_, kinds,
+                                                      member_a):  # fmt: skip
+    nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
+                          submit=True)  # fmt: skip
+    required = services.criteria_for(round_, "individual").get(required=True)
+    response = client_for(users.city_reviewer).post(
+        reverse("awards:nomination_scores", args=[nomination.pk]),
+        {f"score_{required.pk}": "75"},
+    )
+    assert response.status_code == 200
+    field = response.context["form"][f"score_{required.pk}"]
+    assert field.errors == ["Enter a number of points from 0 to 60."]
+    html = str(field)
+    assert "is-invalid" in html
+    assert f'aria-describedby="id_score_{required.pk}-error"' in html
+    assert f'id="id_score_{required.pk}-error"' in response.content.decode()
+    assert nomination.review_scores.count() == 0
 
 
 def test_member_name_with_markup_is_escaped_in_the_queue(client_for, users, tree, round_, kinds):
@@ -567,3 +612,30 @@ def test_vote_with_a_meeting_date_before_1900_is_refused(
         "Enter a date between 1900 and 2100."
     ]
     assert not nomination.votes.exists()
+
+
+# --- The member picker ------------------------------------------------------------------------
+
+
+def test_picker_finds_members_without_accents_within_the_officers_units(
+    client_for, users, tree, round_, member_a, member_b
+):
+    client = client_for(users.officer_a)
+    found = client.get(reverse("awards:nominee_search"), {"q": "nguyen hang"}).json()["results"]
+    assert [(m["name"], m["url"]) for m in found] == [
+        ("Nguyễn Thị Hằng", reverse("awards:nominate_member", args=[member_a.pk]))
+    ]
+    # Officer A may not nominate unit B's member: the picker does not offer them.
+    assert client.get(reverse("awards:nominee_search"), {"q": "le minh"}).json() == {"results": []}
+    page = client.get(reverse("awards:nominate_pick"), {"q": "HANG", "round": round_.pk})
+    assert page.status_code == 200
+    assert [m.pk for m in page.context["members"]] == [member_a.pk]
+    assert f"/members/{member_a.pk}/nominate/?round={round_.pk}" in page.content.decode()
+
+
+def test_picker_is_for_officers_and_their_rounds(client_for, users, tree, round_, member_a):
+    assert client_for(users.city_reviewer).get(reverse("awards:nominate_pick")).status_code == 403
+    officer = client_for(users.officer_a)
+    for value in ("999999", "x", "9" * 30):
+        response = officer.get(reverse("awards:nominate_pick"), {"round": value})
+        assert response.status_code == 404

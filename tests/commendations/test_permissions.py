@@ -182,6 +182,7 @@ PAGES = {
     "decision_edit": ("get", "drafts", _decision_url("decision_edit"), ACT),
     "decision_edit_post": ("post", "drafts", _decision_url("decision_edit"), ACT),
     "decision_awardees": ("post", "drafts", _decision_url("decision_awardees"), ACT),
+    "decision_issue_confirm": ("get", "drafts", _decision_url("decision_issue"), ACT),
     "decision_issue": ("post", "drafts", _decision_url("decision_issue"), ACT),
     "decision_delete": ("post", "drafts", _decision_url("decision_delete"), ACT),
     "decision_render": ("post", "issued", _decision_url("decision_render"), ACT),

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfWriter
 
 from awards import services
@@ -93,11 +94,88 @@ def demo(transactional_db, settings):
     settings.DEBUG = False
 
 
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+# What fails a journey: axe-core's serious and critical findings, at both widths.
+AXE_IMPACTS = ("serious", "critical")
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+AXE_RUN = """async (impacts) => {
+  if (document.contentType !== "text/html") return [];
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter((v) => impacts.includes(v.impact)).map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+class Audit:
+    """axe-core (tests/e2e/vendor, from the npm registry's axe-core package) on every page a
+    journey loads, at desktop and phone width, and whether a page scrolls sideways on a phone.
+
+    While the journey runs, each page is audited as it loads, at the journey's own width and
+    without touching the page (axe only reads it), once per address shape (ids replaced). When
+    the journey is over, the pages it saw are opened again at the other width and audited there
+    (as the journey's last user). axe is evaluated through the DevTools protocol, which the
+    Content-Security-Policy does not govern, so the pages keep their production policy."""
+
+    def __init__(self, page):
+        self.page, self.seen, self.urls, self.findings, self.busy = page, set(), [], [], False
+
+    def _run(self, page, width):
+        page.evaluate(AXE)
+        for found in page.evaluate(AXE_RUN, list(AXE_IMPACTS)):
+            self.findings.append({"url": page.url, "width": width, **found})
+        if width == "phone" and page.evaluate(SIDEWAYS) > 1:
+            self.findings.append({"url": page.url, "width": width, "id": "scrolls-sideways"})
+
+    @staticmethod
+    def _width(page):
+        size = page.viewport_size or DESKTOP
+        return "phone" if size["width"] <= PHONE["width"] else "desktop"
+
+    def __call__(self, page):
+        if self.busy:  # a page loaded while the last one was being audited: the journey moved on
+            return
+        key = re.sub(r"/\d+(?=/|$)", "/<id>", page.url.split("?")[0].split("#")[0])
+        if key in self.seen:
+            return
+        self.busy = True
+        try:
+            self._run(page, self._width(page))
+            self.seen.add(key)
+            self.urls.append((page.url, self._width(page)))
+        except PlaywrightError:
+            pass  # the journey moved on before the audit ended; a later visit audits it
+        finally:
+            self.busy = False
+
+    def at_the_other_width(self):
+        page = self.page
+        for url, width in self.urls:
+            other = "desktop" if width == "phone" else "phone"
+            page.set_viewport_size(DESKTOP if other == "desktop" else PHONE)
+            try:
+                page.goto(url)
+                if page.evaluate("document.contentType") == "text/html":
+                    self._run(page, other)
+            except PlaywrightError:
+                continue
+
+    def report(self):
+        return "\n".join(
+            f"{f['width']} {f['url']}: {f['id']} ({f.get('impact', 'serious')}) {f.get('help', '')}"
+            f" {f.get('targets', '')}"
+            for f in self.findings
+        )
+
+
 @pytest.fixture
 def site(live_server, page, demo):
     """The live server's address; the page's default timeout suits a loaded 2-core machine.
 
-    Whatever the browser refuses under the Content-Security-Policy fails the journey."""
+    Whatever the browser refuses under the Content-Security-Policy fails the journey, and so
+    does any serious or critical accessibility finding of axe-core (see Audit)."""
     page.set_default_timeout(15_000)
     refused = []
     page.on(
@@ -108,8 +186,13 @@ def site(live_server, page, demo):
             else None
         ),
     )
+    audit = Audit(page)
+    page.on("load", audit)
     yield live_server.url
+    page.remove_listener("load", audit)
+    audit.at_the_other_width()
     assert refused == []
+    assert not audit.findings, audit.report()
 
 
 @pytest.fixture

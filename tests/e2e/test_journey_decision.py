@@ -56,6 +56,12 @@ def test_journey_clerk_issues_the_decision_and_a_certificate_verifies(page, site
 
     # It issues the decision and watches the certificates being rendered, up to N of N.
     page.click("[data-testid=issue]")
+    summary = page.locator("[data-testid=issue-summary]")
+    expect(summary.locator("[data-testid=register-numbers]")).to_contain_text(str(total))
+    for name in names:
+        expect(page.locator("[data-testid=issue-awardees]")).to_contain_text(name)
+    screenshot(page, "09-decision-issue-confirmation")
+    page.click("[data-testid=confirm-issue]")
     expect(page.locator(".alert-success")).to_contain_text("15/QĐ-CĐVC")
     progress = page.locator("#render-progress [data-role=label]")
     expect(progress).to_contain_text(

@@ -63,7 +63,11 @@ def test_journey_tree_expands_lazily(page, site):
     sign_in(page, site, "hanoi.reviewer")
     page.goto(f"{site}/units/")
     page.click("[data-tree-toggle]")
-    expect(page.locator(".children").first).to_contain_text("Công đoàn cơ sở Sở Tư pháp")
+    # The children come by fetch: on a loaded machine (the journeys audit every page) it takes
+    # longer than the default five seconds.
+    expect(page.locator(".children").first).to_contain_text(
+        "Công đoàn cơ sở Sở Tư pháp", timeout=20_000
+    )
     screenshot(page, "03-union-tree-expanded", full_page=False)
 
 

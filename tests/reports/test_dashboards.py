@@ -14,7 +14,7 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
 from reports import dashboards
-from tests.factories import MemberFactory, make_unit, nominate, register
+from tests.factories import MemberFactory, make_movement, make_unit, nominate, register
 from unions.models import Gender, Unit
 
 S = NominationState
@@ -231,6 +231,24 @@ def test_dashboard_page_defaults_to_the_latest_movement(client_for, users, tree,
         reverse("reports:unit_dashboard", args=[tree.unit_a.pk])
     )
     assert response.context["dashboard"].scope.movement == movement
+
+
+def test_dashboard_page_opens_on_the_latest_movement_the_unit_takes_part_in(
+    client_for, users, tree, movement, kinds, member_a
+):
+    register(movement.rounds.first(), member_a)
+    newer = make_movement(tree.national, code="MOI")
+    newer.starts_on = movement.starts_on
+    newer.save()
+    response = client_for(users.officer_a).get(
+        reverse("reports:unit_dashboard", args=[tree.unit_a.pk])
+    )
+    assert response.context["dashboard"].scope.movement == movement
+    register(newer.rounds.first(), member_a)
+    response = client_for(users.officer_a).get(
+        reverse("reports:unit_dashboard", args=[tree.unit_a.pk])
+    )
+    assert response.context["dashboard"].scope.movement == newer
 
 
 def test_dashboard_page_without_any_movement_says_so(client_for, users, tree):

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from commendations import documents, services
 from commendations.models import Commendation, Decision, DecisionState
@@ -145,6 +146,45 @@ def test_create_page_starts_from_the_unit_and_award_of_the_link(users, tree, kin
     )
     form = response.context["form"]
     assert (form.initial["issuing_unit"], form.initial["award_kind"]) == (tree.city, kinds.bk_city)
+
+
+def test_new_decision_continues_the_units_numbers_and_remembers_place_and_signer(
+    approve, users, tree, kinds, round_, client_for
+):
+    approve(1)
+    draft(users, tree, kinds, number="45/QĐ-CĐVCHN", date=timezone.localdate(), place="Hà Nội",
+          signer_name="Phan Văn Anh", signer_title="KT. Chủ tịch\nPhó Chủ tịch")  # fmt: skip
+    approve(1, names=["Vũ Thị Lan"])
+    response = client_for(users.clerk).get(
+        reverse("commendations:decision_create"),
+        {"unit": tree.city.pk, "award_kind": kinds.bk_city.pk},
+    )
+    initial = response.context["form"].initial
+    assert initial["number"] == "46/QĐ-CĐVCHN"
+    assert (initial["place"], initial["signer_name"], initial["signer_title"]) == (
+        "Hà Nội",
+        "Phan Văn Anh",
+        "KT. Chủ tịch\nPhó Chủ tịch",
+    )
+    name = round_.name
+    assert initial["achievement"] == (
+        "Đã có thành tích xuất sắc trong phong trào thi đua "
+        f"“{round_.movement.title_vi}”, {name[:1].lower()}{name[1:]}"
+    )
+
+
+def test_issuing_asks_for_confirmation_with_its_summary(approve, users, tree, kinds, client_for):
+    approve(2)
+    decision = draft(users, tree, kinds)
+    client = client_for(users.clerk)
+    response = client.get(reverse("commendations:decision_issue", args=[decision.pk]))
+    assert response.status_code == 200
+    assert response.context["register_numbers"] == (1, 2)
+    awardees = [n.nominee_name for n in response.context["awardees"]]
+    assert awardees == ["Nguyễn Thị Hằng", "Trần Văn Hùng"]
+    assert "19/05/2025" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.state == DecisionState.DRAFT
 
 
 def test_clerk_creates_removes_and_issues_through_the_pages(
