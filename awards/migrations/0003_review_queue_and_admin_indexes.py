@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('awards', '0002_separation_of_duties'),
         ('movements', '0001_initial'),
-        ('unions', '0002_member_counts_kept_by_triggers'),
+        ('unions', '0002_member_counts_and_depth_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

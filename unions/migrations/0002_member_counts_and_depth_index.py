@@ -33,6 +33,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('unit', 'gender'), name='one_member_count_per_gender')],
             },
         ),
+        migrations.AddIndex(
+            model_name="unit",
+            index=models.Index(fields=["depth"], name="unit_depth"),
+        ),
         # The database keeps the counts (unions/member_counts.py), and fills them once here.
         migrations.RunPython(install_triggers, drop_triggers),
     ]
