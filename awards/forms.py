@@ -3,6 +3,7 @@ from typing import NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat, floatformat
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,7 +11,13 @@ from django.utils.translation import pgettext_lazy
 from awards import evidence as evidence_checks
 from awards.models import NominationState
 from movements.models import CriterionKind
-from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
+from unions.forms import (
+    BootstrapFormMixin,
+    DateInput,
+    ModelIdsField,
+    SearchSelect,
+    plausible_date,
+)
 from unions.text import normalize_text
 
 
@@ -107,7 +114,11 @@ class NominationSetupForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, units, rounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        # A province's committee has its 1,500 grassroots unions below it: searched, not listed.
+        self.fields["unit"].widget = SearchSelect(
+            reverse_lazy("awards:review_queue_units"), attrs={"class": "form-select"}
+        )
+        self.fields["unit"].queryset = units  # after the widget: it gives the widget its choices
         self.fields["round"].queryset = rounds
         self.fields["round"].label_from_instance = lambda r: f"{r.movement.title} · {r.name}"
 
@@ -246,7 +257,11 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["movement"].queryset = movements
         self.fields["round"].queryset = rounds
         self.fields["round"].label_from_instance = lambda r: f"{r.movement.code} · {r.name}"
-        self.fields["unit"].queryset = units
+        # A province's committee has its 1,500 grassroots unions below it: searched, not listed.
+        self.fields["unit"].widget = SearchSelect(
+            reverse_lazy("awards:review_queue_units"), attrs={"class": "form-select"}
+        )
+        self.fields["unit"].queryset = units  # after the widget: it gives the widget its choices
         self.fields["award_kind"].queryset = award_kinds
 
 

@@ -200,6 +200,14 @@ class Nomination(models.Model):
             models.Index(fields=["reviewing_unit", "state"]),
             models.Index(fields=["round", "award_kind", "state"]),
             models.Index(fields=["proposing_unit", "state"]),
+            # The review queue's default page: what awaits one committee, by score.
+            models.Index(
+                fields=["reviewing_unit", "-self_score_total", "id"],
+                condition=Q(state__in=AWAITING_STATES),
+                name="nomination_awaiting_by_score",
+            ),
+            # The admin's changelist, in the model's order.
+            models.Index(fields=["-created_at", "-id"], name="nomination_newest_first"),
         ]
 
     def __str__(self):

@@ -78,7 +78,9 @@ def _reached_q(roles):
         query |= Q(
             proposing_unit__path__startswith=held.path,
             proposing_unit__depth__gt=depth,
-            furthest_unit__depth__lte=depth,
+            # A subquery of the few units at or above this level, not a join of the whole tree
+            # for one column (a national queue hashed all 100,000 units to read their depth).
+            furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
             guided_unit__isnull=True,
         ) | Q(
             proposing_unit_id=held.unit_id,

@@ -7,6 +7,7 @@ app_name = "awards"
 urlpatterns = [
     path("nominations/", nominations.nomination_list, name="nomination_list"),
     path("nominations/review/", review.review_queue, name="review_queue"),
+    path("nominations/review/units/", review.review_queue_units, name="review_queue_units"),
     path("nominations/review/bulk/", review.bulk_action, name="bulk_action"),
     path("nominations/review/export/", review.review_queue_export, name="review_queue_export"),
     path("nominate/", nominations.nominate_pick, name="nominate_pick"),

@@ -23,6 +23,7 @@ from movements.models import (
     Round,
 )
 from unions import scoping as unit_scoping
+from unions.admin import BoundedCountPaginator
 from unions.text import fold
 
 
@@ -247,6 +248,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["unit", "member", "round__movement", "target_award"]
     inlines = [TransitionInline]
     actions = ["approve_selected"]
+    # Hundreds of thousands of rows nationally: no whole-table COUNT, a bounded one.
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
 
     def get_queryset(self, request):
         return scoping.registrations_visible_to(request.user)

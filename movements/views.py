@@ -513,6 +513,9 @@ def round_register_members(request, round_pk, unit_pk):
     )
 
 
+CHILDREN_PER_PAGE = 50
+
+
 @login_required
 def round_children(request, round_pk, unit_pk):
     """The level above: each child unit's registration status in the round."""
@@ -536,6 +539,8 @@ def round_children(request, round_pk, unit_pk):
     wanted = choice_or_404(request.GET, "status", STATUS_LABELS)
     if wanted:
         rows = [row for row in rows if row["status"] == wanted]
+    # A province has 1,500 units below it: the totals count them all, the table shows a page.
+    page = page_or_404(request, rows, CHILDREN_PER_PAGE)
     return render(
         request,
         "movements/round_children.html",
@@ -543,7 +548,8 @@ def round_children(request, round_pk, unit_pk):
             "round": round_,
             "movement": round_.movement,
             "unit": unit,
-            "rows": rows,
+            "rows": page.object_list,
+            "page_obj": page,
             "totals": [(key, STATUS_LABELS[key], totals[key]) for key in STATUS_LABELS],
             "status": wanted,
             "can_review": user.has_perm("movements.review_children_registrations", unit),

@@ -73,6 +73,7 @@ from movements.models import (
     RegistrationTransition,
 )
 from unions import demo
+from unions.member_counts import rebuild_member_counts
 from unions.models import (
     Activity,
     Gender,
@@ -753,7 +754,7 @@ class Builder:
             self.step("marker", self.write_marker)
             # The foreign keys are checked at commit (Django makes them deferrable): run the
             # checks here, so that their time shows as a step of its own.
-            self.step("foreign-key checks", self.check_constraints)
+            self.step("foreign-key checks, member counts", self.check_constraints)
         self.step("vacuum and analyze", self.analyze)
         self.report.seconds = time.perf_counter() - started
         return self.report
@@ -1099,6 +1100,11 @@ class Builder:
                         self.folded(name), self.sorted_key(name), now, now,
                     )  # fmt: skip
 
+        # The member counters' triggers would run a million times: off for the load, and the
+        # counts recounted once after the foreign-key checks (check_constraints: a table with
+        # deferred checks pending cannot have its triggers turned back on).
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE unions_member DISABLE TRIGGER USER")
         written = copy_rows(
             Member,
             ["id", "unit", "full_name", "gender", "date_of_birth", "position", "card_number",
@@ -1807,6 +1813,8 @@ class Builder:
     def check_constraints(self):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE unions_member ENABLE TRIGGER USER")
+        rebuild_member_counts()
 
     def analyze(self):
         """Fresh statistics for the planner (and, outside a transaction, the visibility map that

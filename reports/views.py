@@ -110,6 +110,9 @@ HONOUR_ROLL_PER_PAGE = 30
 def public_movement_list(request):
     """Every launched movement, each linking to its honour roll. No sign-in needed."""
     page = page_or_404(request, honour_roll.public_movements(), 25)
+    honoured = honour_roll.honoured_counts()
+    for movement in page.object_list:
+        movement.honoured = honoured.get(movement.pk, 0)
     return render(request, "reports/honour_roll/index.html", {"page_obj": page})
 
 
@@ -117,22 +120,26 @@ def movement_honour_roll(request, pk):
     """The people and collectives a movement honoured, as their units chose to publish them."""
     movement = unions_scoping.get_or_404(honour_roll.public_movements(), pk)
     commendations = commendations_scoping.published_commendations(movement)
-    years = commendations.order_by("-register_year").values_list("register_year", flat=True)
     form = HonourRollFilterForm(
-        request.GET or None, movement=movement, years=list(years.distinct())
+        request.GET or None, movement=movement, years=honour_roll.published_years(movement)
     )
+    key = f"{movement.pk}"
     if form.is_bound and form.is_valid():
         if form.cleaned_data["unit"]:
             unit = form.cleaned_data["unit"]
             commendations = commendations.filter(unit.subtree_q("nomination__proposing_unit__"))
         if form.cleaned_data["year"]:
             commendations = commendations.filter(register_year=form.cleaned_data["year"])
+        key = f"{movement.pk}:{getattr(form.cleaned_data['unit'], 'pk', '')}:"
+        key += f"{form.cleaned_data['year'] or ''}"
     elif form.is_bound:
         commendations = commendations.none()
+        key = None
+    count = 0 if key is None else honour_roll.cached_count(commendations, key)
     commendations = commendations.select_related("decision", "nomination").order_by(
         "-register_year", "-decision__date", "decision_id", "position"
     )
-    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE)
+    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE, count=count)
     return render(
         request,
         "reports/honour_roll/movement.html",

@@ -4,10 +4,12 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import Member, Role, Unit, UnitLevel
 from unions.scoping import is_id
+from unions.text import fold
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +17,66 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(attrs={"placeholder": _("dd/mm/yyyy"), "autocomplete": "off"}, **kwargs)
+
+
+class SearchSelect(forms.Select):
+    """A choice among many units (a province's 1,500 grassroots unions): the page carries only
+    the chosen option, and static/js/app.js adds a search box that asks `search_url`
+    (?q=<text>, a JSON list of {"id", "text"}) as the user types. The field still validates the
+    chosen id against its whole queryset."""
+
+    def __init__(self, search_url, attrs=None):
+        super().__init__(
+            attrs={
+                "data-search-url": search_url,
+                "data-search-placeholder": _("Type part of the name or code…"),
+                **(attrs or {}),
+            }
+        )
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = {str(v) for v in value if v not in (None, "")}
+        choices = self.choices
+        if isinstance(choices, forms.models.ModelChoiceIterator):
+            # Read only the chosen row, not the whole queryset.
+            ids = [v for v in chosen if is_id(v)]
+            field = choices.field
+            choices = [("", field.empty_label)] if field.empty_label is not None else []
+            choices += [self.choices.choice(obj) for obj in field.queryset.filter(pk__in=ids)]
+        groups = []
+        for index, (option_value, option_label) in enumerate(choices):
+            option_value = "" if option_value is None else option_value
+            key = str(getattr(option_value, "value", option_value))
+            if key == "" or key in chosen:
+                selected = key in chosen
+                groups.append(
+                    (
+                        None,
+                        [
+                            self.create_option(
+                                name, option_value, option_label, selected, index, attrs=attrs
+                            )
+                        ],
+                        index,
+                    )
+                )
+        return groups
+
+
+def unit_search_results(units, text, limit=20):
+    """[{"id", "text"}] of the units in `units` whose name (accent-insensitive) or code holds
+    `text`: what a SearchSelect asks for. At most `limit`, by path."""
+
+    folded = fold(text or "")
+    if not folded:
+        return []
+    query = Q(code__icontains=text.strip())
+    words = folded.split()
+    name = Q()
+    for word in words:
+        name &= Q(name_folded__contains=word)
+    found = units.filter(query | name).order_by("path")[:limit]
+    return [{"id": unit.pk, "text": f"{unit.code} · {unit.name}"} for unit in found]
 
 
 # The dates a person enters for a birth, a council meeting or a decision. Anything outside is a

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,16 +40,19 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.exclude(depth=1)
 
     def with_member_counts(self):
-        """Annotate member_count: active members in each unit's whole subtree (one subquery)."""
-        members = (
-            Member.objects.filter(
-                unit__path__startswith=models.OuterRef("path"), status=MemberStatus.ACTIVE
-            )
+        """Annotate member_count: active members in each unit's whole subtree.
+
+        One subquery per unit over the MemberCount rows of its subtree (one row per unit and
+        gender, kept by the database), not over the members: the national union's 63 provinces
+        add up about 200,000 counter rows instead of counting a million members.
+        """
+        counts = (
+            MemberCount.objects.filter(unit__path__startswith=models.OuterRef("path"))
             .order_by()
-            .annotate(count=models.Func(models.F("pk"), function="COUNT"))
-            .values("count")
+            .annotate(total=models.Func(models.F("count"), function="SUM"))
+            .values("total")
         )
-        return self.annotate(member_count=models.Subquery(members))
+        return self.annotate(member_count=Coalesce(models.Subquery(counts), models.Value(0)))
 
 
 class UnitManager(MP_NodeManager):
@@ -125,6 +129,8 @@ class Unit(NormalizedNames, MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        # "The units at or above a level" (the review queue's scope): a few dozen of 100,000.
+        indexes = [models.Index(fields=["depth"], name="unit_depth")]
 
     def __str__(self):
         return self.name
@@ -378,6 +384,31 @@ class Member(models.Model):
         self.card_number = normalize_text(self.card_number) or None
         self.name_folded = fold(self.full_name)
         self.name_sort_key = sort_key(self.full_name)
+
+
+class MemberCount(models.Model):
+    """How many active members a unit holds directly, by gender: what the dashboards and the
+    tree add up instead of counting members.
+
+    Kept by the database itself: triggers on unions_member (migration 0002) add and subtract on
+    every insert, delete and change of unit, gender or status, whichever code wrote the row
+    (the services, the import's bulk writes, the admin, seed_scale's COPY, the tests'
+    factories). Nothing in Python writes these rows; `rebuild_member_counts()` recounts them
+    from the members (after a load with the triggers disabled) and `member_count_problems()`
+    compares them with a fresh count.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="member_counts")
+    gender = models.CharField(max_length=10, choices=Gender.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "gender"], name="one_member_count_per_gender")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.gender} · {self.count}"
 
 
 class MemberTransfer(models.Model):

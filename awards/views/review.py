@@ -8,6 +8,7 @@ Thin, as the proposer's pages: scoping, permissions and services do the work.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from awards.forms import (
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import Beneficiary, Round
+from unions.forms import unit_search_results
 from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 
@@ -54,7 +56,11 @@ def filtered_review_queue(user, query):
     if form.is_valid():
         data = form.cleaned_data
         if data["state"] == AWAITING:
-            nominations = nominations.filter(pk__in=scoping.awaiting_decision_by(user).values("pk"))
+            # What awaits a committee's decision has come before it: this part of the queue is
+            # awaiting_decision_by() alone, which the (reviewing_unit, state) index answers,
+            # without the queue's OR over the proposing and furthest units (tests/awards/
+            # test_review_queue.py checks that the two agree).
+            nominations = scoping.awaiting_decision_by(user)
         elif data["state"]:
             nominations = nominations.filter(state=data["state"])
         if data["movement"]:
@@ -81,6 +87,7 @@ def review_queue(request):
     awaiting_ids = set(
         scoping.awaiting_decision_by(user)
         .filter(pk__in=[n.pk for n in page.object_list])
+        .order_by()
         .values_list("pk", flat=True)
     )
     for nomination in page.object_list:
@@ -96,6 +103,14 @@ def review_queue(request):
             "any_selectable": bool(awaiting_ids),
         },
     )
+
+
+@login_required
+def review_queue_units(request):
+    """The queue's unit filter, searched as the reviewer types: JSON, at most 20 units, only
+    among the units the queue can be filtered by."""
+    units = scoping.queue_units_for(request.user)
+    return JsonResponse({"results": unit_search_results(units, request.GET.get("q", "")[:100])})
 
 
 @login_required

@@ -67,3 +67,34 @@ document.querySelectorAll(".table-responsive > table:not(.table-keep)").forEach(
     });
   });
 });
+
+// A <select data-search-url> holds only its chosen option: a search box above it asks the URL
+// (?q=) for the matching choices as the user types, and fills the select with them.
+document.querySelectorAll("select[data-search-url]").forEach((select) => {
+  const box = document.createElement("input");
+  box.type = "search";
+  box.className = "form-control form-control-sm mb-1";
+  box.placeholder = select.dataset.searchPlaceholder || "";
+  box.setAttribute("aria-controls", select.id);
+  box.autocomplete = "off";
+  select.before(box);
+  let timer = null;
+  let asked = 0;
+  box.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const text = box.value.trim();
+      if (text.length < 2) return;
+      const number = ++asked;
+      const url = new URL(select.dataset.searchUrl, window.location.href);
+      url.searchParams.set("q", text);
+      const response = await fetch(url, { headers: { "X-Requested-With": "fetch" } });
+      if (!response.ok || number !== asked) return;
+      const { results } = await response.json();
+      const blank = select.querySelector("option[value='']");
+      select.replaceChildren(...(blank ? [blank] : []));
+      results.forEach(({ id, text: label }) => select.add(new Option(label, id)));
+      if (results.length) select.value = String(results[0].id);
+    }, 250);
+  });
+});

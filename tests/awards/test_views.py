@@ -485,7 +485,7 @@ def test_review_queue_query_count_does_not_grow(client_for, users, tree, round_,
                                                 django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(12):  # with the navigation's badges (one query)
+    with django_assert_num_queries(11):  # with the navigation's badges (one query)
         response = client.get(reverse("awards:review_queue"))
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 

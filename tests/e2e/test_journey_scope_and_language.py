@@ -91,3 +91,18 @@ def test_journey_review_queue_fits_a_phone(page, site):
     rows.first.locator("a").first.click()
     expect(page.locator("main h1")).to_contain_text(name)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_journey_review_queue_unit_filter_is_searched_as_you_type(page, site):
+    """The unit filter carries no list of units: typing asks the server and fills it."""
+    coso1 = Unit.objects.get(code="CDVC-HN-001")
+    sign_in(page, site, "hanoi.reviewer")
+    page.goto(f"{site}/nominations/review/?state=")
+    unit = page.locator("#id_unit")
+    expect(unit.locator("option")).to_have_count(1)
+    page.locator("input[aria-controls=id_unit]").fill(coso1.code)
+    expect(unit.locator("option")).to_have_count(2)
+    expect(unit).to_have_value(str(coso1.pk))
+    page.locator("[data-testid=queue-filters] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"unit={coso1.pk}"))
+    expect(page.locator("#id_unit option:checked")).to_contain_text(coso1.name)

@@ -88,3 +88,14 @@ def dataset(tree, users, round_, kinds):
         members=members,
         nominations={"n1": n1, "n2": n2, "n3": n3, "n4": n4, "n5": n5, "n6": n6},
     )
+
+
+@pytest.fixture(autouse=True)
+def _public_pages_cache_is_empty():
+    """The public pages keep counts in the cache for a minute (reports/honour_roll.py): each
+    test starts without what an earlier one left there (ids are reused after a rollback)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.test import override_settings
 
 from awards.models import Nomination, NominationState, NominationTransition
@@ -17,7 +17,8 @@ from commendations.models import Commendation, Decision, RegisterCounter
 from reports import scale_data
 from reports.management.commands import bench_pages
 from tests.conftest import need_postgresql
-from unions.models import Activity, Member, Unit, UnitLevel
+from unions.member_counts import member_count_problems
+from unions.models import Activity, Member, MemberCount, MemberStatus, Unit, UnitLevel
 from unions.text import fold, normalize_text, sort_key
 
 SIZE = {"grassroots": 30, "members": 3000, "nominations": 300}
@@ -98,6 +99,14 @@ def test_seed_scale_makes_nominations_in_every_state_with_their_history(demo_the
         assert decision.issued_by.has_perm("commendations.issue_decision", decision)
 
 
+def test_seed_scale_leaves_the_member_counts_right(demo_then_scale):
+    """The members are loaded with the counters' triggers off, then counted once."""
+    assert member_count_problems() == []
+    assert MemberCount.objects.aggregate(total=Sum("count"))["total"] == (
+        Member.objects.filter(status=MemberStatus.ACTIVE).count()
+    )
+
+
 def test_seed_scale_refuses_a_database_with_other_data(demo_then_scale):
     get_user_model().objects.create(username="someone", email="someone@example.com")
     with pytest.raises(CommandError, match="neither the demo's nor generated"):
@@ -135,6 +144,7 @@ def test_bench_pages_prints_a_row_per_page(demo_then_scale, settings):
     assert len(rows) == 22
     assert all("| 200 |" in row for row in rows), rows
     assert "## Targets" in output
+    assert f"≤ {bench_pages.QUERIES_TARGET} queries per page: met" in output
     assert "EXPLAIN ANALYZE" in output
 
 

@@ -1,0 +1,65 @@
+"""The per-unit-and-gender member counts stay equal to a recount, whatever writes the members.
+
+Run on SQLite by default and on PostgreSQL with DATABASE_URL: the triggers are written for
+both.
+"""
+
+import pytest
+
+from tests.factories import MemberFactory
+from unions import services
+from unions.member_counts import member_count_problems, rebuild_member_counts
+from unions.models import Gender, Member, MemberCount, MemberStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        (row.unit.code, row.gender): row.count
+        for row in MemberCount.objects.select_related("unit").filter(count__gt=0)
+    }
+
+
+def test_a_new_active_member_counts_in_its_unit_and_gender(tree):
+    MemberFactory(unit=tree.unit_a, gender=Gender.FEMALE)
+    MemberFactory(unit=tree.unit_a, gender=Gender.FEMALE)
+    MemberFactory(unit=tree.unit_b, gender=Gender.MALE)
+    MemberFactory(unit=tree.unit_b, gender=Gender.MALE, status=MemberStatus.LEFT)
+
+    assert counts() == {("HN-A", Gender.FEMALE): 2, ("HN-B", Gender.MALE): 1}
+    assert member_count_problems() == []
+
+
+def test_moving_changing_gender_leaving_and_deleting_move_the_counts(tree, users):
+    member = MemberFactory(unit=tree.unit_a, gender=Gender.FEMALE)
+    other = MemberFactory(unit=tree.unit_a, gender=Gender.MALE)
+
+    services.move_member(member, to_unit=tree.unit_b, actor=users.city_officer)
+    assert counts() == {("HN-B", Gender.FEMALE): 1, ("HN-A", Gender.MALE): 1}
+
+    services.update_member(other, actor=users.officer_a, gender=Gender.FEMALE)
+    assert counts() == {("HN-B", Gender.FEMALE): 1, ("HN-A", Gender.FEMALE): 1}
+
+    services.update_member(other, actor=users.officer_a, status=MemberStatus.LEFT)
+    assert counts() == {("HN-B", Gender.FEMALE): 1}
+
+    Member.objects.filter(pk=other.pk).update(status=MemberStatus.ACTIVE, unit=tree.group_a1)
+    assert counts() == {("HN-B", Gender.FEMALE): 1, ("HN-A-1", Gender.FEMALE): 1}
+
+    Member.objects.filter(pk=member.pk).delete()
+    assert counts() == {("HN-A-1", Gender.FEMALE): 1}
+    assert member_count_problems() == []
+
+
+def test_bulk_writes_are_counted_and_a_rebuild_recounts(tree):
+    Member.objects.bulk_create(
+        [Member(unit=tree.unit_c, full_name=f"Đoàn viên {n}", gender=Gender.MALE) for n in range(5)]
+    )
+    assert counts() == {(tree.unit_c.code, Gender.MALE): 5}
+
+    MemberCount.objects.all().delete()
+    assert member_count_problems() != []
+    rebuild_member_counts()
+    assert counts() == {(tree.unit_c.code, Gender.MALE): 5}
+    assert member_count_problems() == []
