@@ -31,13 +31,18 @@ def scene(users, tree, round_, kinds, member_a, member_b, member_c, reviewer_a):
     forwarded = nominate(round_, kinds.bk_national, actor=users.officer_b, member=member_b,
                          submit=True)  # fmt: skip
     services.forward_nomination(forwarded, actor=users.city_reviewer)
-    returned = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a,
+    # One achievement, one award: the returned Bằng khen is another member's.
+    member_a2 = MemberFactory(unit=tree.unit_a, full_name="Đỗ Văn Nam")
+    register(round_, member_a2)
+    returned = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a2,
                         submit=True)  # fmt: skip
     services.return_nomination(returned, actor=users.city_reviewer, reason="Bổ sung")
     own = nominate(round_, kinds.ldtt, actor=users.officer_a, member=member_a, submit=True)
     other_city = nominate(round_, kinds.bk_city, actor=users.outsider, member=member_c,
                           submit=True)  # fmt: skip
-    draft = nominate(round_, kinds.bk_city, actor=users.officer_b, member=member_b)
+    member_b2 = MemberFactory(unit=tree.unit_b, full_name="Vũ Thị Lan")
+    register(round_, member_b2)
+    draft = nominate(round_, kinds.bk_city, actor=users.officer_b, member=member_b2)
     return [city, forwarded, returned, own, other_city, draft]
 
 
@@ -125,7 +130,7 @@ def test_review_queue_queries_do_not_grow(client_for, users, tree, round_, kinds
     client = client_for(users.city_reviewer)
     # The same twelve at 1 and at 30 rows, in every state filter and on a later page; the unit
     # filter reads its chosen unit only.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):  # with the navigation's badges
         response = client.get(reverse("awards:review_queue"), {"unit": tree.unit_a.pk, **params})
     on_page = rows - PER_PAGE if params.get("page") == "2" and rows > PER_PAGE else rows
     assert len(response.context["page_obj"]) == min(on_page, PER_PAGE)

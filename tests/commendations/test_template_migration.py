@@ -5,15 +5,23 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("commendations", "0001_initial")]
 AFTER = [("commendations", "0002_certificate_templates_per_unit_versioned")]
+
+
+def _before(executor):
+    """Commendations before the change, every other app as it is now: the other apps' later
+    migrations (new award kind columns, say) stay applied, and the historical models must know
+    their columns."""
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "commendations"]
+    return [("commendations", "0001_initial"), *others]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_templates_become_the_default_version_of_their_kind():
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    before = _before(executor)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
     Unit = old.get_model("unions", "Unit")
     AwardKind = old.get_model("movements", "AwardKind")
     unit = Unit.objects.create(path="0001", depth=1, name="Tổng Liên đoàn", level="provincial")
