@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
@@ -29,6 +30,7 @@ from awards import services
 from config.celery import app as celery_app
 from movements.models import AwardKind, Registration, RegistrationState
 from tests.conftest import services_required
+from tests.factories import make_pdf
 
 # Playwright's sync API keeps an event loop running in this thread; the test code still talks
 # to the database synchronously, which Django allows once told so.
@@ -240,6 +242,17 @@ def submitted_nomination(award_code):
             for c in services.criteria_for(registration.round, award.beneficiary)
         },
     )
+    if award.requires_assessment:  # the grassroots union's bình xét, before it is sent
+        services.record_assessment(
+            actor=officer,
+            unit=registration.unit,
+            round=registration.round,
+            meeting_date=timezone.localdate(),
+            members_total=11,
+            members_present=10,
+            minutes=SimpleUploadedFile("bien-ban.pdf", make_pdf(), "application/pdf"),
+            ballots={nomination: (9, 1, 0)},
+        )
     return services.submit_nomination(nomination, actor=officer)
 
 

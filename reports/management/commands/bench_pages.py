@@ -221,10 +221,13 @@ class Command(BaseCommand):
         if busiest is None:
             raise CommandError("No province has a nomination awaiting its committee.")
         province = Unit.objects.get(pk=busiest["reviewing_unit"])
-        # Its largest grassroots union: the longest member list a grassroots officer reads.
+        # Its largest grassroots union with an officer: the longest member list a grassroots
+        # officer reads (the demo's grassroots unions beyond the first two have none).
         largest = (
             Member.objects.filter(
-                unit__path__startswith=province.path, unit__level=UnitLevel.GRASSROOTS
+                unit__path__startswith=province.path,
+                unit__level=UnitLevel.GRASSROOTS,
+                unit__in=RoleAssignment.objects.filter(role=Role.OFFICER).values("unit"),
             )
             .values("unit")
             .annotate(count=Count("pk"))
