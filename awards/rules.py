@@ -12,7 +12,8 @@ also says why. Whether a user sees the nomination at all is awards.scoping's que
 import rules
 
 from awards import scoping
-from unions.rules import manages_unit
+from unions.models import Role
+from unions.rules import holds_role_at, manages_unit
 
 # The proposer's actions on their unit's nomination, and the committee's on what reached it.
 PROPOSER_ACTIONS = ("edit_nomination", "submit_nomination", "withdraw_nomination")
@@ -48,3 +49,20 @@ for action in REVIEWER_ACTIONS:
 
 # A unit (not a nomination): officers of the unit or above it propose its members and itself.
 rules.add_perm("awards.propose_for_unit", manages_unit)
+
+
+@rules.predicate
+def officer_or_clerk_at(user, unit):
+    """The officers and clerks of exactly this unit send its proposals to an outside authority
+    and record the decision that comes back."""
+    return holds_role_at(user, unit, Role.OFFICER) or holds_role_at(user, unit, Role.CLERK)
+
+
+@rules.predicate
+def officer_or_clerk_of_proposing_unit(user, proposal):
+    return proposal is not None and officer_or_clerk_at(user, proposal.unit)
+
+
+# A unit: it proposes awards an outside authority decides. A proposal: its decision is recorded.
+rules.add_perm("awards.propose_outside", officer_or_clerk_at)
+rules.add_perm("awards.record_outside_decision", officer_or_clerk_of_proposing_unit)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from awards import evidence as evidence_checks
-from awards import scoping
+from awards import outside, scoping
 from awards.models import (
     AWAITING_STATES,
     COUNTED_STATES,
@@ -68,13 +68,14 @@ def criteria_for(round_, beneficiary):
 
 def granting_unit(proposing_unit, award_kind):
     """The unit that grants `award_kind` to what `proposing_unit` proposes: the nearest unit at
-    the award's granting level among the proposing unit and the units above it (None: none)."""
-    if proposing_unit.level == award_kind.granting_level:
+    one of the award's granting levels among the proposing unit and the units above it (None:
+    none). For an award an outside authority decides, the union unit that proposes it there."""
+    if award_kind.is_granted_at(proposing_unit.level):
         return proposing_unit
     return (
         Unit.objects.filter(
             path__in=proposing_unit.ancestor_paths,
-            level=award_kind.granting_level,
+            level__in=award_kind.granting_levels,
         )
         .order_by("-depth")
         .first()
@@ -242,8 +243,10 @@ def _check_prerequisite(nomination, award_kind):
         return
     last = nomination.round.year
     wanted = range(last - years + 1, last + 1)
+    # Granted, not merely approved: an outside authority's award counts once its decision is
+    # recorded (awards.outside).
     held = Nomination.objects.filter(
-        award_kind=prerequisite, state=S.APPROVED, round__year__in=list(wanted)
+        outside.granted_q(), award_kind=prerequisite, round__year__in=list(wanted)
     )
     if nomination.nominee_member_id:
         held = held.filter(nominee_member_id=nomination.nominee_member_id)

@@ -29,8 +29,7 @@ def clerk_of_issuing_unit(user, decision):
 def clerk_of_granting_level(user, award_kind):
     """A certificate template is edited by a clerk at the level that grants the award kind."""
     return award_kind is not None and any(
-        h.role == Role.CLERK and h.level == award_kind.granting_level
-        for h in scoping.held_roles(user)
+        h.role == Role.CLERK and award_kind.is_granted_at(h.level) for h in scoping.held_roles(user)
     )
 
 

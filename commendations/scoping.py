@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from awards.models import Nomination, NominationState
 from commendations.models import Commendation, Decision, DecisionState
-from movements.models import AwardKind
+from movements.models import AwardKind, Grantor
 from unions import scoping
 from unions.models import Unit
 
@@ -57,7 +57,11 @@ def issuing_units_for(user):
     """The units where the user drafts and issues decisions."""
     if scoping.is_superuser(user):
         # Any unit at a level that grants an award kind.
-        return Unit.objects.filter(level__in=AwardKind.objects.values("granting_level"))
+        kinds = AwardKind.objects.granted_by_the_union()
+        return Unit.objects.filter(
+            Q(level__in=kinds.values("granting_level"))
+            | Q(level__in=kinds.exclude(other_granting_level="").values("other_granting_level"))
+        )
     return scoping.clerk_units(user)
 
 
@@ -69,6 +73,7 @@ def approved_at(unit, award_kind=None):
         deciding_unit=unit,
         reviewing_unit=unit,
         commendation__isnull=True,
+        award_kind__grantor=Grantor.UNION,
     )
     if award_kind is not None:
         queryset = queryset.filter(award_kind=award_kind)

@@ -183,7 +183,17 @@ def create_decision(*, actor, issuing_unit, award_kind, nominations=None, **fiel
     """A draft decision of `issuing_unit`; by default with every nomination of the award kind
     approved there and not yet commended."""
     _require("commendations.draft_decision", actor, issuing_unit)
-    if award_kind.granting_level != issuing_unit.level:
+    if not award_kind.is_granted_by_the_union:
+        raise ValidationError(
+            _(
+                "%(award)s is decided by %(grantor)s, not by the union (Law 06/2022/QH15, "
+                "Art. 80(1)): the union proposes it and records the decision when it arrives; "
+                "it issues no decision, certificate or register number of its own for it."
+            )
+            % {"award": award_kind.name, "grantor": award_kind.get_grantor_display().lower()},
+            code="outside_grantor",
+        )
+    if not award_kind.is_granted_at(issuing_unit.level):
         raise ValidationError(
             _("%(award)s is granted at the level: %(level)s; %(unit)s cannot grant it.")
             % {
@@ -482,7 +492,7 @@ def update_certificate_template(award_kind, *, actor, source):
         )
     else:
         CertificateTemplate.objects.filter(award_kind=award_kind).delete()
-    for unit in scoping.clerk_units(actor).filter(level=award_kind.granting_level)[:1]:
+    for unit in scoping.clerk_units(actor).filter(level__in=award_kind.granting_levels)[:1]:
         record_activity(
             unit=unit,
             actor=actor,

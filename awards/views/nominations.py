@@ -63,10 +63,13 @@ def _proposing_units(user, nominee_unit):
 
 
 def _award_kinds_for(proposing_unit, round_, beneficiary):
-    levels = Unit.objects.filter(path__in=proposing_unit.ancestor_paths).values("level")
+    levels = Unit.objects.filter(path__in=proposing_unit.ancestor_paths).values_list(
+        "level", flat=True
+    )
     return (
         AwardKind.objects.valid_on()
-        .filter(beneficiary=beneficiary, granting_level__in=levels)
+        .granted_at(set(levels))
+        .filter(beneficiary=beneficiary)
         .filter(Q(movement__isnull=True) | Q(movement=round_.movement_id))
         .in_level_order()
     )
