@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from awards import evidence as evidence_checks
 from awards.models import NominationState
 from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField, plausible_date
+from unions.models import Unit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -79,6 +80,16 @@ class NominationSetupForm(BootstrapFormMixin, forms.Form):
 
 class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
     award_kind = forms.ModelChoiceField(label=_("Proposed award"), queryset=None)
+    granting_unit = forms.ModelChoiceField(
+        label=_("Granted by"),
+        queryset=None,
+        required=False,
+        empty_label=_("The nearest unit above that grants it"),
+        help_text=_(
+            "Where several units above grant the award (a city federation and a national "
+            "sectoral union both grant a Bằng khen), choose whose."
+        ),
+    )
     achievement = forms.CharField(
         label=_("Achievement report"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -99,9 +110,14 @@ class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
         help_text=_("PDF, JPEG or PNG; at most %(size)s each; you may choose several."),
     )
 
-    def __init__(self, *args, award_kinds, criteria, score_initial=None, **kwargs):
+    def __init__(
+        self, *args, award_kinds, criteria, score_initial=None, granting_units=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["award_kind"].queryset = award_kinds
+        self.fields["granting_unit"].queryset = (
+            granting_units if granting_units is not None else Unit.objects.none()
+        )
         self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
             "size": filesizeformat(evidence_checks.max_bytes())
         }

@@ -131,8 +131,11 @@ def _check_nominee(*, proposing_unit, award_kind, member, unit):
             )
 
 
-def _check_round_and_kind(*, round_, award_kind, proposing_unit):
-    """The movement is open to the unit and the award kind may be proposed in it today."""
+def _check_round_and_kind(*, round_, award_kind, proposing_unit, chosen=None):
+    """The movement is open to the unit and the award kind may be proposed in it today; the
+    unit that grants it: `chosen` (the proposer's choice where several units above grant the
+    kind, e.g. the Bằng khen of the city federation or of the national sectoral union), else
+    the nearest."""
     movement = round_.movement
     if movement.state != MovementState.OPEN:
         raise ValidationError(
@@ -152,6 +155,16 @@ def _check_round_and_kind(*, round_, award_kind, proposing_unit):
         raise ValidationError(
             _("%(award)s belongs to another movement.") % {"award": award_kind.name}
         )
+    if chosen is not None:
+        if chosen.path not in proposing_unit.ancestor_paths or not award_kind.is_granted_at(
+            chosen.level
+        ):
+            raise ValidationError(
+                _("%(chosen)s does not grant %(award)s to what %(unit)s proposes.")
+                % {"chosen": chosen.name, "award": award_kind.name, "unit": proposing_unit.name},
+                code="not_granting_unit",
+            )
+        return chosen
     deciding = granting_unit(proposing_unit, award_kind)
     if deciding is None:
         raise ValidationError(
@@ -578,8 +591,12 @@ def create_nomination(
     files=(),
     public_citation="",
     publishable=False,
+    granting_unit=None,
 ):
     """A draft nomination of `member` (or of the collective `unit`) by `proposing_unit`.
+
+    `granting_unit`: which of the units above that grant the award kind should grant it
+    (None: the nearest).
 
     `self_scores`: {criterion or its pk: (points, comment)}. `files`: uploaded evidence.
     Everything is checked before anything is stored: a refused file saves nothing.
@@ -587,7 +604,9 @@ def create_nomination(
     if not actor.has_perm("awards.propose_for_unit", proposing_unit):
         raise PermissionDenied
     _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
-    _check_round_and_kind(round_=round, award_kind=award_kind, proposing_unit=proposing_unit)
+    _check_round_and_kind(
+        round_=round, award_kind=award_kind, proposing_unit=proposing_unit, chosen=granting_unit
+    )
     nominee_name = member.full_name if member else unit.name
     _check_duplicate(
         round_=round, award_kind=award_kind, member=member, unit=unit, nominee_name=nominee_name
@@ -603,6 +622,7 @@ def create_nomination(
         achievement=(achievement or "").strip(),
         public_citation=(public_citation or "").strip(),
         publishable=publishable,
+        deciding_unit=granting_unit,
         created_by=_user(actor),
     )
     nomination.full_clean(exclude=["round", "award_kind", "proposing_unit"])
@@ -621,7 +641,14 @@ def create_nomination(
     return nomination
 
 
-UPDATABLE = {"award_kind", "achievement", "self_scores", "public_citation", "publishable"}
+UPDATABLE = {
+    "award_kind",
+    "achievement",
+    "self_scores",
+    "public_citation",
+    "publishable",
+    "granting_unit",
+}
 
 
 @transaction.atomic
@@ -633,6 +660,19 @@ def update_nomination(nomination, *, actor, files=(), **changes):
     nomination = _lock_for("edit_nomination", nomination, actor)
     previous_kind = nomination.award_kind
     award_kind = changes.get("award_kind") or previous_kind
+    chosen = changes.get("granting_unit", nomination.deciding_unit)
+    if award_kind.pk != previous_kind.pk and "granting_unit" not in changes:
+        chosen = None  # another kind: the nearest unit that grants it, unless chosen again
+    if chosen is not None and (
+        chosen.pk != nomination.deciding_unit_id or award_kind.pk != previous_kind.pk
+    ):
+        _check_round_and_kind(
+            round_=nomination.round,
+            award_kind=award_kind,
+            proposing_unit=nomination.proposing_unit,
+            chosen=chosen,
+        )
+    nomination.deciding_unit = chosen
     if award_kind.pk != previous_kind.pk:
         _check_nominee(
             proposing_unit=nomination.proposing_unit,
@@ -732,7 +772,10 @@ def submit_nomination(nomination, *, actor, comment=""):
         unit=nomination.nominee_unit,
     )
     deciding = _check_round_and_kind(
-        round_=nomination.round, award_kind=award_kind, proposing_unit=proposing_unit
+        round_=nomination.round,
+        award_kind=award_kind,
+        proposing_unit=proposing_unit,
+        chosen=nomination.deciding_unit,
     )
     movements_services.check_deadline(nomination.round, level=proposing_unit.level)
     _check_registration(nomination)
