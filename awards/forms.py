@@ -254,3 +254,42 @@ class BulkActionForm(BootstrapFormMixin, forms.Form):
         if data.get("action") == "return" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Give the reasons for returning the nominations."))
         return data
+
+
+class OutsideProposalForm(BootstrapFormMixin, forms.Form):
+    authority = forms.CharField(
+        label=_("Proposed to"),
+        max_length=255,
+        help_text=_("The authority that decides, e.g. Giám đốc Sở Tư pháp thành phố Hà Nội."),
+    )
+    letter_number = forms.CharField(
+        label=_("Number of the proposal letter"), max_length=64, help_text=_("e.g. 12/TTr-CĐCS")
+    )
+    letter_date = forms.DateField(
+        label=_("Date of the proposal letter"), widget=DateInput(), validators=[plausible_date]
+    )
+    nominations = ModelIdsField(
+        label=_("Proposed"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = choices
+
+
+class OutsideDecisionForm(BootstrapFormMixin, forms.Form):
+    number = forms.CharField(
+        label=_("Decision number"), max_length=64, help_text=_("e.g. 112/QĐ-STP")
+    )
+    date = forms.DateField(
+        label=_("Decision date"), widget=DateInput(), validators=[plausible_date]
+    )
+    issuer = forms.CharField(label=_("Decided by"), max_length=255)
+    upload = forms.FileField(
+        label=_("Scanned decision"), help_text=_("PDF, JPEG or PNG, checked by its content.")
+    )
+    granted = ModelIdsField(label=_("Granted"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["granted"].queryset = choices

@@ -118,6 +118,8 @@ COVERED_BY = {
     "awards:nomination_reject": AWARDS,
     "awards:evidence_download": AWARDS,
     "awards:evidence_delete": AWARDS,
+    "awards:outside_proposal_detail": "awards/test_outside.py",
+    "awards:outside_decision_file": "awards/test_outside.py",
     "commendations:decision_detail": DECISIONS,
     "commendations:decision_edit": DECISIONS,
     "commendations:decision_awardees": DECISIONS,
