@@ -99,7 +99,8 @@ def decision_defaults(unit, award_kind=None):
         "parent_body": parent.name if parent else "",
         "issuing_body": f"Ban Chấp hành {unit.name}",
         "authority": f"Ban Thường vụ {unit.name}",
-        "signer_title": "TM. Ban Thường vụ\nChủ tịch",
+        # The signing block matches the issuer printed above it (the Executive Committee).
+        "signer_title": "TM. Ban Chấp hành\nChủ tịch",
         "legal_bases": "\n".join(
             f"Căn cứ {basis.strip().rstrip('.;')};"
             for basis in (award_kind.legal_basis if award_kind else "").split(";")
@@ -147,7 +148,19 @@ def _check_number_free(decision):
         )
 
 
+def _check_dated_after_approvals(decision, nominations):
+    """A decision cannot be dated before the approvals it commends."""
+    days = [timezone.localdate(n.decided_at) for n in nominations if n.decided_at]
+    if days and decision.date < max(days):
+        message = _(
+            "A decision cannot be dated before the approvals it commends: the last of them "
+            "was approved on %(date)s."
+        ) % {"date": max(days).strftime("%d/%m/%Y")}
+        raise ValidationError({"date": ValidationError(message, code="decision_date")})
+
+
 def _check_nominations(decision, nominations):
+    _check_dated_after_approvals(decision, nominations)
     eligible = set(
         approved_at(decision.issuing_unit, decision.award_kind).values_list("pk", flat=True)
     )
@@ -167,8 +180,30 @@ def _check_nominations(decision, nominations):
         )
 
 
+def _check_signer(decision):
+    """The signing block matches the issuer: on behalf of the body the certificate names
+    ("TM. Ban Chấp hành" over "Chủ tịch"), or a vice-chair for the chair ("KT. Chủ tịch" over
+    "Phó Chủ tịch")."""
+    lines = [line.strip() for line in (decision.signer_title or "").splitlines() if line.strip()]
+    first = lines[0].casefold() if lines else ""
+    body = (decision.issuing_body or "").casefold()
+    ok = True
+    if first.startswith("tm."):
+        on_behalf_of = first[3:].strip()
+        ok = bool(on_behalf_of) and body.startswith(on_behalf_of) and len(lines) >= 2
+    elif first.startswith("kt."):
+        ok = len(lines) >= 2 and lines[1].casefold().startswith("phó")
+    if not ok:
+        message = _(
+            "The signing block must match the issuer %(issuer)s: “TM. %(body)s” over the "
+            "chair's title, or “KT. Chủ tịch” over “Phó Chủ tịch”."
+        ) % {"issuer": decision.issuing_body, "body": " ".join(decision.issuing_body.split()[:3])}
+        raise ValidationError({"signer_title": ValidationError(message, code="signer_title")})
+
+
 def _save(decision):
     decision.full_clean(exclude=["nominations", "year"])
+    _check_signer(decision)
     _check_number_free(decision)
     try:
         with transaction.atomic():
@@ -244,6 +279,7 @@ def update_decision(decision, *, actor, **fields):
     decision = _lock_for("edit_decision", decision, actor)
     for name, value in _clean_header(fields).items():
         setattr(decision, name, value)
+    _check_dated_after_approvals(decision, decision.nominations.all())
     _save(decision)
     record_activity(
         unit=decision.issuing_unit,
@@ -342,8 +378,9 @@ def issue_decision(decision, *, actor):
     year = decision.date.year
     first, _last = allocate_register_numbers(decision.issuing_unit, year, len(nominations))
     commendations = []
+    prize = decision.award_kind.prize_on(decision.date)
     for index, nomination in enumerate(nominations):
-        text = snapshot(decision, nomination)
+        text = snapshot(decision, nomination, prize)
         commendations.append(
             Commendation(
                 decision=decision,

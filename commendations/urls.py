@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "decisions/<int:pk>/annex.xlsx", decisions.decision_annex_xlsx, name="decision_annex_xlsx"
     ),
+    path(
+        "decisions/<int:pk>/prizes.xlsx",
+        decisions.decision_prizes_xlsx,
+        name="decision_prizes_xlsx",
+    ),
     path("decisions/<int:pk>/print.pdf", decisions.decision_print_file, name="decision_print_file"),
     path("decisions/<int:pk>/certificates.zip", decisions.decision_zip, name="decision_zip"),
     path(

@@ -129,6 +129,7 @@ COVERED_BY = {
     "commendations:decision_render": DECISIONS,
     "commendations:decision_pdf": DECISIONS,
     "commendations:decision_annex_xlsx": DECISIONS,
+    "commendations:decision_prizes_xlsx": DECISIONS,
     "commendations:decision_print_file": DECISIONS,
     "commendations:decision_zip": DECISIONS,
     "commendations:certificate_download": DECISIONS,

@@ -86,6 +86,8 @@ class AnnexRow:
     unit_name: str = ""
     position: str = ""
     register_number: str = ""
+    # The prize as the decision writes it ("2.340.000"); empty: none.
+    prize: str = ""
 
     def __post_init__(self):
         _clean(self)
@@ -117,6 +119,8 @@ class DecisionData:
     proposal: str = ""
     recipients: tuple[str, ...] = ()
     annex_title: str = ""
+    # The total of the prizes as the decision writes it; empty: no prize.
+    prize_total: str = ""
 
     def __post_init__(self):
         _clean(self, multiline={"signer_title"})
