@@ -15,7 +15,7 @@ from commendations.certificates import (
     default_template_source,
     render_decision_pdf,
 )
-from commendations.models import CertificateTemplate
+from commendations.models import CertificateTemplate, UnitEmblem
 from movements.models import Beneficiary
 from unions.models import Unit, UnitLevel
 from unions.text import file_name_part
@@ -235,8 +235,28 @@ def prize_rows(decision):
     return headers, rows
 
 
-def certificate_data(commendation, decision):
+def emblem_uri(unit):
+    """The unit's emblem as a data: URI for its certificates ("" without one): embedded, never
+    a link to the private storage."""
+    import base64
+
+    emblem = UnitEmblem.objects.filter(unit=unit).first()
+    if emblem is None:
+        return ""
+    try:
+        with emblem.image.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return ""
+    return f"data:{emblem.content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def certificate_data(commendation, decision, emblem=None):
+    """What one certificate prints; `emblem`: the issuing unit's, read once per batch."""
+    if emblem is None:
+        emblem = emblem_uri(decision.issuing_unit)
     return CertificateData(
+        emblem=emblem,
         awardee_name=commendation.awardee_name,
         award_name=commendation.award_name,
         parent_body=decision.parent_body,

@@ -35,6 +35,7 @@ def clerk_of_granting_level(user, award_kind):
 
 # On a unit.
 rules.add_perm("commendations.draft_decision", clerk_at)
+rules.add_perm("commendations.set_emblem", clerk_at)
 # On a decision.
 DECISION_ACTIONS = ("edit_decision", "issue_decision", "render_decision", "revoke_commendation")
 for action in DECISION_ACTIONS:

@@ -22,6 +22,7 @@ from commendations.models import (
     DecisionState,
     RegisterCounter,
     RenderState,
+    UnitEmblem,
 )
 from commendations.scoping import approved_at
 from movements.models import AwardKind
@@ -539,3 +540,78 @@ def update_certificate_template(award_kind, *, actor, source):
             % {"award": award_kind.name_vi},
         )
     return award_kind
+
+
+# --- Emblems ----------------------------------------------------------------------------------
+
+EMBLEM_MAX_BYTES = 1024 * 1024
+EMBLEM_MAX_SIDE = 2000
+
+
+@transaction.atomic
+def set_emblem(unit, *, actor, upload):
+    """The unit's emblem for its certificates: a PNG or JPEG checked by its content (never by
+    its name), at most 1 MB and 2000 px a side, kept in the private storage."""
+    from PIL import Image
+
+    from awards import evidence as evidence_checks
+
+    _require("commendations.set_emblem", actor, unit)
+    if upload is None:
+        raise ValidationError(_("Choose an image file."), code="emblem_missing")
+    if upload.size > EMBLEM_MAX_BYTES:
+        raise ValidationError(
+            _("An emblem is at most 1 MB; %(name)s is larger.") % {"name": upload.name},
+            code="emblem_too_large",
+        )
+    content_type = evidence_checks.inspect(upload)
+    if content_type not in (evidence_checks.PNG, evidence_checks.JPEG):
+        raise ValidationError(
+            _("An emblem is a PNG or JPEG image; %(name)s is not.") % {"name": upload.name},
+            code="emblem_type",
+        )
+    with Image.open(upload) as image:
+        width, height = image.size
+    upload.seek(0)
+    if max(width, height) > EMBLEM_MAX_SIDE:
+        raise ValidationError(
+            _("An emblem is at most %(side)d pixels a side; %(name)s is %(w)d × %(h)d.")
+            % {"side": EMBLEM_MAX_SIDE, "name": upload.name, "w": width, "h": height},
+            code="emblem_too_large",
+        )
+    emblem = UnitEmblem.objects.select_for_update().filter(unit=unit).first()
+    old = emblem.image.name if emblem else None
+    emblem = emblem or UnitEmblem(unit=unit)
+    emblem.content_type = content_type
+    emblem.uploaded_by = _user(actor)
+    emblem.image.save(upload.name, upload, save=False)
+    emblem.save()
+    if old:
+        storage = emblem.image.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="unit.emblem_changed",
+        target=emblem,
+        summary=_("Changed the emblem printed on the certificates of %(unit)s")
+        % {"unit": unit.name},
+    )
+    return emblem
+
+
+@transaction.atomic
+def remove_emblem(unit, *, actor):
+    _require("commendations.set_emblem", actor, unit)
+    emblem = UnitEmblem.objects.select_for_update().filter(unit=unit).first()
+    if emblem is None:
+        return
+    name, storage = emblem.image.name, emblem.image.storage
+    emblem.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="unit.emblem_removed",
+        summary=_("Removed the emblem of %(unit)s") % {"unit": unit.name},
+    )

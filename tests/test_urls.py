@@ -130,6 +130,8 @@ COVERED_BY = {
     "commendations:decision_pdf": DECISIONS,
     "commendations:decision_annex_xlsx": DECISIONS,
     "commendations:decision_prizes_xlsx": DECISIONS,
+    "commendations:unit_emblem": "commendations/decisions/test_emblems.py",
+    "commendations:unit_emblem_image": "commendations/decisions/test_emblems.py",
     "commendations:decision_print_file": DECISIONS,
     "commendations:decision_zip": DECISIONS,
     "commendations:certificate_download": DECISIONS,

@@ -61,9 +61,18 @@ class CertificateData:
     parent_body: str = ""
     # The day printed beside the signature; the decision's date unless told otherwise.
     signed_on: date | None = None
+    # The issuing unit's emblem as a data: URI of a PNG or JPEG; empty: none.
+    emblem: str = ""
 
     def __post_init__(self):
         _clean(self, multiline={"signer_title"})
+        if self.emblem and not self.emblem.startswith(
+            ("data:image/png;base64,", "data:image/jpeg;base64,")
+        ):
+            raise ValidationError(
+                _("A certificate's emblem must be an embedded PNG or JPEG image."),
+                code="emblem",
+            )
         _require(
             self, "awardee_name", "award_name", "issuing_body", "decision_number",
             "decision_date", "register_number", "signer_name", "verification_url",
