@@ -284,7 +284,7 @@ class OutsideDecisionForm(BootstrapFormMixin, forms.Form):
     date = forms.DateField(
         label=_("Decision date"), widget=DateInput(), validators=[plausible_date]
     )
-    issuer = forms.CharField(label=_("Decided by"), max_length=255)
+    issuer = forms.CharField(label=_("Issuer of the decision"), max_length=255)
     upload = forms.FileField(
         label=_("Scanned decision"), help_text=_("PDF, JPEG or PNG, checked by its content.")
     )

@@ -475,7 +475,7 @@ class OutsideProposal(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_issuer = models.CharField(
-        _("decided by"),
+        _("issuer of the decision"),
         max_length=255,
         blank=True,
         help_text=_("As the decision names its signer, e.g. Giám đốc Sở Tư pháp"),
