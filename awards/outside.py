@@ -133,7 +133,7 @@ def send_outside_proposal(
         )
     eligible = list(
         proposable(unit, award_kind)
-        .select_for_update()
+        .select_for_update(of=("self",))  # the nominations' rows, not the joined ones
         .filter(pk__in=ids)
         .select_related("proposing_unit", "nominee_member", "nominee_unit")
     )

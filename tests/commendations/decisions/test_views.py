@@ -243,7 +243,7 @@ def test_annex_xlsx_has_a_preamble_and_a_row_per_awardee(issued, users, client_f
     assert rows[0][0] == "Công đoàn Viên chức Hà Nội"
     assert "45/QĐ-CĐVCHN" in rows[1][0]
     assert len(rows) == 2 + 1 + 2
-    assert rows[3][5] == "0001/2025"
+    assert rows[3][6] == "0001/2025"  # after the prize column
 
 
 # --- Verification -------------------------------------------------------------------------------
