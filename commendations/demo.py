@@ -12,8 +12,6 @@ Idempotent: nominations are made only when the members have none of the award in
 and the national decision only when the national union has no decision yet.
 """
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -27,8 +25,8 @@ from commendations.models import Decision
 from movements.models import AwardKind, Movement
 from unions.models import Member, MemberStatus, Unit
 
-HANOI_KIND = "BK-CDVC-HN"
-NATIONAL_KIND = "DHTB-TMGPVT"
+HANOI_KIND = "BK-LDLD"
+NATIONAL_KIND = "BK-LDLD"
 ACHIEVEMENT = (
     "Đã có thành tích xuất sắc trong phong trào thi đua “Tham mưu giỏi, phục vụ tốt” "
     "giai đoạn 2019 – 2024"
@@ -110,7 +108,8 @@ def _national_issued(stdout):
         issuing_unit=national,
         award_kind=kind,
         number="45/QĐ-CĐVC",
-        date=date(timezone.localdate().year, 9, 4),
+        # Not before the council's approval, which the demo records today.
+        date=timezone.localdate(),
         place="Hà Nội",
         signer_name="Phan Văn Anh",
         achievement=ACHIEVEMENT,
