@@ -1,7 +1,7 @@
 """Demo decisions, made through the services by the demo users. Runs after awards.demo.
 
 What the demo shows:
-- hanoi.clerk finds nominations of the Hanoi union's Bằng khen approved by its committee and
+- hanoi.clerk finds nominations of the Hanoi union's Giấy khen approved by its committee and
   not yet in a decision (the one awards.demo approved, and two of CDVC-HN-002 approved here):
   the walk-through drafts a decision from them, issues it, watches the certificates render and
   downloads the print file;
@@ -25,7 +25,7 @@ from commendations.models import Decision
 from movements.models import AwardKind, Movement
 from unions.models import Member, MemberStatus, Unit
 
-HANOI_KIND = "BK-LDLD"
+HANOI_KIND = "GK-CDCT"  # the Hanoi union is an upper-grassroots union: its Giấy khen
 NATIONAL_KIND = "BK-LDLD"
 ACHIEVEMENT = (
     "Đã có thành tích xuất sắc trong phong trào thi đua “Tham mưu giỏi, phục vụ tốt” "
@@ -57,7 +57,7 @@ def _seed(stdout):
 
 
 def _hanoi_ready(round_, stdout):
-    """Two more of CDVC-HN-002's members approved for the Hanoi Bằng khen."""
+    """Two more of CDVC-HN-002's members approved for the Hanoi union's Giấy khen."""
     import random
 
     kind = AwardKind.objects.get(code=HANOI_KIND)

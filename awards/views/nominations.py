@@ -65,9 +65,13 @@ def _proposing_units(user, nominee_unit):
     return Unit.objects.filter(pk__in=allowed).order_by("-depth")
 
 
-def _granting_units(proposing_unit):
-    """The units that may grant what `proposing_unit` proposes: it and the units above it."""
-    return Unit.objects.filter(path__in=proposing_unit.ancestor_paths).order_by("-depth")
+def _granting_units(proposing_unit, round_):
+    """The units that may grant what `proposing_unit` proposes in the round: it and the units
+    above it on its way up in the round's movement (the guidance line in a guiding union's
+    movement, the administrative line otherwise), nearest first."""
+    line, _guided = proposing_unit.line_up_in(round_.movement.launching_unit)
+    ids = [proposing_unit.pk, *(unit.pk for unit in line)]
+    return Unit.objects.filter(pk__in=ids).order_by("-depth")
 
 
 def _award_kinds_for(proposing_unit, round_, beneficiary):
@@ -132,7 +136,7 @@ def _create(request, *, member=None, nominee_unit=None):
         request.FILES or None,
         award_kinds=_award_kinds_for(proposing_unit, round_, beneficiary),
         criteria=services.criteria_for(round_, beneficiary),
-        granting_units=_granting_units(proposing_unit),
+        granting_units=_granting_units(proposing_unit, round_),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -249,7 +253,7 @@ def nomination_edit(request, pk):
         ),
         criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
         score_initial=own,
-        granting_units=_granting_units(nomination.proposing_unit),
+        granting_units=_granting_units(nomination.proposing_unit, nomination.round),
         initial={
             "award_kind": nomination.award_kind_id,
             "granting_unit": nomination.deciding_unit_id,
