@@ -99,8 +99,13 @@ def test_the_signing_block_matches_the_issuer(users, tree, kinds, approve):
         draft(users, tree, kinds, approved, signer_title="KT. Chủ tịch\nChủ tịch")
     decision = draft(users, tree, kinds, approved, signer_title="KT. Chủ tịch\nPhó Chủ tịch")
     assert decision.signer_title == "KT. Chủ tịch\nPhó Chủ tịch"
-    assert commendation_services.decision_defaults(tree.city)["signer_title"] == (
+    # A unit's first decision is signed on behalf of the Executive Committee the certificate
+    # names; a later one starts from the signing block of the unit's latest decision.
+    assert commendation_services.decision_defaults(tree.other_city)["signer_title"] == (
         "TM. Ban Chấp hành\nChủ tịch"
+    )
+    assert commendation_services.decision_defaults(tree.city)["signer_title"] == (
+        "KT. Chủ tịch\nPhó Chủ tịch"
     )
 
 
