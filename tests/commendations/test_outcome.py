@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from awards import services as award_services
 from commendations import services
-from tests.factories import nominate, register
+from tests.factories import backdate_approvals, nominate, register
 
 
 @pytest.fixture
@@ -26,6 +26,7 @@ def commended(users, tree, round_, kinds, member_a):
     nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
                           submit=True)  # fmt: skip
     award_services.approve_nomination(nomination, actor=users.city_reviewer)
+    backdate_approvals([nomination])  # the decision is dated after the approval
     decision = services.create_decision(
         actor=users.clerk, issuing_unit=tree.city, award_kind=kinds.bk_city,
         nominations=[nomination], number="12/QĐ-CĐVC", date=date(2025, 5, 19), place="Hà Nội",

@@ -14,7 +14,7 @@ from movements.models import RoundDeadline
 from notifications import delivery, services
 from notifications.models import Delivery, Notification
 from notifications.scoping import notifications_for, unread_for
-from tests.factories import nominate
+from tests.factories import backdate_approvals, nominate
 from unions.models import RoleAssignment, UnitLevel
 from unions.scoping import forget_roles
 
@@ -81,6 +81,7 @@ def test_the_proposer_is_told_of_the_commendation(users, round_, kinds, member_a
     nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
                           submit=True)  # fmt: skip
     award_services.approve_nomination(nomination, actor=users.city_reviewer)
+    backdate_approvals([nomination])  # the decision is dated after the approval
     decision = decision_services.create_decision(
         actor=users.clerk, issuing_unit=nomination.deciding_unit, award_kind=kinds.bk_city,
         nominations=[nomination], number="7/QĐ-CĐVC", date=date(2025, 5, 19), place="Hà Nội",
