@@ -106,6 +106,9 @@ def test_the_certificate_is_downloaded_by_the_proposer(client_for, users, commen
     assert codes == {
         "officer_a": 200, "officer_b": 404, "city_officer": 200, "city_reviewer": 200,
         "national_reviewer": 200, "clerk": 200, "outsider": 404, "nobody": 404,
+        # The guidance line's users (another city's branch) read nothing of it.
+        "federation_reviewer": 404, "guided_reviewer": 404, "guided_officer": 404,
+        "officer_g": 404,
     }  # fmt: skip
 
 

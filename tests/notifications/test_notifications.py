@@ -14,7 +14,7 @@ from movements.models import RoundDeadline
 from notifications import delivery, services
 from notifications.models import Delivery, Notification
 from notifications.scoping import notifications_for, unread_for
-from tests.factories import backdate_approvals, nominate
+from tests.factories import MemberFactory, backdate_approvals, nominate, register
 from unions.models import RoleAssignment, UnitLevel
 from unions.scoping import forget_roles
 
@@ -36,6 +36,10 @@ NOBODY_TOLD = {
     "clerk": [],
     "outsider": [],
     "nobody": [],
+    "federation_reviewer": [],
+    "guided_reviewer": [],
+    "guided_officer": [],
+    "officer_g": [],
 }
 
 
@@ -161,7 +165,9 @@ def test_a_daily_digest_gathers_a_days_notifications(
     services.set_delivery(users.city_reviewer, delivery=Delivery.NONE)
     with django_capture_on_commit_callbacks(execute=True):
         _returned(users, round_, kinds, member_a)
-        second = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a,
+        # Another member: one form of commendation per person and round.
+        other = register(round_, MemberFactory(unit=member_a.unit)).member
+        second = nominate(round_, kinds.bk_national, actor=users.officer_a, member=other,
                           submit=True)  # fmt: skip
         award_services.forward_nomination(second, actor=users.city_reviewer)
     # At once: only the national reviewer (the default); the city reviewer wants no email.
