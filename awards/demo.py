@@ -1,18 +1,20 @@
 """Demo award kinds, registrations and nominations, made through the services by the demo users.
 
 Runs after movements.demo (the movements TMGPVT and CSVH-HN with a round open now). Idempotent:
-award kinds are found by code; registrations and nominations are made only when the current
-round of TMGPVT has none yet, so a second run creates and changes nothing.
+award kinds are the union's catalogue (movements.catalogue), found by code; registrations and
+nominations are made only when the current round of TMGPVT has none yet, so a second run
+creates and changes nothing.
 
 What the demo shows, in the current round of TMGPVT:
 - grassroots union CDVC-HN-001 (coso1.officer) has a nomination in every state: a draft, one
   submitted to the Hanoi union, one under review there (scored), one returned for completion,
   one rejected, one withdrawn, one forwarded to the national union, one the national union sent
   back to the Hanoi union's committee (a return goes to the level that sent it), and approved
-  ones at each
-  level: Lao động tiên tiến and Chiến sĩ thi đua cơ sở granted by its own committee, a Bằng
-  khen of the Hanoi union, and Điển hình tiêu biểu of the movement after the national council's
-  vote;
+  ones at each level: Lao động tiên tiến approved by its own committee, proposed to the head of
+  the agency and granted by the agency's recorded decision; Chiến sĩ thi đua cơ sở and the
+  agency's Giấy khen approved, to propose; a Giấy khen of the Hanoi union (an upper-grassroots
+  union); and the national union's Bằng khen, the movement's honour as its occasion, after the
+  grassroots union's bình xét and the national council's vote;
 - CDVC-HN-002 (coso2.officer) has its own, which coso1.officer never sees, and the reverse;
 - registered members of CDVC-HN-001 without any nomination are left for the walk-through:
   coso1.officer nominates one with evidence, hanoi.reviewer returns it, coso1.officer completes
@@ -21,7 +23,6 @@ What the demo shows, in the current round of TMGPVT:
 
 import logging
 import random
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -30,114 +31,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from awards import services
+from awards import outside, services
 from awards.models import Nomination
+from movements import catalogue
 from movements import services as movements_services
-from movements.models import (
-    AwardCategory,
-    AwardKind,
-    Beneficiary,
-    Movement,
-    QuotaBase,
-    Registration,
-)
-from unions.models import Member, MemberStatus, Unit, UnitLevel
+from movements.models import AwardKind, Beneficiary, Movement, Registration
+from unions.models import Member, MemberStatus, Unit
 
-LAW = "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022"
-DECREE = "Nghị định số 98/2023/NĐ-CP ngày 31/12/2023 của Chính phủ"
-UNION_RULE = (
-    "Quyết định số 999/QĐ-TLĐ ngày 29/5/2024 của Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam"
-)
-SINCE = date(2024, 1, 1)
-
-TITLE, FORM = AwardCategory.EMULATION_TITLE, AwardCategory.COMMENDATION
+# The award kinds are the union's catalogue (movements/catalogue.py), loaded first.
 IND, COL = Beneficiary.INDIVIDUAL, Beneficiary.COLLECTIVE
-
-# code: fields. Quotas and vote thresholds are illustrative data (unverified), kept as data.
-AWARD_KINDS = {
-    "LDTT": {
-        "name_vi": "Lao động tiên tiến",
-        "name_en": "Advanced worker",
-        "category": TITLE,
-        "beneficiary": IND,
-        "granting_level": UnitLevel.GRASSROOTS,
-        "legal_basis": f"{LAW}; {DECREE}",
-    },
-    "CSTD-CS": {
-        "name_vi": "Chiến sĩ thi đua cơ sở",
-        "name_en": "Grassroots emulation fighter",
-        "category": TITLE,
-        "beneficiary": IND,
-        "granting_level": UnitLevel.GRASSROOTS,
-        "legal_basis": f"{LAW}; {DECREE}. Tỷ lệ không quá 15% số cá nhân đạt danh hiệu Lao động tiên tiến (dữ liệu minh họa)",
-        "quota_share": Decimal("0.15"),
-        "quota_base": QuotaBase.AWARD_KIND,
-        "quota_basis": "Nghị định 91/2017/NĐ-CP (đã được thay thế; dữ liệu minh họa)",
-        "quota_illustrative": True,
-        "prerequisite_years": 1,
-    },
-    "GK-CDCS": {
-        "name_vi": "Giấy khen của Ban Chấp hành công đoàn cơ sở",
-        "name_en": "Certificate of merit of the grassroots union",
-        "category": FORM,
-        "beneficiary": IND,
-        "granting_level": UnitLevel.GRASSROOTS,
-        "legal_basis": f"{UNION_RULE}; Điều lệ Công đoàn Việt Nam",
-        # Granted by the grassroots union itself: a cap on what it grants a theme a year.
-        "cap_per_round": 10,
-        "quota_basis": "Quy chế khen thưởng của công đoàn cơ sở (dữ liệu minh họa)",
-        "quota_illustrative": True,
-    },
-    "BK-CDVC-HN": {
-        "name_vi": "Bằng khen của Công đoàn Viên chức thành phố Hà Nội",
-        "name_en": "Certificate of merit of the Hanoi Civil Servants' Union",
-        "category": FORM,
-        "beneficiary": IND,
-        # The Hanoi union stands at the upper-grassroots level, under the city's federation.
-        "granting_level": UnitLevel.UPPER_GRASSROOTS,
-        "legal_basis": f"{UNION_RULE}; Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội",
-        "cap_per_unit_per_round": 4,
-        "quota_basis": "Quy chế thi đua, khen thưởng của Công đoàn Viên chức thành phố Hà Nội (dữ liệu minh họa)",
-        "quota_illustrative": True,
-    },
-    "BK-CDVC": {
-        "name_vi": "Bằng khen của Công đoàn Viên chức Việt Nam",
-        "name_en": "Certificate of merit of the Vietnam Civil Servants' Trade Union",
-        "category": FORM,
-        "beneficiary": IND,
-        "granting_level": UnitLevel.NATIONAL,
-        "legal_basis": f"{UNION_RULE}; Quy chế khen thưởng của Công đoàn Viên chức Việt Nam",
-        "cap_per_unit_per_round": 4,
-        "cap_per_round": 300,
-        "quota_basis": "Quyết định 1689/QĐ-TLĐ năm 2019, Điều 15 (dữ liệu minh họa)",
-        "quota_illustrative": True,
-        "scope": "thematic",
-    },
-    "DHTB-TMGPVT": {
-        "name_vi": "Điển hình tiêu biểu phong trào “Tham mưu giỏi, phục vụ tốt”",
-        "name_en": "Exemplary model of the movement “Good advice, good service”",
-        "category": FORM,
-        "beneficiary": IND,
-        "granting_level": UnitLevel.NATIONAL,
-        "legal_basis": "Nghị quyết số 04/NQ-CĐVC ngày 16/8/2019 của Ban Chấp hành Công đoàn Viên chức Việt Nam; Hội đồng Thi đua – Khen thưởng bỏ phiếu kín (dữ liệu minh họa)",
-        "vote_quorum": Decimal("0.6667"),
-        "vote_threshold": Decimal("0.6667"),
-        "vote_denominator": "present",
-        "cap_per_round": 150,
-        "quota_basis": "Nghị quyết 04/NQ-CĐVC: 150 điển hình tiêu biểu giai đoạn 2019–2024 (dữ liệu minh họa)",
-        "quota_illustrative": True,
-        "requires_assessment": True,
-    },
-    "CDCS-VMXS": {
-        "name_vi": "Công đoàn cơ sở vững mạnh xuất sắc",
-        "name_en": "Excellent strong grassroots union",
-        "category": TITLE,
-        "beneficiary": COL,
-        # The union directly above grassroots unions assesses them.
-        "granting_level": UnitLevel.UPPER_GRASSROOTS,
-        "legal_basis": f"{UNION_RULE}; Hướng dẫn đánh giá, xếp loại công đoàn cơ sở (dữ liệu minh họa)",
-    },
-}
 
 ACHIEVEMENTS = [
     "Chủ trì tham mưu xây dựng {n} văn bản quy phạm pháp luật và đề án trình UBND thành phố, bảo đảm đúng tiến độ, chất lượng; không có văn bản bị trả lại.",
@@ -152,25 +54,6 @@ MEMBERS_REGISTERED = 24
 
 def _user(username):
     return get_user_model().objects.get(username=username)
-
-
-def _award_kinds(stdout):
-    created = 0
-    tmgpvt = Movement.objects.filter(code="TMGPVT").first()
-    for code, fields in AWARD_KINDS.items():
-        if AwardKind.objects.filter(code=code).exists():
-            continue
-        fields = {**fields, "valid_from": SINCE}
-        if code == "CSTD-CS":
-            ldtt = AwardKind.objects.get(code="LDTT")
-            fields.update(prerequisite_kind=ldtt, quota_base_kind=ldtt)
-        if code == "DHTB-TMGPVT":
-            fields["movement"] = tmgpvt
-        kind = AwardKind(code=code, **fields)
-        kind.full_clean()
-        kind.save()
-        created += 1
-    stdout.write(f"  award kinds: {created} new")
 
 
 def _scores(round_, rng, level=0.85):
@@ -233,7 +116,7 @@ def seed(stdout):
 
 def _seed(stdout):
     movement = Movement.objects.filter(code="TMGPVT").first()
-    _award_kinds(stdout)
+    catalogue.load(stdout)
     if movement is None:
         stdout.write("  nominations: skipped, the movement TMGPVT is not there")
         return
@@ -265,13 +148,15 @@ def _seed(stdout):
     unit_registration = Registration.objects.filter(round=round_, unit=coso1, member=None)
     if not unit_registration.exists():
         registration = movements_services.register(
-            round=round_, unit=coso1, target_award=kinds["CDCS-VMXS"], actor=officer1
+            round=round_, unit=coso1, target_award=kinds["CDCS-HTXSNV"], actor=officer1
         )
         movements_services.approve_registration(registration, actor=hanoi)
 
     counter = iter(range(1000))
 
-    def nominate(member, code, officer, *, submit=True, evidence=False, unit=None, proposer=None):
+    def nominate(
+        member, code, officer, *, submit=True, evidence=False, unit=None, proposer=None, by=None
+    ):
         number = next(counter)
         text = ACHIEVEMENTS[number % len(ACHIEVEMENTS)].format(n=rng.randint(3, 18))
         name = member.full_name if member else unit.name
@@ -290,52 +175,85 @@ def _seed(stdout):
             self_scores=_scores(round_, rng) if member else _collective_scores(round_),
             files=files,
             public_citation=f"{name}: {text[:120]}",
-            publishable=code in ("DHTB-TMGPVT", "BK-CDVC"),
+            publishable=by is not None,
+            granting_unit=by,
         )
         if submit:
             nomination = services.submit_nomination(nomination, actor=officer)
         return nomination
 
-    # Titles granted by the grassroots union's own committee: proposed by the officer, decided
-    # by the committee's chair (whoever proposes does not decide).
+    # Titles the head of the agency decides (Law 06/2022/QH15 Art. 80(1)): proposed by the
+    # officer, approved by the committee's chair (whoever proposes does not decide), proposed
+    # to the agency head, whose decision coso1.officer records with its scan. CDVC-HN-002's
+    # approved titles are left to propose.
+    titles1 = []
     for person in people1[:8] + people2[:6]:
         officer, chair = (officer1, chair1) if person.unit_id == coso1.pk else (officer2, chair2)
-        services.approve_nomination(nominate(person, "LDTT", officer), actor=chair)
+        approved = services.approve_nomination(nominate(person, "LDTT", officer), actor=chair)
+        if person.unit_id == coso1.pk:
+            titles1.append(approved)
+    agency = "Giám đốc Sở Tư pháp thành phố Hà Nội"
+    proposal = outside.send_outside_proposal(
+        actor=officer1,
+        unit=coso1,
+        award_kind=kinds["LDTT"],
+        authority=agency,
+        letter_number=f"05/TTr-CĐCS-{year}",
+        letter_date=timezone.localdate(),
+        nominations=titles1,
+    )
+    scan = _evidence_pdf(
+        "QUYẾT ĐỊNH công nhận danh hiệu Lao động tiên tiến",
+        agency,
+        f"Công nhận danh hiệu “Lao động tiên tiến” năm {year} cho {len(titles1)} cá nhân "
+        "có tên trong danh sách kèm theo.",
+    )
+    outside.record_outside_decision(
+        proposal,
+        actor=officer1,
+        number=f"112/QĐ-STP-{year}",
+        date=timezone.localdate(),
+        issuer=agency,
+        upload=SimpleUploadedFile("quyet-dinh-ldtt.pdf", scan, "application/pdf"),
+    )
     services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=chair1)
     # One achievement, one award: each form of commendation goes to someone who has no other
     # form in the round (the titles above are not forms of commendation).
-    services.approve_nomination(nominate(people1[8], "GK-CDCS", officer1), actor=chair1)
+    services.approve_nomination(nominate(people1[8], "GK-CQ", officer1), actor=chair1)
 
-    # The way up to the Hanoi union: every state.
-    nominate(people1[2], "BK-CDVC-HN", officer1, submit=False)  # draft
-    nominate(people1[3], "BK-CDVC-HN", officer1, evidence=True)  # submitted
-    under_review = nominate(people1[4], "BK-CDVC-HN", officer1)
+    # The way up to the Hanoi union, whose Giấy khen it grants itself (an
+    # upper-grassroots union): every state.
+    nominate(people1[2], "GK-CDCT", officer1, submit=False)  # draft
+    nominate(people1[3], "GK-CDCT", officer1, evidence=True)  # submitted
+    under_review = nominate(people1[4], "GK-CDCT", officer1)
     services.record_review_scores(under_review, actor=hanoi, scores=_scores(round_, rng, 0.75))
-    returned = nominate(people1[5], "BK-CDVC-HN", officer1)
+    returned = nominate(people1[5], "GK-CDCT", officer1)
     services.return_nomination(
         returned,
         actor=hanoi,
         reason="Đề nghị bổ sung bản sao quyết định công nhận sáng kiến và xác nhận của thủ trưởng cơ quan.",
     )
-    rejected = nominate(people1[6], "GK-CDCS", officer1)
+    rejected = nominate(people1[6], "GK-CQ", officer1)
     services.reject_nomination(
         rejected,
         actor=chair1,
         reason="Hội đồng thi đua cơ sở xét thấy thành tích chưa đủ tiêu chuẩn khen thưởng năm nay.",
     )
-    withdrawn = nominate(people1[7], "GK-CDCS", officer1)
+    withdrawn = nominate(people1[7], "GK-CQ", officer1)
     services.withdraw_nomination(
         withdrawn, actor=officer1, comment="Đoàn viên chuyển công tác, đơn vị rút hồ sơ."
     )
-    granted = nominate(people1[0], "BK-CDVC-HN", officer1, evidence=True)
+    granted = nominate(people1[0], "GK-CDCT", officer1, evidence=True)
     services.record_review_scores(granted, actor=hanoi, scores=_scores(round_, rng, 0.9))
     services.approve_nomination(granted, actor=hanoi, comment="Hội đồng thống nhất đề nghị.")
 
-    # Forwarded to the national union, and an exemplary of the movement granted after its vote.
-    forwarded = nominate(people1[1], "BK-CDVC", officer1, evidence=True)
+    # The national union's Bằng khen, with the movement's honour as its occasion: one
+    # forwarded and awaiting, one granted after the national council's vote.
+    cdvc = Unit.objects.get(code="CDVC")
+    forwarded = nominate(people1[1], "BK-LDLD", officer1, evidence=True, by=cdvc)
     services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
-    exemplary = nominate(people1[9], "DHTB-TMGPVT", officer1, evidence=True, submit=False)
-    # The exemplary honour needs the grassroots union's bình xét before it is sent.
+    exemplary = nominate(people1[9], "BK-LDLD", officer1, evidence=True, submit=False, by=cdvc)
+    # The exemplary one has the grassroots union's bình xét recorded before it is sent.
     minutes = _evidence_pdf(
         "BIÊN BẢN HỌP BÌNH XÉT", coso1.name, "Hội nghị bình xét điển hình tiêu biểu (minh họa)."
     )
@@ -363,7 +281,7 @@ def _seed(stdout):
     )
     services.approve_nomination(exemplary, actor=national)
     # Returned by the national union to the level that sent it: the Hanoi union's committee.
-    sent_back = nominate(people1[10], "BK-CDVC", officer1, evidence=True)
+    sent_back = nominate(people1[10], "BK-LDLD", officer1, evidence=True, by=cdvc)
     services.forward_nomination(sent_back, actor=hanoi, comment="Đề nghị cấp trên xem xét.")
     services.return_nomination(
         sent_back,
@@ -372,9 +290,9 @@ def _seed(stdout):
     )
 
     # A collective, and CDVC-HN-002's own way up.
-    nominate(None, "CDCS-VMXS", officer1, unit=coso1)
-    nominate(people2[0], "BK-CDVC-HN", officer2)
-    nominate(people2[1], "BK-CDVC-HN", officer2, submit=False)
+    nominate(None, "CDCS-HTXSNV", officer1, unit=coso1)
+    nominate(people2[0], "GK-CDCT", officer2)
+    nominate(people2[1], "GK-CDCT", officer2, submit=False)
     stdout.write(
         f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
         f"{MEMBERS_REGISTERED - 11} registered members of {coso1.code} left to nominate"

@@ -18,6 +18,7 @@ from unions.forms import (
     SearchSelect,
     plausible_date,
 )
+from unions.models import Unit
 from unions.text import normalize_text
 
 
@@ -125,6 +126,16 @@ class NominationSetupForm(BootstrapFormMixin, forms.Form):
 
 class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
     award_kind = forms.ModelChoiceField(label=_("Proposed award"), queryset=None)
+    granting_unit = forms.ModelChoiceField(
+        label=_("Granted by"),
+        queryset=None,
+        required=False,
+        empty_label=_("The nearest unit above that grants it"),
+        help_text=_(
+            "Where several units above grant the award (a city federation and a national "
+            "sectoral union both grant a Bằng khen), choose whose."
+        ),
+    )
     achievement = forms.CharField(
         label=_("Achievement report"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -145,9 +156,14 @@ class NominationForm(ScoreFieldsMixin, BootstrapFormMixin, forms.Form):
         help_text=_("PDF, JPEG or PNG; at most %(size)s each; you may choose several."),
     )
 
-    def __init__(self, *args, award_kinds, criteria, score_initial=None, **kwargs):
+    def __init__(
+        self, *args, award_kinds, criteria, score_initial=None, granting_units=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["award_kind"].queryset = award_kinds
+        self.fields["granting_unit"].queryset = (
+            granting_units if granting_units is not None else Unit.objects.none()
+        )
         self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
             "size": filesizeformat(evidence_checks.max_bytes())
         }
@@ -422,3 +438,42 @@ class AnswerForm(BootstrapFormMixin, forms.Form):
     answer = forms.CharField(
         label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OutsideProposalForm(BootstrapFormMixin, forms.Form):
+    authority = forms.CharField(
+        label=_("Proposed to"),
+        max_length=255,
+        help_text=_("The authority that decides, e.g. Giám đốc Sở Tư pháp thành phố Hà Nội."),
+    )
+    letter_number = forms.CharField(
+        label=_("Number of the proposal letter"), max_length=64, help_text=_("e.g. 12/TTr-CĐCS")
+    )
+    letter_date = forms.DateField(
+        label=_("Date of the proposal letter"), widget=DateInput(), validators=[plausible_date]
+    )
+    nominations = ModelIdsField(
+        label=_("Proposed"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = choices
+
+
+class OutsideDecisionForm(BootstrapFormMixin, forms.Form):
+    number = forms.CharField(
+        label=_("Decision number"), max_length=64, help_text=_("e.g. 112/QĐ-STP")
+    )
+    date = forms.DateField(
+        label=_("Decision date"), widget=DateInput(), validators=[plausible_date]
+    )
+    issuer = forms.CharField(label=_("Issuer of the decision"), max_length=255)
+    upload = forms.FileField(
+        label=_("Scanned decision"), help_text=_("PDF, JPEG or PNG, checked by its content.")
+    )
+    granted = ModelIdsField(label=_("Granted"), queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["granted"].queryset = choices

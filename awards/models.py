@@ -705,3 +705,98 @@ class Objection(models.Model):
     @property
     def is_answered(self):
         return self.answered_at is not None
+
+
+# --- Awards an outside authority decides ------------------------------------------------------
+
+
+class OutsideProposalState(models.TextChoices):
+    SENT = "sent", pgettext_lazy("outside proposal state", "Sent, awaiting the decision")
+    DECIDED = "decided", pgettext_lazy("outside proposal state", "Decision recorded")
+
+
+def outside_decision_path(instance, filename):
+    # A random stored name, as for evidence: the uploader's file name never becomes a path.
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.decision_file_type, "bin"
+    )
+    return f"outside-decisions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class OutsideProposal(models.Model):
+    """The union's proposal of an award that an outside authority decides (the head of the
+    member's agency, the provincial People's Committee, the State: Law 06/2022/QH15 Art. 80),
+    and that authority's decision once it arrives.
+
+    The union's committee at `unit` approved the nominations (its bình xét); the proposal is
+    sent to `authority`, and the decision recorded here (number, date, issuer, the scanned
+    file) makes the awards it grants count for prerequisites and history. The union prints
+    nothing for them: no certificate, no register number. Changes go through
+    awards.outside.
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="outside_proposals",
+        verbose_name=_("proposing unit"),
+    )
+    award_kind = models.ForeignKey(
+        AwardKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("award")
+    )
+    authority = models.CharField(
+        _("proposed to"),
+        max_length=255,
+        help_text=_("e.g. Giám đốc Sở Tư pháp thành phố Hà Nội"),
+    )
+    letter_number = models.CharField(
+        _("number of the proposal letter"), max_length=64, help_text=_("e.g. 12/TTr-CĐCS")
+    )
+    letter_date = models.DateField(_("date of the proposal letter"))
+    nominations = models.ManyToManyField(
+        Nomination, related_name="outside_proposals", verbose_name=_("proposed")
+    )
+    granted = models.ManyToManyField(
+        Nomination, related_name="outside_grants", blank=True, verbose_name=_("granted")
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=OutsideProposalState.choices,
+        default=OutsideProposalState.SENT,
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_issuer = models.CharField(
+        _("issuer of the decision"),
+        max_length=255,
+        blank=True,
+        help_text=_("As the decision names its signer, e.g. Giám đốc Sở Tư pháp"),
+    )
+    decision_file = models.FileField(
+        _("scanned decision"), upload_to=outside_decision_path, max_length=200, blank=True
+    )
+    decision_file_type = models.CharField(max_length=50, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal to an outside authority")
+        verbose_name_plural = _("proposals to outside authorities")
+        ordering = ["-letter_date", "-pk"]
+
+    def __str__(self):
+        return f"{self.letter_number} · {self.award_kind}"
+
+    def get_absolute_url(self):
+        return reverse("awards:outside_proposal_detail", args=[self.pk])
+
+    @property
+    def is_decided(self):
+        return self.state == OutsideProposalState.DECIDED

@@ -64,3 +64,20 @@ def sits_on_committee_of_notice(user, notice):
 
 rules.add_perm("awards.publish_notice", sits_on_committee_of_unit)
 rules.add_perm("awards.handle_objections", sits_on_committee_of_notice)
+
+
+@rules.predicate
+def officer_or_clerk_at(user, unit):
+    """The officers and clerks of exactly this unit send its proposals to an outside authority
+    and record the decision that comes back."""
+    return holds_role_at(user, unit, Role.OFFICER) or holds_role_at(user, unit, Role.CLERK)
+
+
+@rules.predicate
+def officer_or_clerk_of_proposing_unit(user, proposal):
+    return proposal is not None and officer_or_clerk_at(user, proposal.unit)
+
+
+# A unit: it proposes awards an outside authority decides. A proposal: its decision is recorded.
+rules.add_perm("awards.propose_outside", officer_or_clerk_at)
+rules.add_perm("awards.record_outside_decision", officer_or_clerk_of_proposing_unit)

@@ -310,3 +310,23 @@ def search_nominable_members(user, text, *, limit=20):
         .select_related("unit")
         .in_vietnamese_order()[:limit]
     )
+
+
+# --- Proposals to outside authorities ---------------------------------------------------------
+# Read by whoever reads the proposing unit (its staff and the levels above), like a decision.
+
+
+def outside_proposals_visible_to(user):
+    from awards.models import OutsideProposal
+
+    if scoping.is_superuser(user):
+        return OutsideProposal.objects.all()
+    return OutsideProposal.objects.filter(
+        Unit.subtrees_q(scoping.role_paths(user), prefix="unit__")
+    )
+
+
+def get_outside_proposal_or_404(user, pk):
+    return scoping.get_or_404(
+        outside_proposals_visible_to(user).select_related("unit", "award_kind"), pk
+    )

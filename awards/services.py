@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from awards import evidence as evidence_checks
-from awards import quotas, scoping
+from awards import outside, quotas, scoping
 from awards.models import (
     AWAITING_STATES,
     EDITABLE_STATES,
@@ -78,22 +78,24 @@ def criteria_for(round_, beneficiary):
 
 def granting_unit(proposing_unit, award_kind, launching_unit=None):
     """The unit that grants `award_kind` to what `proposing_unit` proposes in a movement of
-    `launching_unit`: the nearest unit at the award's granting level among the proposing unit
-    and the units above it on its way up (the administrative line, or the guidance line in a
-    guiding unit's movement: Unit.line_up_in). None: no unit on the way grants it."""
-    if proposing_unit.level == award_kind.granting_level:
+    `launching_unit`: the nearest unit at one of the award's granting levels among the
+    proposing unit and the units above it on its way up (the administrative line, or the
+    guidance line in a guiding unit's movement: Unit.line_up_in). None: no unit on the way
+    grants it. For an award an outside authority decides, the union unit that proposes it
+    there."""
+    if award_kind.is_granted_at(proposing_unit.level):
         return proposing_unit
     if launching_unit is None:  # the administrative line
         return (
             Unit.objects.filter(
                 path__in=proposing_unit.ancestor_paths,
-                level=award_kind.granting_level,
+                level__in=award_kind.granting_levels,
             )
             .order_by("-depth")
             .first()
         )
     line, _guided = proposing_unit.line_up_in(launching_unit)
-    return next((unit for unit in line if unit.level == award_kind.granting_level), None)
+    return next((unit for unit in line if award_kind.is_granted_at(unit.level)), None)
 
 
 def first_reviewing_unit(proposing_unit, deciding_unit, launching_unit=None, guided_unit=None):
@@ -221,8 +223,11 @@ def _check_nominee(*, proposing_unit, award_kind, member, unit):
             )
 
 
-def _check_round_and_kind(*, round_, award_kind, proposing_unit):
-    """The movement is open to the unit and the award kind may be proposed in it today."""
+def _check_round_and_kind(*, round_, award_kind, proposing_unit, chosen=None):
+    """The movement is open to the unit and the award kind may be proposed in it today; the
+    unit that grants it: `chosen` (the proposer's choice where several units above grant the
+    kind, e.g. the Bằng khen of the city federation or of the national sectoral union), else
+    the nearest."""
     movement = round_.movement
     if movement.state != MovementState.OPEN:
         raise ValidationError(
@@ -242,6 +247,16 @@ def _check_round_and_kind(*, round_, award_kind, proposing_unit):
         raise ValidationError(
             _("%(award)s belongs to another movement.") % {"award": award_kind.name}
         )
+    if chosen is not None:
+        line, _guided = proposing_unit.line_up_in(movement.launching_unit)
+        on_the_way = chosen.pk == proposing_unit.pk or any(unit.pk == chosen.pk for unit in line)
+        if not on_the_way or not award_kind.is_granted_at(chosen.level):
+            raise ValidationError(
+                _("%(chosen)s does not grant %(award)s to what %(unit)s proposes.")
+                % {"chosen": chosen.name, "award": award_kind.name, "unit": proposing_unit.name},
+                code="not_granting_unit",
+            )
+        return chosen
     deciding = granting_unit(proposing_unit, award_kind, movement.launching_unit)
     if deciding is None:
         raise ValidationError(
@@ -426,9 +441,11 @@ def _check_prerequisite(nomination, award_kind):
         return
     last = nomination.round.year
     wanted = range(last - years + 1, last + 1)
+    # Granted, not merely approved: an outside authority's award counts once its decision is
+    # recorded (awards.outside).
     held = Nomination.objects.filter(
+        outside.granted_q(),
         award_kind=prerequisite,
-        state=S.APPROVED,
         revoked_at__isnull=True,
         round__year__in=list(wanted),
     )
@@ -704,8 +721,12 @@ def create_nomination(
     files=(),
     public_citation="",
     publishable=False,
+    granting_unit=None,
 ):
     """A draft nomination of `member` (or of the collective `unit`) by `proposing_unit`.
+
+    `granting_unit`: which of the units above that grant the award kind should grant it
+    (None: the nearest).
 
     `self_scores`: {criterion or its pk: (points, comment)}. `files`: uploaded evidence.
     Everything is checked before anything is stored: a refused file saves nothing.
@@ -713,7 +734,9 @@ def create_nomination(
     if not actor.has_perm("awards.propose_for_unit", proposing_unit):
         raise PermissionDenied
     _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
-    _check_round_and_kind(round_=round, award_kind=award_kind, proposing_unit=proposing_unit)
+    _check_round_and_kind(
+        round_=round, award_kind=award_kind, proposing_unit=proposing_unit, chosen=granting_unit
+    )
     nominee_name = member.full_name if member else unit.name
     _lock_nominee(member, unit)
     _check_one_award(
@@ -730,6 +753,7 @@ def create_nomination(
         achievement=(achievement or "").strip(),
         public_citation=(public_citation or "").strip(),
         publishable=publishable,
+        deciding_unit=granting_unit,
         created_by=_user(actor),
     )
     nomination.full_clean(exclude=["round", "award_kind", "proposing_unit"])
@@ -748,7 +772,14 @@ def create_nomination(
     return nomination
 
 
-UPDATABLE = {"award_kind", "achievement", "self_scores", "public_citation", "publishable"}
+UPDATABLE = {
+    "award_kind",
+    "achievement",
+    "self_scores",
+    "public_citation",
+    "publishable",
+    "granting_unit",
+}
 
 
 @transaction.atomic
@@ -760,6 +791,19 @@ def update_nomination(nomination, *, actor, files=(), **changes):
     nomination = _lock_for("edit_nomination", nomination, actor)
     previous_kind = nomination.award_kind
     award_kind = changes.get("award_kind") or previous_kind
+    chosen = changes.get("granting_unit", nomination.deciding_unit)
+    if award_kind.pk != previous_kind.pk and "granting_unit" not in changes:
+        chosen = None  # another kind: the nearest unit that grants it, unless chosen again
+    if chosen is not None and (
+        chosen.pk != nomination.deciding_unit_id or award_kind.pk != previous_kind.pk
+    ):
+        _check_round_and_kind(
+            round_=nomination.round,
+            award_kind=award_kind,
+            proposing_unit=nomination.proposing_unit,
+            chosen=chosen,
+        )
+    nomination.deciding_unit = chosen
     if award_kind.pk != previous_kind.pk:
         _check_nominee(
             proposing_unit=nomination.proposing_unit,
@@ -860,7 +904,10 @@ def submit_nomination(nomination, *, actor, comment=""):
         unit=nomination.nominee_unit,
     )
     deciding = _check_round_and_kind(
-        round_=nomination.round, award_kind=award_kind, proposing_unit=proposing_unit
+        round_=nomination.round,
+        award_kind=award_kind,
+        proposing_unit=proposing_unit,
+        chosen=nomination.deciding_unit,
     )
     movements_services.check_deadline(nomination.round, level=proposing_unit.level)
     _lock_nominee(nomination.nominee_member, nomination.nominee_unit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import dossier, nominations, notices, review
+from awards.views import dossier, nominations, notices, outside, review
 
 app_name = "awards"
 
@@ -59,6 +59,10 @@ urlpatterns = [
         nominations.evidence_download,
         name="evidence_download",
     ),
+    path("outside/", outside.outside_proposal_list, name="outside_proposal_list"),
+    path("outside/new/", outside.outside_proposal_create, name="outside_proposal_create"),
+    path("outside/<int:pk>/", outside.outside_proposal_detail, name="outside_proposal_detail"),
+    path("outside/<int:pk>/decision/", outside.outside_decision_file, name="outside_decision_file"),
     path(
         "nominations/<int:pk>/evidence/<int:evidence_pk>/delete/",
         nominations.evidence_delete,

@@ -1,7 +1,7 @@
 """Demo decisions, made through the services by the demo users. Runs after awards.demo.
 
 What the demo shows:
-- hanoi.clerk finds nominations of the Hanoi union's Bằng khen approved by its committee and
+- hanoi.clerk finds nominations of the Hanoi union's Giấy khen approved by its committee and
   not yet in a decision (the one awards.demo approved, and two of CDVC-HN-002 approved here):
   the walk-through drafts a decision from them, issues it, watches the certificates render and
   downloads the print file;
@@ -11,8 +11,6 @@ What the demo shows:
 Idempotent: nominations are made only when the members have none of the award in the round,
 and the national decision only when the national union has no decision yet.
 """
-
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,8 +25,8 @@ from commendations.models import Decision
 from movements.models import AwardKind, Movement
 from unions.models import Member, MemberStatus, Unit
 
-HANOI_KIND = "BK-CDVC-HN"
-NATIONAL_KIND = "DHTB-TMGPVT"
+HANOI_KIND = "GK-CDCT"  # the Hanoi union is an upper-grassroots union: its Giấy khen
+NATIONAL_KIND = "BK-LDLD"
 ACHIEVEMENT = (
     "Đã có thành tích xuất sắc trong phong trào thi đua “Tham mưu giỏi, phục vụ tốt” "
     "giai đoạn 2019 – 2024"
@@ -59,7 +57,7 @@ def _seed(stdout):
 
 
 def _hanoi_ready(round_, stdout):
-    """Two more of CDVC-HN-002's members approved for the Hanoi Bằng khen."""
+    """Two more of CDVC-HN-002's members approved for the Hanoi union's Giấy khen."""
     import random
 
     kind = AwardKind.objects.get(code=HANOI_KIND)
@@ -110,7 +108,8 @@ def _national_issued(stdout):
         issuing_unit=national,
         award_kind=kind,
         number="45/QĐ-CĐVC",
-        date=date(timezone.localdate().year, 9, 4),
+        # Not before the council's approval, which the demo records today.
+        date=timezone.localdate(),
         place="Hà Nội",
         signer_name="Phan Văn Anh",
         achievement=ACHIEVEMENT,

@@ -95,5 +95,10 @@ class RegisterFilterForm(BootstrapFormMixin, forms.Form):
 
 
 def award_kinds_for(units):
-    """Award kinds granted at the level of any of `units`."""
-    return AwardKind.objects.filter(granting_level__in={u.level for u in units}).in_level_order()
+    """Award kinds the union grants at the level of any of `units` (an outside authority's
+    award is proposed and recorded, never decided by a union decision)."""
+    return (
+        AwardKind.objects.granted_at({u.level for u in units})
+        .granted_by_the_union()
+        .in_level_order()
+    )

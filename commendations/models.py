@@ -1,6 +1,7 @@
 """Decisions, the commendations they issue, register numbers and certificate templates."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -205,6 +206,8 @@ class Commendation(models.Model):
     job_title = models.CharField(_("position"), max_length=150, blank=True)
     achievement = models.CharField(_("achievement"), max_length=500)
     award_name = models.CharField(_("award"), max_length=255)
+    # The prize per awardee as the decision's date set it (VND); empty: no prize.
+    prize_amount = models.PositiveBigIntegerField(_("prize (VND)"), null=True, blank=True)
     verification_code = models.CharField(
         max_length=64, unique=True, default=new_verification_code, editable=False
     )
@@ -370,3 +373,31 @@ class CertificateTemplateVersion(models.Model):
     @property
     def follows_fallback(self):
         return not self.source.strip()
+
+
+def emblem_path(instance, filename):
+    # A random stored name: the uploader's file name never becomes a path.
+    extension = {"image/png": "png", "image/jpeg": "jpg"}.get(instance.content_type, "bin")
+    return f"emblems/{uuid.uuid4().hex}.{extension}"
+
+
+class UnitEmblem(models.Model):
+    """The emblem an issuing unit prints on its certificates (a PNG or JPEG, checked by its
+    content, kept in the private storage and embedded in the certificate, never linked)."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="emblem", verbose_name=_("unit")
+    )
+    image = models.FileField(_("emblem"), upload_to=emblem_path, max_length=200)
+    content_type = models.CharField(max_length=50, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("emblem")
+        verbose_name_plural = _("emblems")
+
+    def __str__(self):
+        return str(self.unit)

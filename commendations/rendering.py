@@ -21,6 +21,7 @@ from commendations.documents import (
     certificate_data,
     certificate_download_name,
     decision_template_source,
+    emblem_uri,
 )
 from commendations.models import Commendation, Decision, RenderState
 
@@ -102,7 +103,10 @@ def render_decision_chunk(decision_id, index):
         done = all(c.rendered_at for c in commendations) and default_storage.exists(chunk_name)
         if not done:
             source = decision_template_source(decision)
-            rendered = render_chunk(source, [certificate_data(c, decision) for c in commendations])
+            emblem = emblem_uri(decision.issuing_unit)
+            rendered = render_chunk(
+                source, [certificate_data(c, decision, emblem) for c in commendations]
+            )
             for commendation, pdf in zip(commendations, rendered.split(), strict=True):
                 _store(commendation.file_name, pdf)
             _store(chunk_name, rendered.pdf)

@@ -48,11 +48,12 @@ def edits_certificate_template(user, template):
     if template.unit_id is None:
         return owns_award_kind(user, template.award_kind)
     unit = template.unit
-    return unit.level == template.award_kind.granting_level and clerk_at(user, unit)
+    return template.award_kind.is_granted_at(unit.level) and clerk_at(user, unit)
 
 
 # On a unit.
 rules.add_perm("commendations.draft_decision", clerk_at)
+rules.add_perm("commendations.set_emblem", clerk_at)
 # On a decision.
 DECISION_ACTIONS = ("edit_decision", "issue_decision", "render_decision", "revoke_commendation")
 for action in DECISION_ACTIONS:

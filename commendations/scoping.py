@@ -24,7 +24,7 @@ from commendations.models import (
     DecisionState,
 )
 from movements import scoping as movements_scoping
-from movements.models import AwardKind
+from movements.models import AwardKind, Grantor
 from unions import scoping
 from unions.models import Role, Unit
 
@@ -65,7 +65,11 @@ def issuing_units_for(user):
     """The units where the user drafts and issues decisions."""
     if scoping.is_superuser(user):
         # Any unit at a level that grants an award kind.
-        return Unit.objects.filter(level__in=AwardKind.objects.values("granting_level"))
+        kinds = AwardKind.objects.granted_by_the_union()
+        return Unit.objects.filter(
+            Q(level__in=kinds.values("granting_level"))
+            | Q(level__in=kinds.exclude(other_granting_level="").values("other_granting_level"))
+        )
     return scoping.clerk_units(user)
 
 
@@ -77,6 +81,7 @@ def approved_at(unit, award_kind=None):
         deciding_unit=unit,
         reviewing_unit=unit,
         commendation__isnull=True,
+        award_kind__grantor=Grantor.UNION,
     )
     if award_kind is not None:
         queryset = queryset.filter(award_kind=award_kind)
@@ -94,7 +99,7 @@ def reads_default_template(user, award_kind):
     if scoping.is_superuser(user):
         return True
     held = scoping.held_roles(user)
-    if any(h.role == Role.CLERK and h.level == award_kind.granting_level for h in held):
+    if any(h.role == Role.CLERK and award_kind.is_granted_at(h.level) for h in held):
         return True
     if award_kind.movement_id is not None:
         owner = award_kind.movement.launching_unit
@@ -114,7 +119,7 @@ def get_unit_template_or_404(user, unit_pk, kind_pk):
     a kind granted at its level."""
     unit = scoping.get_unit_or_404(user, unit_pk)
     kind = _kind_or_404(user, kind_pk)
-    if kind.granting_level != unit.level:
+    if not kind.is_granted_at(unit.level):
         raise Http404
     return unit, kind
 

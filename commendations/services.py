@@ -29,6 +29,7 @@ from commendations.models import (
     RegisterCounter,
     RenderState,
     TemplateOrigin,
+    UnitEmblem,
 )
 from commendations.notifications import tell_about_issued
 from commendations.scoping import approved_at
@@ -168,7 +169,8 @@ def decision_defaults(unit, award_kind=None):
         "parent_body": parent.name if parent else "",
         "issuing_body": f"Ban Chấp hành {unit.name}",
         "authority": f"Ban Thường vụ {unit.name}",
-        "signer_title": latest.signer_title if latest else "TM. Ban Thường vụ\nChủ tịch",
+        # The signing block matches the issuer printed above it (the Executive Committee).
+        "signer_title": latest.signer_title if latest else "TM. Ban Chấp hành\nChủ tịch",
         "signer_name": latest.signer_name if latest else "",
         "legal_bases": "\n".join(
             f"Căn cứ {basis.strip().rstrip('.;')};"
@@ -217,7 +219,19 @@ def _check_number_free(decision):
         )
 
 
+def _check_dated_after_approvals(decision, nominations):
+    """A decision cannot be dated before the approvals it commends."""
+    days = [timezone.localdate(n.decided_at) for n in nominations if n.decided_at]
+    if days and decision.date < max(days):
+        message = _(
+            "A decision cannot be dated before the approvals it commends: the last of them "
+            "was approved on %(date)s."
+        ) % {"date": max(days).strftime("%d/%m/%Y")}
+        raise ValidationError({"date": ValidationError(message, code="decision_date")})
+
+
 def _check_nominations(decision, nominations):
+    _check_dated_after_approvals(decision, nominations)
     eligible = set(
         approved_at(decision.issuing_unit, decision.award_kind).values_list("pk", flat=True)
     )
@@ -246,8 +260,30 @@ def _check_public_notice(decision, nominations):
         raise ValidationError(" ".join(refusals.values()), code="public_notice")
 
 
+def _check_signer(decision):
+    """The signing block matches the issuer: on behalf of the body the certificate names
+    ("TM. Ban Chấp hành" over "Chủ tịch"), or a vice-chair for the chair ("KT. Chủ tịch" over
+    "Phó Chủ tịch")."""
+    lines = [line.strip() for line in (decision.signer_title or "").splitlines() if line.strip()]
+    first = lines[0].casefold() if lines else ""
+    body = (decision.issuing_body or "").casefold()
+    ok = True
+    if first.startswith("tm."):
+        on_behalf_of = first[3:].strip()
+        ok = bool(on_behalf_of) and body.startswith(on_behalf_of) and len(lines) >= 2
+    elif first.startswith("kt."):
+        ok = len(lines) >= 2 and lines[1].casefold().startswith("phó")
+    if not ok:
+        message = _(
+            "The signing block must match the issuer %(issuer)s: “TM. %(body)s” over the "
+            "chair's title, or “KT. Chủ tịch” over “Phó Chủ tịch”."
+        ) % {"issuer": decision.issuing_body, "body": " ".join(decision.issuing_body.split()[:3])}
+        raise ValidationError({"signer_title": ValidationError(message, code="signer_title")})
+
+
 def _save(decision):
     decision.full_clean(exclude=["nominations", "year"])
+    _check_signer(decision)
     _check_number_free(decision)
     try:
         with transaction.atomic():
@@ -262,7 +298,17 @@ def create_decision(*, actor, issuing_unit, award_kind, nominations=None, **fiel
     """A draft decision of `issuing_unit`; by default with every nomination of the award kind
     approved there and not yet commended."""
     _require("commendations.draft_decision", actor, issuing_unit)
-    if award_kind.granting_level != issuing_unit.level:
+    if not award_kind.is_granted_by_the_union:
+        raise ValidationError(
+            _(
+                "%(award)s is decided by %(grantor)s, not by the union (Law 06/2022/QH15, "
+                "Art. 80(1)): the union proposes it and records the decision when it arrives; "
+                "it issues no decision, certificate or register number of its own for it."
+            )
+            % {"award": award_kind.name, "grantor": award_kind.get_grantor_display().lower()},
+            code="outside_grantor",
+        )
+    if not award_kind.is_granted_at(issuing_unit.level):
         raise ValidationError(
             _("%(award)s is granted at the level: %(level)s; %(unit)s cannot grant it.")
             % {
@@ -313,6 +359,7 @@ def update_decision(decision, *, actor, **fields):
     decision = _lock_for("edit_decision", decision, actor)
     for name, value in _clean_header(fields).items():
         setattr(decision, name, value)
+    _check_dated_after_approvals(decision, decision.nominations.all())
     _save(decision)
     record_activity(
         unit=decision.issuing_unit,
@@ -425,8 +472,9 @@ def issue_decision(decision, *, actor):
     year = decision.date.year
     first, _last = allocate_register_numbers(decision.issuing_unit, year, len(nominations))
     commendations = []
+    prize = decision.award_kind.prize_on(decision.date)
     for index, nomination in enumerate(nominations):
-        text = snapshot(decision, nomination)
+        text = snapshot(decision, nomination, prize)
         commendations.append(
             Commendation(
                 decision=decision,
@@ -737,7 +785,7 @@ def save_certificate_template(
     one it falls back to, saves an empty version: the template follows its fallback again.
     Returns the new version, or None when the source is what the template already says."""
     _require("commendations.edit_certificate_template", actor, template_for(award_kind, unit))
-    if unit is not None and unit.level != award_kind.granting_level:
+    if unit is not None and not award_kind.is_granted_at(unit.level):
         raise PermissionDenied
     source = (source or "").replace("\r\n", "\n")
     if source.strip():
@@ -799,3 +847,78 @@ def template_version_for_issue(award_kind, unit):
     template = _locked_template(award_kind, None)
     copy = template.versions.filter(origin=TemplateOrigin.BUILTIN, source=source).first()
     return copy or _add_version(template, source=source, origin=TemplateOrigin.BUILTIN)
+
+
+# --- Emblems ----------------------------------------------------------------------------------
+
+EMBLEM_MAX_BYTES = 1024 * 1024
+EMBLEM_MAX_SIDE = 2000
+
+
+@transaction.atomic
+def set_emblem(unit, *, actor, upload):
+    """The unit's emblem for its certificates: a PNG or JPEG checked by its content (never by
+    its name), at most 1 MB and 2000 px a side, kept in the private storage."""
+    from PIL import Image
+
+    from awards import evidence as evidence_checks
+
+    _require("commendations.set_emblem", actor, unit)
+    if upload is None:
+        raise ValidationError(_("Choose an image file."), code="emblem_missing")
+    if upload.size > EMBLEM_MAX_BYTES:
+        raise ValidationError(
+            _("An emblem is at most 1 MB; %(name)s is larger.") % {"name": upload.name},
+            code="emblem_too_large",
+        )
+    content_type = evidence_checks.inspect(upload)
+    if content_type not in (evidence_checks.PNG, evidence_checks.JPEG):
+        raise ValidationError(
+            _("An emblem is a PNG or JPEG image; %(name)s is not.") % {"name": upload.name},
+            code="emblem_type",
+        )
+    with Image.open(upload) as image:
+        width, height = image.size
+    upload.seek(0)
+    if max(width, height) > EMBLEM_MAX_SIDE:
+        raise ValidationError(
+            _("An emblem is at most %(side)d pixels a side; %(name)s is %(w)d × %(h)d.")
+            % {"side": EMBLEM_MAX_SIDE, "name": upload.name, "w": width, "h": height},
+            code="emblem_too_large",
+        )
+    emblem = UnitEmblem.objects.select_for_update().filter(unit=unit).first()
+    old = emblem.image.name if emblem else None
+    emblem = emblem or UnitEmblem(unit=unit)
+    emblem.content_type = content_type
+    emblem.uploaded_by = _user(actor)
+    emblem.image.save(upload.name, upload, save=False)
+    emblem.save()
+    if old:
+        storage = emblem.image.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="unit.emblem_changed",
+        target=emblem,
+        summary=_("Changed the emblem printed on the certificates of %(unit)s")
+        % {"unit": unit.name},
+    )
+    return emblem
+
+
+@transaction.atomic
+def remove_emblem(unit, *, actor):
+    _require("commendations.set_emblem", actor, unit)
+    emblem = UnitEmblem.objects.select_for_update().filter(unit=unit).first()
+    if emblem is None:
+        return
+    name, storage = emblem.image.name, emblem.image.storage
+    emblem.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="unit.emblem_removed",
+        summary=_("Removed the emblem of %(unit)s") % {"unit": unit.name},
+    )

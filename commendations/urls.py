@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commendations.views import certificate_templates, decisions, register, verification
+from commendations.views import certificate_templates, decisions, emblems, register, verification
 
 app_name = "commendations"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path(
         "decisions/<int:pk>/annex.xlsx", decisions.decision_annex_xlsx, name="decision_annex_xlsx"
     ),
+    path(
+        "decisions/<int:pk>/prizes.xlsx",
+        decisions.decision_prizes_xlsx,
+        name="decision_prizes_xlsx",
+    ),
     path("decisions/<int:pk>/print.pdf", decisions.decision_print_file, name="decision_print_file"),
     path("decisions/<int:pk>/certificates.zip", decisions.decision_zip, name="decision_zip"),
     path(
@@ -31,6 +36,8 @@ urlpatterns = [
         name="commendation_revoke",
     ),
     path("units/<int:pk>/register/", register.register, name="register"),
+    path("units/<int:pk>/emblem/", emblems.unit_emblem, name="unit_emblem"),
+    path("units/<int:pk>/emblem/image/", emblems.unit_emblem_image, name="unit_emblem_image"),
     path("units/<int:pk>/register.xlsx", register.register_xlsx, name="register_xlsx"),
     path(
         "award-kinds/<int:pk>/certificate-template/",

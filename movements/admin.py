@@ -15,6 +15,7 @@ from movements import scoping, services
 from movements.forms import CriterionForm, DateTimeInput, RoundForm, formset_specs
 from movements.models import (
     AwardKind,
+    BaseSalary,
     Criterion,
     Movement,
     MovementState,
@@ -357,18 +358,37 @@ class AwardKindAdmin(admin.ModelAdmin):
         "valid_from",
         "valid_until",
     ]
-    list_filter = ["category", "beneficiary", "granting_level", "movement"]
+    list_filter = ["category", "beneficiary", "grantor", "granting_level", "movement"]
     search_fields = ["code", "name_vi", "name_en", "legal_basis"]
     list_select_related = ["movement"]
     raw_id_fields = ["movement"]
     fieldsets = [
         (
             None,
-            {"fields": ["code", "name_vi", "name_en", "category", "beneficiary", "movement"]},
+            {
+                "fields": [
+                    "code",
+                    "name_vi",
+                    "name_en",
+                    "certificate_title",
+                    "category",
+                    "beneficiary",
+                    "movement",
+                ]
+            },
         ),
         (
             gettext_lazy("Who grants it, on what basis, when"),
-            {"fields": ["granting_level", "legal_basis", "valid_from", "valid_until"]},
+            {
+                "fields": [
+                    "grantor",
+                    "granting_level",
+                    "other_granting_level",
+                    "legal_basis",
+                    "valid_from",
+                    "valid_until",
+                ]
+            },
         ),
         (
             gettext_lazy("Council vote rule"),
@@ -380,6 +400,10 @@ class AwardKindAdmin(admin.ModelAdmin):
                     "public_notice_days",
                 ]
             },
+        ),
+        (
+            gettext_lazy("Prize money"),
+            {"fields": ["prize_amount", "prize_coefficient", "prize_basis"]},
         ),
         (
             gettext_lazy("Prerequisite"),
@@ -453,3 +477,17 @@ class AwardKindAdmin(admin.ModelAdmin):
         else:
             saved = services.create_award_kind(actor=request.user, **fields)
         obj.pk = saved.pk
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(admin.ModelAdmin):
+    """The base salary from a date, as data with its basis: prizes given as a coefficient
+    multiply the one in force on the decision's date."""
+
+    list_display = ["valid_from", "amount", "round_up_to", "basis"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)

@@ -1,4 +1,4 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -337,12 +337,32 @@ class QuotaBase(models.TextChoices):
     AWARD_KIND = "award_kind", _("Holders of another award kind in the round")
 
 
+class Grantor(models.TextChoices):
+    """Who decides an award kind. Law 06/2022/QH15 Art. 80(1): the head of the agency decides
+    Lao động tiên tiến, Chiến sĩ thi đua cơ sở, Tập thể lao động tiên tiến and its own Giấy
+    khen; the union proposes them and records the decision, it does not grant them."""
+
+    UNION = "union", _("The union body at the granting level")
+    AGENCY_HEAD = "agency_head", _("The head of the member's employing agency")
+    PROVINCE = "province", _("The provincial People's Committee")
+    STATE = "state", _("The State (President, Prime Minister)")
+
+
 class AwardScope(models.TextChoices):
     GENERAL = "general", _("General (toàn diện)")
     THEMATIC = "thematic", _("Thematic (chuyên đề)")
 
 
 class AwardKindQuerySet(models.QuerySet):
+    def granted_at(self, levels):
+        """Kinds whose granting unit (or proposing unit, for an outside authority) may sit at
+        one of `levels`."""
+        levels = list(levels)
+        return self.filter(Q(granting_level__in=levels) | Q(other_granting_level__in=levels))
+
+    def granted_by_the_union(self):
+        return self.filter(grantor=Grantor.UNION)
+
     def in_level_order(self):
         """Titles, then forms of commendation, each from the lowest granting level up."""
         rank = models.Case(
@@ -374,7 +394,42 @@ class AwardKind(NormalizedNames, models.Model):
     category = models.CharField(_("category"), max_length=12, choices=AwardCategory.choices)
     beneficiary = models.CharField(_("awarded to"), max_length=12, choices=Beneficiary.choices)
     granting_level = models.CharField(
-        _("level that grants it"), max_length=20, choices=UnitLevel.choices
+        _("level that grants it"),
+        max_length=20,
+        choices=UnitLevel.choices,
+        help_text=_(
+            "The union level whose committee grants it; for an outside authority, the level "
+            "whose committee proposes it to that authority."
+        ),
+    )
+    other_granting_level = models.CharField(
+        _("also granted at the level"),
+        max_length=20,
+        choices=UnitLevel.choices,
+        blank=True,
+        help_text=_(
+            "For one form that units of two levels grant alike, e.g. the Bằng khen of a "
+            "provincial federation of labour or a national sectoral union."
+        ),
+    )
+    grantor = models.CharField(
+        _("decided by"),
+        max_length=12,
+        choices=Grantor.choices,
+        default=Grantor.UNION,
+        help_text=_(
+            "An outside authority decides it: the union proposes, records the decision when it "
+            "arrives, and prints no certificate of its own."
+        ),
+    )
+    certificate_title = models.CharField(
+        _("title printed on the certificate"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Without the issuer, which the certificate prints above it, e.g. Bằng khen; "
+            "empty: the name."
+        ),
     )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -511,6 +566,21 @@ class AwardKind(NormalizedNames, models.Model):
         ),
     )
 
+    # Prize money (tiền thưởng), as data with its basis: a fixed amount or a coefficient of the
+    # base salary in force on the decision's date (BaseSalary).
+    prize_amount = models.PositiveBigIntegerField(
+        _("prize (VND)"), null=True, blank=True, help_text=_("A fixed amount per awardee.")
+    )
+    prize_coefficient = models.DecimalField(
+        _("prize as a coefficient of the base salary"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("e.g. 1.0 for once the base salary."),
+    )
+    prize_basis = models.TextField(_("basis of the prize"), blank=True)
+
     objects = AwardKindQuerySet.as_manager()
 
     class Meta:
@@ -528,6 +598,10 @@ class AwardKind(NormalizedNames, models.Model):
                 condition=Q(prerequisite_kind__isnull=True) | Q(prerequisite_years__gte=1),
                 name="award_kind_prerequisite_has_years",
             ),
+            models.CheckConstraint(
+                condition=Q(prize_amount__isnull=True) | Q(prize_coefficient__isnull=True),
+                name="award_kind_one_prize_rule",
+            ),
         ]
 
     def __str__(self):
@@ -538,6 +612,39 @@ class AwardKind(NormalizedNames, models.Model):
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name_vi
+
+    @property
+    def granting_levels(self):
+        return tuple(level for level in (self.granting_level, self.other_granting_level) if level)
+
+    def is_granted_at(self, level):
+        return level in self.granting_levels
+
+    @property
+    def is_granted_by_the_union(self):
+        return self.grantor == Grantor.UNION
+
+    @property
+    def printed_title(self):
+        """The award as the certificate prints it under its issuer (never repeating it)."""
+        return self.certificate_title or self.name_vi
+
+    @property
+    def has_prize(self):
+        return self.prize_amount is not None or self.prize_coefficient is not None
+
+    def prize_on(self, day):
+        """The prize per awardee (VND) for a decision dated `day`: the fixed amount, or the
+        coefficient times the base salary then in force, rounded up as that salary's row says
+        (None: no prize, or no base salary recorded for that day)."""
+        if self.prize_amount is not None:
+            return self.prize_amount
+        if self.prize_coefficient is None:
+            return None
+        salary = BaseSalary.in_force_on(day)
+        if salary is None:
+            return None
+        return salary.times(self.prize_coefficient)
 
     @property
     def has_vote_rule(self):
@@ -586,6 +693,15 @@ class AwardKind(NormalizedNames, models.Model):
             errors["quota_base"] = _("Say what the quota share is a share of.")
         if self.quota_base and self.quota_share is None:
             errors["quota_share"] = _("Give the quota share for this base.")
+        if self.prize_amount is not None and self.prize_coefficient is not None:
+            errors["prize_coefficient"] = _(
+                "Give the prize either as an amount or as a coefficient of the base salary, "
+                "not both."
+            )
+        if self.prize_coefficient is not None and self.prize_coefficient <= 0:
+            errors["prize_coefficient"] = _("A prize coefficient is greater than 0.")
+        if self.other_granting_level and self.other_granting_level == self.granting_level:
+            errors["other_granting_level"] = _("Choose a second level, or leave it empty.")
         if (self.quota_base == QuotaBase.AWARD_KIND) != (self.quota_base_kind_id is not None):
             errors["quota_base_kind"] = _(
                 "Choose the award kind of the quota base exactly when the base is another "
@@ -608,6 +724,43 @@ class AwardKind(NormalizedNames, models.Model):
         base = present if self.vote_denominator == VoteDenominator.PRESENT else members_total
         passed = quorum_met and base > 0 and _share(votes_for, base) >= self.vote_threshold
         return quorum_met, passed
+
+
+class BaseSalary(models.Model):
+    """The base salary (mức lương cơ sở) from a date: prizes given as a coefficient multiply it.
+
+    Data, with its basis (e.g. Nghị định 73/2024/NĐ-CP: 2,340,000 VND from 1/7/2024), and the
+    rounding the prize rules ask for (e.g. up to the ten thousand VND).
+    """
+
+    amount = models.PositiveBigIntegerField(_("base salary (VND)"))
+    valid_from = models.DateField(_("valid from"), unique=True)
+    basis = models.TextField(_("legal basis"))
+    round_up_to = models.PositiveIntegerField(
+        _("prizes rounded up to (VND)"),
+        default=1,
+        help_text=_("e.g. 10000: a prize is rounded up to the ten thousand VND."),
+    )
+
+    class Meta:
+        verbose_name = _("base salary")
+        verbose_name_plural = _("base salaries")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(round_up_to__gte=1), name="base_salary_rounding")
+        ]
+
+    def __str__(self):
+        return f"{self.amount:,} ({self.valid_from:%d/%m/%Y})"
+
+    @classmethod
+    def in_force_on(cls, day):
+        return cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+    def times(self, coefficient):
+        raw = Decimal(self.amount) * Decimal(coefficient)
+        step = Decimal(self.round_up_to)
+        return int((raw / step).to_integral_value(rounding=ROUND_CEILING) * step)
 
 
 def _percent(share):

@@ -41,7 +41,7 @@ from movements.models import AwardKind, Movement, Registration, RegistrationStat
 from unions import services as unions_services
 from unions.models import Member, MemberStatus, Role, Unit
 
-KIND = "BK-CDVC-HN"
+KIND = "GK-CDCT"  # the Hanoi union's Giấy khen (an upper-grassroots union)
 CITY = "CDVC-HN"
 PREFIX = "load."
 MEMBERS_PER_UNIT = 6

@@ -392,7 +392,11 @@ GENERATED_KINDS = {
         "vote_denominator": "present",
     },
 }  # fmt: skip
-LDTT, GK_CDCS, COLLECTIVE_KIND = "LDTT", "GK-CDCS", "CDCS-VMXS"
+# An agency's Giấy khen per grassroots union and round, when the kind sets no cap of its own.
+GIAY_KHEN_PER_UNIT = 10
+# The head of the agency's title and Giấy khen (proposed by the grassroots union), and the
+# grassroots union's annual classification (movements.catalogue).
+LDTT, GK_CDCS, COLLECTIVE_KIND = "LDTT", "GK-CQ", "CDCS-HTXSNV"
 
 MOVEMENTS = [
     {
@@ -914,10 +918,11 @@ class Builder:
         copy_rows(
             Unit,
             ["id", "path", "depth", "numchild", "level", "code", "name", "short_name",
-             "is_active", "name_folded"],
+             "agency", "is_active", "name_folded"],
+            # The agency stays empty: Unit.agency_name reads it from "Công đoàn cơ sở <agency>".
             (
                 (n.id, n.path, n.depth, n.numchild, n.level, n.code, n.name, n.short_name,
-                 True, self.folded(n.name))
+                 "", True, self.folded(n.name))
                 for n in created
             ),
         )  # fmt: skip
@@ -1209,7 +1214,7 @@ class Builder:
     def granting(self, node, kind):
         """The unit granting `kind` to what `node` proposes (awards.services.granting_unit)."""
         for unit in node.ancestors():
-            if unit.level == kind.granting_level:
+            if kind.is_granted_at(unit.level):
                 return unit
         return None
 
@@ -1251,7 +1256,8 @@ class Builder:
             # The Giấy khen of a grassroots union is capped per unit and round: past the cap,
             # the unit proposes the title instead, as its officer would have to.
             key = (round_.pk, unit.id)
-            if self.gk_counts.get(key, 0) >= kind.cap_per_round:
+            cap = kind.cap_per_round or kind.cap_per_unit_per_round or GIAY_KHEN_PER_UNIT
+            if self.gk_counts.get(key, 0) >= cap:
                 kind = self.kinds[LDTT]
             else:
                 self.gk_counts[key] = self.gk_counts.get(key, 0) + 1
@@ -1633,7 +1639,8 @@ class Builder:
         rng = self.rng
         groups = {}
         for n in self.nomination_rows:
-            if n.state == S.APPROVED:
+            # An outside authority's award is proposed, never in a union decision.
+            if n.state == S.APPROVED and n.kind.is_granted_by_the_union:
                 groups.setdefault((n.deciding.id, n.kind.pk, n.round.pk), []).append(n)
         approved = sum(len(group) for group in groups.values())
         target = round(approved * COMMENDED_SHARE)
@@ -1689,19 +1696,20 @@ class Builder:
                     achievement=(
                         f"{header['achievement']} “{movement.title_vi}” năm {round_.year}"
                     ),
-                    award_kind=SimpleNamespace(name_vi=kind.name_vi),
+                    award_kind=kind,
                     clerk=self.role_user(unit, Role.CLERK),
                     issued_at=self.at_five(day) - timedelta(hours=rng.randint(1, 6)),
                     header=header,
                     place=unit.province[2] if unit.province else "Hà Nội",
                 )
                 decisions.append(decision)
+                prize = kind.prize_on(day)  # once per decision, as issue_decision does
                 first_sequence = counters.get((unit.id, day.year), 0) + 1
                 counters[(unit.id, day.year)] = first_sequence + len(chunk) - 1
                 for position, n in enumerate(chunk, start=1):
                     nominee = SimpleNamespace(
                         full_name=n.name,
-                        unit=SimpleNamespace(name=n.unit.name),
+                        unit=Unit(name=n.unit.name, level=n.unit.level),
                         position=n.position,
                     )
                     text_of = snapshot(
@@ -1711,6 +1719,7 @@ class Builder:
                             nominee_member=nominee,
                             nominee_unit=SimpleNamespace(name=n.unit.name),
                         ),
+                        prize,
                     )
                     commendations.append((decision, n, position, first_sequence + position - 1,
                                           text_of))  # fmt: skip
@@ -1750,13 +1759,15 @@ class Builder:
                 (decision.id, n.id, decision.unit.id, position, decision.date.year, sequence,
                  text_of["awardee_name"], self.folded(text_of["awardee_name"]),
                  text_of["unit_name"], text_of["job_title"], text_of["achievement"],
-                 text_of["award_name"], new_verification_code(), *revocation)
+                 text_of["award_name"], text_of["prize_amount"], new_verification_code(),
+                 *revocation)
             )  # fmt: skip
         copy_rows(
             Commendation,
             ["decision", "nomination", "issuing_unit", "position", "register_year",
              "register_sequence", "awardee_name", "awardee_name_folded", "unit_name",
-             "job_title", "achievement", "award_name", "verification_code", "revoked_at",
+             "job_title", "achievement", "award_name", "prize_amount", "verification_code",
+             "revoked_at",
              "revoked_by", "revocation_number", "revocation_date", "revocation_reason"],
             rows,
         )  # fmt: skip

@@ -6,7 +6,7 @@ product does; factories write rows directly, for the data a test only needs to e
 """
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -410,7 +410,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     place = "Hà Nội"
     issuing_body = factory.LazyAttribute(lambda o: f"Ban Chấp hành {o.issuing_unit.name}")
     authority = factory.LazyAttribute(lambda o: f"Ban Thường vụ {o.issuing_unit.name}")
-    signer_title = "TM. Ban Thường vụ\nChủ tịch"
+    signer_title = "TM. Ban Chấp hành\nChủ tịch"
     signer_name = "Nguyễn Văn An"
     legal_bases = "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;"
     achievement = "Đã có thành tích xuất sắc trong phong trào thi đua"
@@ -484,3 +484,15 @@ def make_png(size=(8, 8)):
 
 def pdf_upload(name="bao-cao.pdf"):
     return SimpleUploadedFile(name, make_pdf(), content_type="application/pdf")
+
+
+APPROVED_ON = datetime(2025, 5, 2, 9, 0, tzinfo=UTC)
+
+
+def backdate_approvals(nominations, at=APPROVED_ON):
+    """The approvals as if the council had met at `at` (a decision is not dated before the
+    approvals it commends, and tests date theirs in the past)."""
+    Nomination.objects.filter(pk__in=[n.pk for n in nominations]).update(decided_at=at)
+    for nomination in nominations:
+        nomination.decided_at = at
+    return nominations

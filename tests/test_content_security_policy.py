@@ -6,7 +6,8 @@ from pathlib import Path
 from django.urls import reverse
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-# Certificate, decision and tờ trình templates are printed to PDF by WeasyPrint, never served.
+# Certificate and decision templates are printed to PDF by WeasyPrint, never served as pages.
+# Printed by WeasyPrint, never served: certificates and the tờ trình.
 PRINTED = (TEMPLATES / "commendations" / "certificates", TEMPLATES / "awards" / "pdf")
 
 
@@ -23,7 +24,7 @@ def test_pages_send_a_policy_without_inline_scripts_or_styles(client, db):
 def test_no_served_template_has_an_inline_script_style_or_handler():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
-        if any(folder in path.parents for folder in PRINTED):
+        if any(printed in path.parents for printed in PRINTED):
             continue
         text = path.read_text(encoding="utf-8")
         inline_scripts = [

@@ -133,6 +133,8 @@ COVERED_BY = {
     "awards:submission_letter": "awards/test_dossier.py",
     "awards:prior_award_upload": "awards/test_prior_awards.py",
     "awards:prior_award_import": "awards/test_prior_awards.py",
+    "awards:outside_proposal_detail": "awards/test_outside.py",
+    "awards:outside_decision_file": "awards/test_outside.py",
     "commendations:decision_detail": DECISIONS,
     "commendations:decision_edit": DECISIONS,
     "commendations:decision_awardees": DECISIONS,
@@ -142,6 +144,9 @@ COVERED_BY = {
     "commendations:decision_render": DECISIONS,
     "commendations:decision_pdf": DECISIONS,
     "commendations:decision_annex_xlsx": DECISIONS,
+    "commendations:decision_prizes_xlsx": DECISIONS,
+    "commendations:unit_emblem": "commendations/decisions/test_emblems.py",
+    "commendations:unit_emblem_image": "commendations/decisions/test_emblems.py",
     "commendations:decision_print_file": DECISIONS,
     "commendations:decision_zip": DECISIONS,
     "commendations:certificate_download": DECISIONS,
@@ -345,11 +350,14 @@ def test_the_guiding_union_finds_no_page_of_the_guided_units_or_their_members(
     found = {key: code for key, url in urls.items() if (code := guide.get(url).status_code) != 404}
     assert not found, f"the guiding union's reviewer reads the guided branch: {found}"
     # (The guiding union's movement does not reach the federation itself: its round pages are
-    # not the federation's to read.)
+    # not the federation's to read. These units have uploaded no emblem: its image is "not
+    # found" for everyone.)
     federation = client_for(users.federation_reviewer)
     hidden = {
         key
         for key, url in urls.items()
-        if "round" not in key and federation.get(url).status_code == 404
+        if "round" not in key
+        and "emblem_image" not in key
+        and federation.get(url).status_code == 404
     }
     assert not hidden, f"the federation above no longer reads its own subtree: {hidden}"

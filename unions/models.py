@@ -104,6 +104,15 @@ class Unit(NormalizedNames, MP_Node):
     )
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    agency = models.CharField(
+        _("agency"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The agency or employer whose staff this union gathers, as a certificate prints it "
+            "under a member's name, e.g. Sở Tư pháp thành phố Hà Nội."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # The second line of the tree: a sectoral unit that guides this one (the Vietnam Civil
     # Servants' Union guides the civil servants' union of each city) without being its parent.
@@ -124,7 +133,7 @@ class Unit(NormalizedNames, MP_Node):
 
     objects = UnitManager()
 
-    NAME_FIELDS = ("name", "short_name")
+    NAME_FIELDS = ("name", "short_name", "agency")
 
     class Meta:
         verbose_name = _("unit")
@@ -178,6 +187,18 @@ class Unit(NormalizedNames, MP_Node):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    @property
+    def agency_name(self):
+        """The agency a member of this unit works for: the recorded one, else the union's name
+        without the words that make it a union ("Công đoàn cơ sở Sở Tư pháp" → "Sở Tư pháp")."""
+        if self.agency:
+            return self.agency
+        for prefix in ("Công đoàn cơ sở ", "Công đoàn bộ phận ", "Tổ công đoàn ", "Công đoàn "):
+            if self.name.casefold().startswith(prefix.casefold()) and len(self.name) > len(prefix):
+                rest = self.name[len(prefix) :]
+                return rest[:1].upper() + rest[1:]
+        return self.name
 
     @property
     def holds_members(self):

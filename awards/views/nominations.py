@@ -65,6 +65,15 @@ def _proposing_units(user, nominee_unit):
     return Unit.objects.filter(pk__in=allowed).order_by("-depth")
 
 
+def _granting_units(proposing_unit, round_):
+    """The units that may grant what `proposing_unit` proposes in the round: it and the units
+    above it on its way up in the round's movement (the guidance line in a guiding union's
+    movement, the administrative line otherwise), nearest first."""
+    line, _guided = proposing_unit.line_up_in(round_.movement.launching_unit)
+    ids = [proposing_unit.pk, *(unit.pk for unit in line)]
+    return Unit.objects.filter(pk__in=ids).order_by("-depth")
+
+
 def _award_kinds_for(proposing_unit, round_, beneficiary):
     """The kinds a unit on the way up in the round's movement grants (the guidance line in a
     guiding union's movement, the administrative line otherwise)."""
@@ -72,7 +81,8 @@ def _award_kinds_for(proposing_unit, round_, beneficiary):
     levels = {proposing_unit.level, *(unit.level for unit in line)}
     return (
         AwardKind.objects.valid_on()
-        .filter(beneficiary=beneficiary, granting_level__in=levels)
+        .granted_at(set(levels))
+        .filter(beneficiary=beneficiary)
         .filter(Q(movement__isnull=True) | Q(movement=round_.movement_id))
         .in_level_order()
     )
@@ -126,6 +136,7 @@ def _create(request, *, member=None, nominee_unit=None):
         request.FILES or None,
         award_kinds=_award_kinds_for(proposing_unit, round_, beneficiary),
         criteria=services.criteria_for(round_, beneficiary),
+        granting_units=_granting_units(proposing_unit, round_),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -142,6 +153,7 @@ def _create(request, *, member=None, nominee_unit=None):
                 files=data["evidence"],
                 public_citation=data["public_citation"],
                 publishable=data["publishable"],
+                granting_unit=data["granting_unit"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -241,8 +253,10 @@ def nomination_edit(request, pk):
         ),
         criteria=services.criteria_for(nomination.round, nomination.award_kind.beneficiary),
         score_initial=own,
+        granting_units=_granting_units(nomination.proposing_unit, nomination.round),
         initial={
             "award_kind": nomination.award_kind_id,
+            "granting_unit": nomination.deciding_unit_id,
             "achievement": nomination.achievement,
             "public_citation": nomination.public_citation,
             "publishable": nomination.publishable,
@@ -258,6 +272,7 @@ def nomination_edit(request, pk):
                 achievement=data["achievement"],
                 public_citation=data["public_citation"],
                 publishable=data["publishable"],
+                granting_unit=data["granting_unit"],
                 self_scores=form.scores(),
                 files=data["evidence"],
             )

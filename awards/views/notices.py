@@ -87,7 +87,7 @@ def notice_list(request):
     kinds = list(AwardKind.objects.filter(public_notice_days__gt=0))
     for unit in unions_scoping.reviewer_units(user).order_by("path"):
         for kind in kinds:
-            if kind.granting_level == unit.level:
+            if kind.is_granted_at(unit.level):
                 count = services.notice_candidates(unit, kind).count()
                 if count:
                     postable.append({"unit": unit, "kind": kind, "count": count})

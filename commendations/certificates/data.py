@@ -61,9 +61,18 @@ class CertificateData:
     parent_body: str = ""
     # The day printed beside the signature; the decision's date unless told otherwise.
     signed_on: date | None = None
+    # The issuing unit's emblem as a data: URI of a PNG or JPEG; empty: none.
+    emblem: str = ""
 
     def __post_init__(self):
         _clean(self, multiline={"signer_title"})
+        if self.emblem and not self.emblem.startswith(
+            ("data:image/png;base64,", "data:image/jpeg;base64,")
+        ):
+            raise ValidationError(
+                _("A certificate's emblem must be an embedded PNG or JPEG image."),
+                code="emblem",
+            )
         _require(
             self, "awardee_name", "award_name", "issuing_body", "decision_number",
             "decision_date", "register_number", "signer_name", "verification_url",
@@ -86,6 +95,8 @@ class AnnexRow:
     unit_name: str = ""
     position: str = ""
     register_number: str = ""
+    # The prize as the decision writes it ("2.340.000"); empty: none.
+    prize: str = ""
 
     def __post_init__(self):
         _clean(self)
@@ -117,6 +128,8 @@ class DecisionData:
     proposal: str = ""
     recipients: tuple[str, ...] = ()
     annex_title: str = ""
+    # The total of the prizes as the decision writes it; empty: no prize.
+    prize_total: str = ""
 
     def __post_init__(self):
         _clean(self, multiline={"signer_title"})

@@ -146,7 +146,7 @@ def unit_certificate_template_preview(request, unit_pk, pk):
 def unit_certificate_templates(request, pk):
     """The award kinds a unit grants, and what each of its certificates prints on."""
     unit = unions_scoping.get_unit_or_404(request.user, pk)
-    kinds = list(AwardKind.objects.filter(granting_level=unit.level).in_level_order())
+    kinds = list(AwardKind.objects.granted_by_the_union().granted_at([unit.level]).in_level_order())
     rows = []
     for kind in kinds:
         source, version = documents.effective_template(kind, unit)

@@ -403,3 +403,21 @@ def commendation_revoke(request, pk, commendation_pk):
         "commendations/revoke_form.html",
         {"form": form, "commendation": commendation, "decision": decision},
     )
+
+
+@login_required
+def decision_prizes_xlsx(request, pk):
+    """The prizes of the decision for the accountant: one row per awardee and the total."""
+    decision = scoping.get_decision_or_404(request.user, pk)
+    headers, rows = documents.prize_rows(decision)
+    kind = decision.award_kind
+    title = _("Prizes of the decision %(number)s of %(date)s: %(award)s") % {
+        "number": decision.number,
+        "date": decision.date.strftime("%d/%m/%Y"),
+        "award": kind.name_vi,
+    }
+    preamble = [decision.issuing_unit.name, title]
+    if kind.prize_basis:
+        preamble.append(kind.prize_basis)
+    workbook = build_workbook(headers, rows, sheet_title=decision.number, preamble=preamble)
+    return xlsx_response(f"tien-thuong-{_safe_number(decision)}.xlsx", workbook)

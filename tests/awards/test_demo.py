@@ -11,6 +11,7 @@ from awards import services
 from awards.models import Nomination, NominationState
 from movements.models import AwardKind, Registration
 from tests.factories import make_pdf
+from unions.models import Unit
 
 S = NominationState
 
@@ -39,15 +40,18 @@ def test_demo_walk_through(demo, client, mailoutbox, django_capture_on_commit_ca
         ).select_related("member", "round").order_by("member__card_number").first()
     )  # fmt: skip
     member, round_ = registration.member, registration.round
-    award = AwardKind.objects.get(code="BK-CDVC")
+    # The national union's Bằng khen: one kind that the city and the national union both
+    # grant; the officer chooses the national union's.
+    award = AwardKind.objects.get(code="BK-LDLD")
+    national = Unit.objects.get(code="CDVC")
 
     # coso1.officer nominates the member with evidence and submits.
     officer = _as(client, "coso1.officer")
     url = reverse("awards:nominate_member", args=[member.pk]) + f"?round={round_.pk}"
     assert officer.get(url).status_code == 200
     report = SimpleUploadedFile("bao-cao.pdf", make_pdf(), "application/pdf")
-    data = {"award_kind": award.pk, "achievement": "Tham mưu giỏi: 12 đề án đúng hạn.",
-            "submit": "1", "evidence": [report]}  # fmt: skip
+    data = {"award_kind": award.pk, "granting_unit": national.pk, "submit": "1",
+            "achievement": "Tham mưu giỏi: 12 đề án đúng hạn.", "evidence": [report]}  # fmt: skip
     for criterion in services.criteria_for(round_, award.beneficiary):
         data[f"score_{criterion.pk}"] = str(
             criterion.max_points if criterion.kind == "standard" else 0

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from awards import services as award_services
 from commendations import services
-from tests.factories import nominate, register
+from tests.factories import backdate_approvals, nominate, register
 
 
 @pytest.fixture
@@ -26,6 +26,7 @@ def commended(users, tree, round_, kinds, member_a):
     nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
                           submit=True)  # fmt: skip
     award_services.approve_nomination(nomination, actor=users.city_reviewer)
+    backdate_approvals([nomination])  # the decision is dated after the approval
     decision = services.create_decision(
         actor=users.clerk, issuing_unit=tree.city, award_kind=kinds.bk_city,
         nominations=[nomination], number="12/QĐ-CĐVC", date=date(2025, 5, 19), place="Hà Nội",
@@ -105,6 +106,7 @@ def test_the_certificate_is_downloaded_by_the_proposer(client_for, users, commen
     assert codes == {
         "officer_a": 200, "officer_b": 404, "city_officer": 200, "city_reviewer": 200,
         "national_reviewer": 200, "clerk": 200, "outsider": 404, "nobody": 404,
+        # The guidance line's users (another city's branch) read nothing of it.
         "federation_reviewer": 404, "guided_reviewer": 404, "guided_officer": 404,
         "officer_g": 404,
     }  # fmt: skip

@@ -20,7 +20,7 @@ from django.urls import reverse
 from awards import services as award_services
 from commendations import services
 from config.celery import app as celery_app
-from tests.factories import MemberFactory, UserFactory, kind, nominate, register
+from tests.factories import MemberFactory, UserFactory, backdate_approvals, kind, nominate, register
 from tests.named_world import build_movement, build_tree, build_users
 from unions.models import UnitLevel
 
@@ -74,7 +74,7 @@ def _approved(round_, award_kind, unit, proposer, superuser, count):
         register(round_, member)
         nomination = nominate(round_, award_kind, actor=proposer, member=member, submit=True)
         approved.append(award_services.approve_nomination(nomination, actor=superuser))
-    return approved
+    return backdate_approvals(approved)
 
 
 def _decision(issuing_unit, award_kind, nominations, superuser, number):
@@ -169,6 +169,7 @@ PAGES = {
     "decision_progress": ("get", "issued", _decision_url("decision_progress"), READ),
     "decision_pdf": ("get", "issued", _decision_url("decision_pdf"), READ),
     "decision_annex_xlsx": ("get", "issued", _decision_url("decision_annex_xlsx"), READ),
+    "decision_prizes_xlsx": ("get", "issued", _decision_url("decision_prizes_xlsx"), READ),
     "decision_print_file": ("get", "issued", _decision_url("decision_print_file"), READ),
     "decision_zip": ("get", "issued", _decision_url("decision_zip"), READ),
     "certificate_download": (

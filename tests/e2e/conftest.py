@@ -31,6 +31,7 @@ from config.celery import app as celery_app
 from movements.models import AwardKind, Registration, RegistrationState
 from tests.conftest import services_required
 from tests.factories import make_pdf
+from unions.models import Unit
 
 # Playwright's sync API keeps an event loop running in this thread; the test code still talks
 # to the database synchronously, which Django allows once told so.
@@ -219,9 +220,10 @@ def user(username):
     return get_user_model().objects.get(username=username)
 
 
-def submitted_nomination(award_code):
+def submitted_nomination(award_code, granted_by=None):
     """A registered member of CDVC-HN-001 without a nomination yet, nominated by coso1.officer
-    through the services and submitted to the Hanoi union (journey 1 does it in the pages)."""
+    through the services and submitted to the Hanoi union (journey 1 does it in the pages);
+    `granted_by`: the code of the unit that should grant it (None: the nearest)."""
     registration = (
         Registration.objects.filter(
             unit__code="CDVC-HN-001", member__isnull=False, state=RegistrationState.APPROVED,
@@ -237,6 +239,7 @@ def submitted_nomination(award_code):
         award_kind=award,
         achievement="Tham mưu giỏi: 12 đề án trình đúng hạn, được lãnh đạo Sở ghi nhận.",
         member=registration.member,
+        granting_unit=Unit.objects.get(code=granted_by) if granted_by else None,
         self_scores={
             c.pk: (c.max_points if c.kind == "standard" else 0, "")
             for c in services.criteria_for(registration.round, award.beneficiary)

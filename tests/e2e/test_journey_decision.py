@@ -31,8 +31,8 @@ def qr_code_text(pdf):
 
 def test_journey_clerk_issues_the_decision_and_a_certificate_verifies(page, site, tasks):
     for _ in range(2):
-        approved_by_the_national_union(submitted_nomination("DHTB-TMGPVT"))
-    award = AwardKind.objects.get(code="DHTB-TMGPVT")
+        approved_by_the_national_union(submitted_nomination("BK-LDLD", granted_by="CDVC"))
+    award = AwardKind.objects.get(code="BK-LDLD")
     approved = Nomination.objects.filter(
         award_kind=award, state=NominationState.APPROVED, commendation__isnull=True
     )

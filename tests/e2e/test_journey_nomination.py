@@ -72,7 +72,7 @@ def test_journey_officer_adds_a_member_and_nominates_them(page, site, tmp_path):
     setup = page.locator("[data-testid=nomination-setup]")
     setup.locator("select[name=round]").select_option(str(round_.pk))
     setup.locator("button[type=submit]").click()
-    award = AwardKind.objects.get(code="BK-CDVC-HN")
+    award = AwardKind.objects.get(code="BK-LDLD")
     page.select_option("#id_award_kind", str(award.pk))
     page.fill("#id_achievement", "Tham mưu 12 đề án cải cách hành chính, đều đúng hạn.")
     criteria = list(services.criteria_for(round_, award.beneficiary))
@@ -94,7 +94,7 @@ def test_journey_officer_adds_a_member_and_nominates_them(page, site, tmp_path):
 
 
 def test_journey_review_returns_resubmits_forwards_and_approves_after_the_vote(page, site):
-    nomination = submitted_nomination("DHTB-TMGPVT")
+    nomination = submitted_nomination("BK-LDLD", granted_by="CDVC")
     name = nomination.nominee_name
     detail = f"{site}{nomination.get_absolute_url()}"
 

@@ -53,7 +53,7 @@ def test_journey_officer_finds_a_member_by_typing_without_accents(page, site):
 
 
 def test_journey_reviewer_scores_on_a_phone_and_with_the_keyboard(page, site):
-    nomination = submitted_nomination("BK-CDVC-HN")
+    nomination = submitted_nomination("GK-CDCT")
     page.set_viewport_size(PHONE)
     sign_in(page, site, "hanoi.reviewer")
 

@@ -19,7 +19,7 @@ from tests.e2e.conftest import (
 
 
 def test_journey_worklists_and_notifications(page, site):
-    nomination = submitted_nomination("BK-CDVC-HN")
+    nomination = submitted_nomination("GK-CDCT")
     name = nomination.nominee_member.full_name
 
     # The Hanoi reviewer: the nomination waits for the committee, and the bell says so.
@@ -45,7 +45,7 @@ def test_journey_worklists_and_notifications(page, site):
     screenshot(page, "worklist-officer")
 
     # The national clerk: an approved nomination waits for a decision.
-    approved = approved_by_the_national_union(submitted_nomination("DHTB-TMGPVT"))
+    approved = approved_by_the_national_union(submitted_nomination("BK-LDLD", granted_by="CDVC"))
     sign_in(page, site, "cdvc.clerk")
     waiting = page.locator("[data-testid=awaiting-decision]")
     expect(waiting).to_contain_text(str(approved.award_kind.name_vi))

@@ -14,7 +14,7 @@ from movements.models import RoundDeadline
 from notifications import delivery, services
 from notifications.models import Delivery, Notification
 from notifications.scoping import notifications_for, unread_for
-from tests.factories import MemberFactory, nominate, register
+from tests.factories import MemberFactory, backdate_approvals, nominate, register
 from unions.models import RoleAssignment, UnitLevel
 from unions.scoping import forget_roles
 
@@ -36,7 +36,6 @@ NOBODY_TOLD = {
     "clerk": [],
     "outsider": [],
     "nobody": [],
-    # The guidance line's branch (another city's federation and the union it guides).
     "federation_reviewer": [],
     "guided_reviewer": [],
     "guided_officer": [],
@@ -86,6 +85,7 @@ def test_the_proposer_is_told_of_the_commendation(users, round_, kinds, member_a
     nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a,
                           submit=True)  # fmt: skip
     award_services.approve_nomination(nomination, actor=users.city_reviewer)
+    backdate_approvals([nomination])  # the decision is dated after the approval
     decision = decision_services.create_decision(
         actor=users.clerk, issuing_unit=nomination.deciding_unit, award_kind=kinds.bk_city,
         nominations=[nomination], number="7/QĐ-CĐVC", date=date(2025, 5, 19), place="Hà Nội",
@@ -159,16 +159,15 @@ def test_email_at_once_by_default(users, round_, kinds, member_a, mailoutbox,
 
 
 def test_a_daily_digest_gathers_a_days_notifications(
-    users, tree, round_, kinds, member_a, mailoutbox, django_capture_on_commit_callbacks
+    users, round_, kinds, member_a, mailoutbox, django_capture_on_commit_callbacks
 ):
     services.set_delivery(users.officer_a, delivery=Delivery.DAILY)
     services.set_delivery(users.city_reviewer, delivery=Delivery.NONE)
-    # One achievement, one award: the second Bằng khen is another member's.
-    member_a2 = MemberFactory(unit=tree.unit_a, full_name="Đỗ Văn Nam")
-    register(round_, member_a2)
     with django_capture_on_commit_callbacks(execute=True):
         _returned(users, round_, kinds, member_a)
-        second = nominate(round_, kinds.bk_national, actor=users.officer_a, member=member_a2,
+        # Another member: one form of commendation per person and round.
+        other = register(round_, MemberFactory(unit=member_a.unit)).member
+        second = nominate(round_, kinds.bk_national, actor=users.officer_a, member=other,
                           submit=True)  # fmt: skip
         award_services.forward_nomination(second, actor=users.city_reviewer)
     # At once: only the national reviewer (the default); the city reviewer wants no email.

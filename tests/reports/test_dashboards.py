@@ -2,7 +2,7 @@
 them, and a number of queries that does not grow with the units and members below."""
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -14,7 +14,14 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
 from reports import dashboards
-from tests.factories import MemberFactory, make_movement, make_unit, nominate, register
+from tests.factories import (
+    MemberFactory,
+    backdate_approvals,
+    make_movement,
+    make_unit,
+    nominate,
+    register,
+)
 from unions.models import Gender, Unit
 
 S = NominationState
@@ -147,7 +154,7 @@ def test_dashboard_counts_approved_awards_per_year_over_the_phase(tree, movement
 def test_dashboard_counts_standing_commendations_per_year_of_their_decision(
     users, tree, kinds, movement, dataset
 ):
-    n1 = dataset.nominations["n1"]
+    n1 = backdate_approvals([dataset.nominations["n1"]], datetime(2024, 5, 2, tzinfo=UTC))[0]
     decision = commendation_services.create_decision(
         actor=users.clerk,
         issuing_unit=tree.city,

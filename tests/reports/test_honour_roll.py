@@ -1,7 +1,7 @@
 """The public honour roll: only published, standing commendations of issued decisions, with
 their citation escaped, filtered by unit and year, paginated, open to everyone."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -12,7 +12,7 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
 from reports.views import HONOUR_ROLL_PER_PAGE
-from tests.factories import MemberFactory, nominate, register
+from tests.factories import MemberFactory, backdate_approvals, nominate, register
 
 XSS = '<script>alert("x")</script>'
 
@@ -37,7 +37,9 @@ def _approved(users, tree, round_, kinds, name, unit, **fields):
     nomination = nominate(
         round_, kinds.bk_city, actor=officer, member=member, submit=True, **fields
     )
-    return services.approve_nomination(nomination, actor=users.city_reviewer)
+    approved = services.approve_nomination(nomination, actor=users.city_reviewer)
+    # Decided before the decisions below are dated.
+    return backdate_approvals([approved], datetime(2024, 11, 1, tzinfo=UTC))[0]
 
 
 def _issue(users, tree, kinds, nominations, number, day):

@@ -293,3 +293,18 @@ def test_template_with_a_wrong_fit_size_argument_is_a_validation_error():
         render_chunk('{% fit_size certificate.awardee_name "wide" 20 %}', [sample_certificate()])
     assert error.value.code == "template_render"
     assert "fit_size" in error.value.messages[0]
+
+
+@pytest.mark.parametrize("template", ["bang_khen", "giay_khen"])
+def test_certificate_with_the_issuers_emblem_prints_one_page(template):
+    import base64
+
+    from commendations.certificates import default_template_source
+    from tests.factories import make_png
+
+    emblem = "data:image/png;base64," + base64.b64encode(make_png((40, 40))).decode()
+    certificate = sample_certificate(emblem=emblem)
+    chunk = render_chunk(default_template_source(template), [certificate])
+    assert len(pdf_pages(chunk.pdf)) == 1
+    assert chunk.refused_urls == ()
+    assert "Nguyễn Thị Hằng" in pdf_text(chunk.pdf)

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from awards import services
 from commendations import services as commendation_services
 from tests.awards.conftest import member_a  # noqa: F401  (a registered member)
-from tests.factories import MemberFactory, nominate, register
+from tests.factories import MemberFactory, backdate_approvals, nominate, register
 
 NAMES = ["Nguyễn Thị Hằng", "Trần Văn Hùng", "Lê Minh Anh", "Phạm Thu Hà", "Đỗ Quốc Bảo"]
 
@@ -47,7 +47,8 @@ def approve(tree, users, round_, kinds):  # noqa: F811
             officer = users.officer_a if (unit or tree.unit_a) == tree.unit_a else users.officer_b
             nomination = nominate(round_, kinds.bk_city, actor=officer, member=member, submit=True)
             approved.append(services.approve_nomination(nomination, actor=users.city_reviewer))
-        return approved
+        # The council met before the decisions these tests date 19/05/2025.
+        return backdate_approvals(approved)
 
     return make
 

@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from commendations import scoping
 from commendations.models import Commendation, Decision, DecisionState, RenderState
@@ -51,7 +52,8 @@ def test_hanoi_clerk_issues_watches_downloads_and_verifies(
         reverse("commendations:decision_create"), {"unit": hanoi.pk, "award_kind": kind.pk}
     ).context["form"]
     data = {name: form[name].value() for name in form.fields}
-    data.update({"number": "12/QĐ-CĐVCHN", "date": "20/11/2026", "signer_name": "Vũ Ngọc Anh",
+    today = timezone.localdate().strftime("%d/%m/%Y")  # not before the demo's approvals
+    data.update({"number": "12/QĐ-CĐVCHN", "date": today, "signer_name": "Vũ Ngọc Anh",
                  "place": "Hà Nội", "issuing_unit": hanoi.pk, "award_kind": kind.pk})  # fmt: skip
     response = client.post(reverse("commendations:decision_create"), data)
     decision = Decision.objects.get(number="12/QĐ-CĐVCHN")

@@ -101,7 +101,8 @@ def test_issue_decision_numbers_the_register_and_snapshots_the_certificate(
         "Trần Văn Hùng",
     ]
     assert [c.register_number for c in commendations] == ["0001/2025", "0002/2025", "0003/2025"]
-    assert commendations[0].unit_name == "Công đoàn cơ sở A"
+    # The line under the name: the agency ("Công đoàn cơ sở A" gathers the staff of A).
+    assert commendations[0].unit_name == "A"
     assert commendations[0].job_title == "Chuyên viên"
     assert commendations[0].award_name == "Bằng khen CĐVC thành phố"
     assert commendations[0].achievement == decision.achievement
@@ -191,7 +192,7 @@ def test_renaming_a_member_later_does_not_change_the_commendation(
     commendation = Commendation.objects.get()
     assert (commendation.awardee_name, commendation.unit_name) == (
         "Nguyễn Thị Hằng",
-        "Công đoàn cơ sở A",
+        "A",
     )
 
 

@@ -203,7 +203,7 @@ def test_clerk_creates_removes_and_issues_through_the_pages(
             "parent_body": "Công đoàn Viên chức Việt Nam",
             "issuing_body": "Ban Chấp hành Công đoàn Viên chức thành phố Hà Nội",
             "authority": "Ban Thường vụ Công đoàn Viên chức thành phố Hà Nội",
-            "signer_title": "TM. Ban Thường vụ\r\nChủ tịch",
+            "signer_title": "TM. Ban Chấp hành\r\nChủ tịch",
             "signer_name": "Phan Văn Anh",
             "legal_bases": "Căn cứ Luật Thi đua, khen thưởng;\r\nCăn cứ Điều lệ Công đoàn;",
             "proposal": "",
@@ -214,7 +214,7 @@ def test_clerk_creates_removes_and_issues_through_the_pages(
     assert response.status_code == 302
     assert response["Location"] == decision.get_absolute_url()
     assert decision.date == date(2025, 5, 19)
-    assert decision.signer_title == "TM. Ban Thường vụ\nChủ tịch"
+    assert decision.signer_title == "TM. Ban Chấp hành\nChủ tịch"
     client.post(
         reverse("commendations:decision_awardees", args=[decision.pk]), {"nominations": [second.pk]}
     )
@@ -289,7 +289,7 @@ def test_annex_xlsx_has_a_preamble_and_a_row_per_awardee(issued, users, client_f
     assert rows[0][0] == "Công đoàn Viên chức Hà Nội"
     assert "45/QĐ-CĐVCHN" in rows[1][0]
     assert len(rows) == 2 + 1 + 2
-    assert rows[3][5] == "0001/2025"
+    assert rows[3][6] == "0001/2025"  # after the prize column
 
 
 # --- Verification -------------------------------------------------------------------------------
