@@ -317,6 +317,7 @@ def officer(browser, scene, work, deadline, rng):
         form = read_form(html)
         data = dict(form.fields)
         data["award_kind"] = str(scene.kind_id)
+        data["granting_unit"] = ""  # the nearest unit on the way up that grants it
         data["achievement"] = "Hoàn thành xuất sắc nhiệm vụ năm; sáng kiến được áp dụng."
         for name, maximum in form.maxima.items():
             if name.startswith("score_"):
