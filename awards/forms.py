@@ -251,6 +251,14 @@ SORTS = {
     "submitted": (_("Submitted first"), ["submitted_at", "pk"]),
 }
 AWAITING = "awaiting"
+# Which path a nomination took: a movement's round, or a quick commendation (khen thưởng đột
+# xuất). A filter of the review queue and the nomination list.
+QUICK = "quick"
+PATH_CHOICES = [
+    ("", _("Rounds and quick commendations")),
+    ("round", _("In a movement round")),
+    (QUICK, _("Quick commendations")),
+]
 
 
 class QueueFilterForm(BootstrapFormMixin, forms.Form):
@@ -259,6 +267,7 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
     round = forms.ModelChoiceField(label=_("Round"), queryset=None, required=False)
     unit = forms.ModelChoiceField(label=_("Unit below"), queryset=None, required=False)
     award_kind = forms.ModelChoiceField(label=_("Award"), queryset=None, required=False)
+    path = forms.ChoiceField(label=_("Path"), required=False, choices=PATH_CHOICES)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[(k, v[0]) for k, v in SORTS.items()]
     )
@@ -284,6 +293,7 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
 class NominationFilterForm(BootstrapFormMixin, forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     movement = forms.ModelChoiceField(label=_("Movement"), queryset=None, required=False)
+    path = forms.ChoiceField(label=_("Path"), required=False, choices=PATH_CHOICES)
 
     def __init__(self, *args, movements, **kwargs):
         super().__init__(*args, **kwargs)
@@ -477,3 +487,65 @@ class OutsideDecisionForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["granted"].queryset = choices
+
+
+class QuickNominationForm(BootstrapFormMixin, forms.Form):
+    """A quick commendation (khen thưởng đột xuất): the proposing unit, the award and who grants
+    it, the deed and its date, the report and the evidence. No round, no scores."""
+
+    unit = forms.ModelChoiceField(label=_("Proposing unit"), queryset=None)
+    award_kind = forms.ModelChoiceField(label=_("Proposed award"), queryset=None)
+    granting_unit = forms.ModelChoiceField(
+        label=_("Granted by"),
+        queryset=None,
+        required=False,
+        empty_label=_("The nearest unit above that grants it"),
+        help_text=_(
+            "The proposal goes straight to this unit's committee, which reviews it once; its "
+            "clerk issues the decision."
+        ),
+    )
+    deed = forms.CharField(
+        label=_("The deed"),
+        max_length=300,
+        help_text=_(
+            "What happened, as the certificate will name it after “Đã có thành tích xuất sắc "
+            "đột xuất”, e.g. trong việc cứu người bị đuối nước tại hồ Tây."
+        ),
+    )
+    deed_date = forms.DateField(
+        label=_("Date of the deed"), widget=DateInput(), validators=[plausible_date]
+    )
+    achievement = forms.CharField(
+        label=_("Achievement report"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        help_text=_("What the nominee did, when and where, and what it achieved."),
+    )
+    public_citation = forms.CharField(
+        label=_("Public citation"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A short text for the honour roll, if the award may be published."),
+    )
+    publishable = forms.BooleanField(label=_("May be published on the honour roll"), required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG; at most %(size)s each; you may choose several."),
+    )
+
+    def __init__(self, *args, units, award_kinds, granting_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["award_kind"].queryset = award_kinds
+        self.fields["granting_unit"].queryset = granting_units
+        self.fields["evidence"].help_text = self.fields["evidence"].help_text % {
+            "size": filesizeformat(evidence_checks.max_bytes())
+        }
+
+    def clean_deed(self):
+        return normalize_text(self.cleaned_data["deed"])
+
+    clean_evidence = NominationForm.clean_evidence

@@ -76,8 +76,27 @@ class Nomination(models.Model):
     """
 
     round = models.ForeignKey(
-        Round, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("round")
+        Round,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("round"),
+        help_text=_("Empty for a quick commendation, outside any movement round."),
     )
+    # Khen thưởng đột xuất: outside any round, for one deed and its date; it goes straight to the
+    # unit that grants the award for one review (awards.services.create_quick_nomination).
+    quick = models.BooleanField(_("quick commendation"), default=False, editable=False)
+    deed = models.CharField(
+        _("the deed"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What happened, as the certificate will name it after “Đã có thành tích xuất sắc "
+            "đột xuất”, e.g. trong việc cứu người bị đuối nước tại hồ Tây."
+        ),
+    )
+    deed_date = models.DateField(_("date of the deed"), null=True, blank=True)
     award_kind = models.ForeignKey(
         AwardKind,
         on_delete=models.PROTECT,
@@ -195,6 +214,12 @@ class Nomination(models.Model):
                 condition=Q(nominee_unit__isnull=False, state__in=OPEN_STATES),
                 name="one_open_nomination_per_unit",
             ),
+            # In a round, or a quick commendation of a dated deed: never both, never neither.
+            models.CheckConstraint(
+                condition=Q(quick=False, round__isnull=False)
+                | Q(quick=True, round__isnull=True, deed_date__isnull=False),
+                name="nomination_in_a_round_or_quick",
+            ),
         ]
         indexes = [
             models.Index(fields=["reviewing_unit", "state"]),
@@ -224,6 +249,19 @@ class Nomination(models.Model):
     def nominee_name(self):
         nominee = self.nominee
         return nominee.full_name if self.nominee_member_id else nominee.name
+
+    @property
+    def year(self):
+        """The year the achievement counts for: the round's, or the deed's."""
+        return self.deed_date.year if self.quick else self.round.year
+
+    @property
+    def quick_achievement_line(self):
+        """The achievement line of a quick commendation's certificate (Vietnamese: it is printed
+        on an official document)."""
+        deed = (self.deed or "").strip().rstrip(".")
+        lead = "Đã có thành tích xuất sắc đột xuất"
+        return f"{lead} {deed}" if deed else lead
 
     @property
     def is_collective(self):

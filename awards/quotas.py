@@ -95,7 +95,8 @@ def usage_before_sending(nomination, *, here, granting, next_unit):
     on to `next_unit` (None: that is not the granting body, or the kind has no cap)."""
     award_kind = nomination.award_kind
     if (
-        not has_caps(award_kind)
+        nomination.quick
+        or not has_caps(award_kind)
         or granting is None
         or here is None
         or next_unit is None
@@ -121,6 +122,8 @@ def _names(award_kind, granting_unit, round_):
 def check_sending(nomination, *, sender, granting_unit):
     """Refuse to send one more nomination from `sender` into `granting_unit` beyond its
     allocation or the granting body's total. The caller holds the award kind's row lock."""
+    if nomination.quick:  # outside any round: no theme, no year of rounds to count in
+        return
     award_kind = nomination.award_kind
     if not has_caps(award_kind):
         return
@@ -136,6 +139,8 @@ def check_sending(nomination, *, sender, granting_unit):
 
 def check_approving(nomination):
     """At the granting body: the approved ones, this one included, stay within the caps."""
+    if nomination.quick:  # outside any round: no theme, no year of rounds to count in
+        return
     award_kind = nomination.award_kind
     if not has_caps(award_kind):
         return
@@ -236,6 +241,8 @@ def share_usage(nomination, *, states=COUNTED_STATES):
 
 
 def check_share(nomination, *, states=COUNTED_STATES):
+    if nomination.quick:  # outside any round: no theme, no year of rounds to count in
+        return
     result = share_usage(nomination, states=states)
     if result is None:
         return

@@ -82,6 +82,10 @@ def _reached_q(roles):
             # for one column (a national queue hashed all 100,000 units to read their depth).
             furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
             guided_unit__isnull=True,
+        ) & (
+            # A quick commendation goes straight to the unit that grants it: the committees
+            # on the way never held it.
+            Q(quick=False) | Q(deciding_unit_id=held.unit_id)
         ) | Q(
             proposing_unit_id=held.unit_id,
             deciding_unit_id=held.unit_id,
@@ -158,6 +162,8 @@ def has_reviewed_on_the_way(user, nomination):
                 to_state__in=SENT_UP_STATES,
             ).exists()
         return cache[user.pk]
+    if nomination.quick:  # straight to the unit that grants it, whose committee alone holds it
+        return nomination.deciding_unit_id in reviewer_unit_ids(user)
     proposing = nomination.proposing_unit
     furthest_depth = nomination.furthest_unit.depth
     for held in _reviewer_roles(user):

@@ -56,6 +56,7 @@ from movements.models import (
     Beneficiary,
     Criterion,
     CriterionKind,
+    Grantor,
     MovementState,
 )
 from unions.models import Member, MemberStatus, Unit
@@ -72,7 +73,10 @@ def _user(actor):
 
 
 def criteria_for(round_, beneficiary):
-    """The criteria of the round's movement for individuals or for collectives."""
+    """The criteria of the round's movement for individuals or for collectives (none outside a
+    round: a quick commendation has no scoring table)."""
+    if round_ is None:
+        return Criterion.objects.none()
     return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary)
 
 
@@ -114,6 +118,8 @@ def step_time_limit(nomination):
     """(the unit that must act on the nomination now, the time by which it must have sent it
     on) under the round's deadline for that unit's level; None when nobody has to act or the
     round sets no deadline for the level. Each step of the way up has its own time limit."""
+    if nomination.quick:  # outside any round: no round deadline
+        return None
     if nomination.state in AWAITING_STATES:
         unit = nomination.reviewing_unit
     elif nomination.state in EDITABLE_STATES:
@@ -162,6 +168,8 @@ def next_unit_up(nomination):
 def quota_before_sending(nomination):
     """What the holding unit has used of the granting body's caps, when its next step is the
     granting body ("2 of 4 used"); None otherwise."""
+    if nomination.quick:  # no caps outside a round's theme
+        return None
     if nomination.is_editable:
         here = nomination.proposing_unit
         launching = nomination.round.movement.launching_unit
@@ -370,6 +378,13 @@ def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_
 def _clean_scores(round_, award_kind, scores):
     """[(criterion, points, comment)] from {criterion pk: (points, comment)}; points None or ""
     leave the criterion unscored."""
+    if round_ is None:  # a quick commendation: no movement, no scoring table
+        if any(points not in (None, "") for points, _comment in (scores or {}).values()):
+            raise ValidationError(
+                _("A quick commendation has no scoring table: there is nothing to score."),
+                code="no_scoring_table",
+            )
+        return []
     criteria = {c.pk: c for c in criteria_for(round_, award_kind.beneficiary)}
     cleaned = []
     for key, (points, comment) in (scores or {}).items():
@@ -439,7 +454,7 @@ def _check_prerequisite(nomination, award_kind):
     prerequisite, years = award_kind.prerequisite_kind, award_kind.prerequisite_years
     if prerequisite is None:
         return
-    last = nomination.round.year
+    last = nomination.year
     wanted = range(last - years + 1, last + 1)
     # Granted, not merely approved: an outside authority's award counts once its decision is
     # recorded (awards.outside).
@@ -785,6 +800,8 @@ UPDATABLE = {
 @transaction.atomic
 def update_nomination(nomination, *, actor, files=(), **changes):
     """Change a draft or returned nomination: its award kind, report, scores, and add files."""
+    if nomination.quick:
+        return update_quick_nomination(nomination, actor=actor, files=files, **changes)
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -892,6 +909,8 @@ def submit_nomination(nomination, *, actor, comment=""):
     A returned nomination starts again from the first level: its dossier changed, and every
     level sees the completed version.
     """
+    if nomination.quick:
+        return submit_quick_nomination(nomination, actor=actor, comment=comment)
     nomination = _lock_for("submit_nomination", nomination, actor)
     # Lock the award kind's row: submissions of the same kind queue here, so that the quota
     # count below cannot be passed by two of them at once.
@@ -1790,3 +1809,303 @@ def public_notice_refusals(nominations, day):
                 "%(nominee)s: the objection received on %(date)s is not answered yet."
             ) % {**names, "date": f"{unanswered[nomination.pk]:%d/%m/%Y}"}
     return refusals
+
+
+# --- Quick commendations (khen thưởng đột xuất) ------------------------------------------------
+# A sudden outstanding deed outside any plan or movement round is commended on a shortened path:
+# the proposal goes straight to the unit that grants the award (no round, registration, scoring
+# table, level-by-level forwarding, bình xét or round quota), whose committee reviews it once
+# (approve, return for completion, reject: the transitions above, with their separation of
+# duties), and whose clerk issues it in a decision like any other commendation. It is a
+# Nomination without a round (`quick`, with its `deed` and `deed_date`), so that the states,
+# the history, the scopes, the worklists, the notifications and the decisions are the same.
+
+
+def quick_award_kinds(beneficiary=None):
+    """The award kinds that may be proposed on the quick path today: forms of commendation the
+    union grants itself, marked so in the catalogue (AwardKind.allows_quick)."""
+    kinds = AwardKind.objects.valid_on().filter(
+        allows_quick=True,
+        grantor=Grantor.UNION,
+        category=AwardCategory.COMMENDATION,
+        movement__isnull=True,
+    )
+    return kinds.filter(beneficiary=beneficiary) if beneficiary else kinds
+
+
+def quick_granting_units(proposing_unit, award_kind=None):
+    """[(unit, guided unit)] that may grant a quick commendation proposed by `proposing_unit`,
+    nearest first: the proposing unit and the units above it on the administrative line
+    (guided unit None), then the guiding units of any of them (the guidance line; the guided
+    unit is where the way leaves the administrative line: Nomination.guided_unit). With
+    `award_kind`: only the units whose level grants it."""
+    line = list(
+        Unit.objects.filter(path__in=proposing_unit.ancestor_paths)
+        .select_related("guiding_unit")
+        .order_by("-depth")
+    )
+    candidates = [(unit, None) for unit in line]
+    candidates += [(unit.guiding_unit, unit) for unit in line if unit.guiding_unit_id]
+    seen, result = set(), []
+    for unit, guided in candidates:
+        if unit.pk in seen or (award_kind is not None and not award_kind.is_granted_at(unit.level)):
+            continue
+        seen.add(unit.pk)
+        result.append((unit, guided))
+    return result
+
+
+def _check_quick(*, proposing_unit, award_kind, deed, deed_date, chosen=None):
+    """The kind may be proposed on the quick path, the deed is said and dated (not in the
+    future); returns (the granting unit, the guided unit) — `chosen`, or the nearest."""
+    if (
+        not award_kind.allows_quick
+        or not award_kind.is_granted_by_the_union
+        or award_kind.category != AwardCategory.COMMENDATION
+        or award_kind.movement_id is not None
+    ):
+        raise ValidationError(
+            _(
+                "%(award)s cannot be proposed as a quick commendation: choose a Giấy khen or "
+                "Bằng khen that the union grants for a sudden achievement."
+            )
+            % {"award": award_kind.name},
+            code="not_quick",
+        )
+    if not award_kind.is_valid_on():
+        raise ValidationError(
+            _("%(award)s is not valid today: choose a current award.") % {"award": award_kind.name},
+            code="not_valid",
+        )
+    if not (deed or "").strip():
+        raise ValidationError(
+            _("Say what the deed was, as the certificate will name it."), code="deed_missing"
+        )
+    if deed_date is None:
+        raise ValidationError(_("Give the date of the deed."), code="deed_date_missing")
+    if deed_date > timezone.localdate():
+        raise ValidationError(
+            _("The date of the deed cannot be in the future."), code="deed_date_future"
+        )
+    candidates = quick_granting_units(proposing_unit, award_kind)
+    if chosen is None:
+        if not candidates:
+            message = _(
+                "No unit above %(unit)s grants %(award)s (it is granted at the level: %(level)s)."
+            )
+            raise ValidationError(
+                message
+                % {
+                    "unit": proposing_unit.name,
+                    "award": award_kind.name,
+                    "level": award_kind.get_granting_level_display().lower(),
+                },
+                code="no_granting_unit",
+            )
+        return candidates[0]
+    for unit, guided in candidates:
+        if unit.pk == chosen.pk:
+            return unit, guided
+    raise ValidationError(
+        _("%(chosen)s does not grant %(award)s to what %(unit)s proposes.")
+        % {"chosen": chosen.name, "award": award_kind.name, "unit": proposing_unit.name},
+        code="not_granting_unit",
+    )
+
+
+def _check_quick_duplicate(*, member, unit, deed_date, nominee_name, exclude_pk=None):
+    """One achievement, one award: one open or granted quick commendation per nominee and
+    deed (its date), whatever the award kind."""
+    others = Nomination.objects.filter(
+        quick=True, deed_date=deed_date, state__in=OPEN_STATES, revoked_at__isnull=True
+    )
+    others = others.filter(nominee_member=member) if member else others.filter(nominee_unit=unit)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError(
+            _(
+                "One achievement, one award: %(nominee)s already has a quick commendation "
+                "proposed or granted for a deed of %(date)s."
+            )
+            % {"nominee": nominee_name, "date": deed_date.strftime("%d/%m/%Y")},
+            code="duplicate",
+        )
+
+
+@transaction.atomic
+def create_quick_nomination(
+    *,
+    actor,
+    proposing_unit,
+    award_kind,
+    deed,
+    deed_date,
+    achievement,
+    member=None,
+    unit=None,
+    files=(),
+    public_citation="",
+    publishable=False,
+    granting_unit=None,
+):
+    """A draft quick commendation of `member` (or of the collective `unit`) by
+    `proposing_unit`, for `deed` done on `deed_date`, to be granted by `granting_unit` (None:
+    the nearest unit that grants the award). Everything is checked before anything is stored."""
+    if not actor.has_perm("awards.propose_for_unit", proposing_unit):
+        raise PermissionDenied
+    _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
+    deciding, guided = _check_quick(
+        proposing_unit=proposing_unit,
+        award_kind=award_kind,
+        deed=deed,
+        deed_date=deed_date,
+        chosen=granting_unit,
+    )
+    nominee_name = member.full_name if member else unit.name
+    _lock_nominee(member, unit)
+    _check_quick_duplicate(member=member, unit=unit, deed_date=deed_date, nominee_name=nominee_name)
+    checked_files = _check_files(None, files)
+    nomination = Nomination(
+        quick=True,
+        deed=(deed or "").strip(),
+        deed_date=deed_date,
+        award_kind=award_kind,
+        nominee_member=member,
+        nominee_unit=unit,
+        proposing_unit=proposing_unit,
+        achievement=(achievement or "").strip(),
+        public_citation=(public_citation or "").strip(),
+        publishable=publishable,
+        deciding_unit=deciding,
+        guided_unit=guided,
+        created_by=_user(actor),
+    )
+    nomination.full_clean(exclude=["round", "award_kind", "proposing_unit"])
+    nomination.save()
+    _save_files(nomination, checked_files, actor)
+    _transition(nomination, actor=actor, from_state="", at_unit=proposing_unit)
+    return nomination
+
+
+QUICK_UPDATABLE = {
+    "award_kind",
+    "deed",
+    "deed_date",
+    "achievement",
+    "public_citation",
+    "publishable",
+    "granting_unit",
+}
+
+
+@transaction.atomic
+def update_quick_nomination(nomination, *, actor, files=(), **changes):
+    """Change a draft or returned quick commendation: its award, granting unit, deed, report,
+    and add files. (update_nomination hands a quick one over to this.)"""
+    unknown = set(changes) - QUICK_UPDATABLE
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    nomination = _lock_for("edit_nomination", nomination, actor)
+    award_kind = changes.get("award_kind") or nomination.award_kind
+    deed = changes.get("deed", nomination.deed)
+    deed_date = changes.get("deed_date", nomination.deed_date)
+    chosen = changes.get("granting_unit", nomination.deciding_unit)
+    if award_kind.pk != nomination.award_kind_id and "granting_unit" not in changes:
+        chosen = None  # another kind: the nearest unit that grants it, unless chosen again
+    _check_nominee(
+        proposing_unit=nomination.proposing_unit,
+        award_kind=award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+    )
+    deciding, guided = _check_quick(
+        proposing_unit=nomination.proposing_unit,
+        award_kind=award_kind,
+        deed=deed,
+        deed_date=deed_date,
+        chosen=chosen,
+    )
+    _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+    _check_quick_duplicate(
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+        deed_date=deed_date,
+        nominee_name=nomination.nominee_name,
+        exclude_pk=nomination.pk,
+    )
+    checked_files = _check_files(nomination, files)
+    nomination.award_kind = award_kind
+    nomination.deciding_unit, nomination.guided_unit = deciding, guided
+    nomination.deed, nomination.deed_date = (deed or "").strip(), deed_date
+    for name in ("achievement", "public_citation"):
+        if name in changes:
+            setattr(nomination, name, (changes[name] or "").strip())
+    if "publishable" in changes:
+        nomination.publishable = changes["publishable"]
+    nomination.full_clean(exclude=["round", "award_kind", "proposing_unit", "reviewing_unit"])
+    nomination.save()
+    _save_files(nomination, checked_files, actor)
+    _activity(
+        nomination,
+        actor=actor,
+        action="nomination.updated",
+        summary=_("Edited the nomination of %(nominee)s for %(award)s")
+        % {"nominee": nomination.nominee_name, "award": award_kind.name_vi},
+        units=[nomination.proposing_unit],
+        data={"files": [upload.name for upload, _type in checked_files]},
+    )
+    return nomination
+
+
+@transaction.atomic
+def submit_quick_nomination(nomination, *, actor, comment=""):
+    """Draft or returned -> submitted, straight to the committee of the unit that grants the
+    award, which decides it (approve, return, reject) without forwarding. No round: no
+    deadline, registration, bình xét, scoring table or round quota; the nominee, the kind, the
+    deed and one award per deed are checked again, and a prerequisite counts up to the deed's
+    year. (submit_nomination hands a quick one over to this.)"""
+    nomination = _lock_for("submit_nomination", nomination, actor)
+    award_kind = nomination.award_kind
+    proposing_unit = nomination.proposing_unit
+    _check_nominee(
+        proposing_unit=proposing_unit,
+        award_kind=award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+    )
+    deciding, guided = _check_quick(
+        proposing_unit=proposing_unit,
+        award_kind=award_kind,
+        deed=nomination.deed,
+        deed_date=nomination.deed_date,
+        chosen=nomination.deciding_unit,
+    )
+    _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+    _check_quick_duplicate(
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+        deed_date=nomination.deed_date,
+        nominee_name=nomination.nominee_name,
+        exclude_pk=nomination.pk,
+    )
+    _check_prerequisite(nomination, award_kind)
+    previous = nomination.state
+    nomination.state = S.SUBMITTED
+    nomination.deciding_unit = deciding
+    nomination.reviewing_unit = deciding
+    nomination.furthest_unit = deciding
+    nomination.guided_unit = guided
+    nomination.submitted_at = timezone.now()
+    nomination.submitted_by = _user(actor)
+    nomination.review_score = None
+    nomination.save()
+    _transition(
+        nomination,
+        actor=actor,
+        from_state=previous,
+        at_unit=proposing_unit,
+        to_unit=deciding,
+        comment=(comment or "").strip(),
+    )
+    return nomination

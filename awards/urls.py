@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import dossier, nominations, notices, outside, review
+from awards.views import dossier, nominations, notices, outside, quick, review
 
 app_name = "awards"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("nominate/members.json", nominations.nominee_search, name="nominee_search"),
     path("members/<int:pk>/nominate/", nominations.nominate_member, name="nominate_member"),
     path("units/<int:pk>/nominate/", nominations.nominate_unit, name="nominate_unit"),
+    # Quick commendations (khen thưởng đột xuất), outside any round.
+    path("quick/", quick.quick_pick, name="quick_pick"),
+    path("members/<int:pk>/quick/", quick.quick_member, name="quick_member"),
+    path("units/<int:pk>/quick/", quick.quick_unit, name="quick_unit"),
     path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination_detail"),
     path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination_edit"),
     path("nominations/<int:pk>/submit/", nominations.nomination_submit, name="nomination_submit"),

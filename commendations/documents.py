@@ -122,7 +122,10 @@ def snapshot(decision, nomination, prize=_UNSET):
         "awardee_name": name,
         "unit_name": unit_name,
         "job_title": job_title or "",
-        "achievement": decision.achievement,
+        # A quick commendation's certificate names its own deed (khen thưởng đột xuất).
+        "achievement": nomination.quick_achievement_line
+        if nomination.quick
+        else decision.achievement,
         "award_name": decision.award_kind.printed_title,
         "prize_amount": prize,
     }

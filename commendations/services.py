@@ -136,6 +136,9 @@ def default_achievement(unit, award_kind=None):
     if unit.pk is None:  # a stand-in without history (reports.scale_data)
         return "Đã có thành tích xuất sắc trong phong trào thi đua"
     waiting = approved_at(unit, award_kind)
+    quick_line = _quick_achievement(waiting)
+    if quick_line:
+        return quick_line
     rounds = list(
         Round.objects.filter(pk__in=waiting.values("round"))
         .select_related("movement")
@@ -150,6 +153,19 @@ def default_achievement(unit, award_kind=None):
         name = rounds[0].name
         return f"{lead} “{movement.title_vi}”, {name[:1].lower()}{name[1:]}"
     return f"{lead} “{movement.title_vi}”"
+
+
+def _quick_achievement(waiting):
+    """When every nomination waiting is a quick commendation (khen thưởng đột xuất): the line
+    of its deed if they share one, else the general line of a sudden achievement; "" when some
+    come from a movement's round. Each quick certificate prints its own deed
+    (documents.snapshot)."""
+    rows = list(waiting.order_by().values_list("quick", "deed").distinct()[:2])
+    if not rows or not all(quick for quick, _deed in rows):
+        return ""
+    if len(rows) == 1:
+        return Nomination(quick=True, deed=rows[0][1]).quick_achievement_line
+    return Nomination(quick=True).quick_achievement_line
 
 
 def decision_defaults(unit, award_kind=None):

@@ -13,6 +13,11 @@ Giấy khen of an upper-grassroots union, the Kỷ niệm chương, and the gras
 classification. A movement's honour ("điển hình tiêu biểu") is the occasion written on a
 Bằng khen (the decision's achievement line), not a kind of its own.
 
+Quick commendation (khen thưởng đột xuất, `allows_quick`): the union's own Giấy khen and Bằng
+khen may be given for a sudden outstanding deed outside any movement round (awards.services:
+create_quick_nomination); not the annual titles, the thematic Bằng khen tied to a theme's quota,
+the Kỷ niệm chương, nor what an outside authority decides.
+
 The content of 999/QĐ-TLĐ could not be read in full here: the quotas and prize coefficients
 below are illustrative data, marked so in their basis, to be checked against the regulation.
 The Confederation's thematic quota (4 per unit, 300 a theme a year) is from the 2019
@@ -139,6 +144,7 @@ AWARD_KINDS = {
         "beneficiary": IND,
         "granting_level": L.UPPER_GRASSROOTS,
         "certificate_title": "Giấy khen",
+        "allows_quick": True,
         "legal_basis": f"{LAW}; {CHARTER}; {UNION_RULE}",
         **_prize("0.3", UNION_RULE),
     },
@@ -168,6 +174,7 @@ AWARD_KINDS = {
         "granting_level": L.PROVINCIAL,
         "other_granting_level": L.NATIONAL,
         "certificate_title": "Bằng khen",
+        "allows_quick": True,
         "legal_basis": f"{LAW}; {CHARTER}; {UNION_RULE}",
         **_prize("1.0", UNION_RULE),
     },
@@ -195,6 +202,7 @@ AWARD_KINDS = {
         "scope": AwardScope.GENERAL,
         "granting_level": L.CONFEDERATION,
         "certificate_title": "Bằng khen",
+        "allows_quick": True,
         "legal_basis": f"{LAW}; {CHARTER}; {UNION_RULE}",
         **_prize("1.0", UNION_RULE),
     },

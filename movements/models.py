@@ -553,6 +553,19 @@ class AwardKind(NormalizedNames, models.Model):
             "secret-ballot result."
         ),
     )
+    # Khen thưởng đột xuất: a sudden outstanding deed outside any plan or round is commended on
+    # a shortened path (proposal, one review by the granting unit, decision): Law 06/2022/QH15
+    # on commendation for sudden achievements and the simplified procedure (article not read
+    # in full here); Decree 91/2017 Art. 13 defined "thành tích đột xuất".
+    allows_quick = models.BooleanField(
+        _("allows quick commendation"),
+        default=False,
+        help_text=_(
+            "May be proposed for a sudden outstanding achievement outside any movement round "
+            "(khen thưởng đột xuất): a proposal, one review by the unit that grants it, then "
+            "its decision. Not for annual titles, nor for awards an outside authority decides."
+        ),
+    )
     movement = models.ForeignKey(
         "Movement",
         on_delete=models.PROTECT,
@@ -706,6 +719,13 @@ class AwardKind(NormalizedNames, models.Model):
             errors["quota_base_kind"] = _(
                 "Choose the award kind of the quota base exactly when the base is another "
                 "award kind."
+            )
+        if self.allows_quick and (
+            self.grantor != Grantor.UNION or self.category != AwardCategory.COMMENDATION
+        ):
+            errors["allows_quick"] = _(
+                "Only a form of commendation that the union grants itself may be proposed on "
+                "the quick path."
             )
         if errors:
             raise ValidationError(errors)

@@ -51,7 +51,11 @@ def _officer_part(user):
         )
         for nomination in returned:
             nomination.last_return = nomination.returns[0] if nomination.returns else None
-            nomination.deadline = nomination.round.deadline_for(nomination.proposing_unit.level)
+            nomination.deadline = (
+                None  # a quick commendation has no round, so no deadline
+                if nomination.quick
+                else nomination.round.deadline_for(nomination.proposing_unit.level)
+            )
         part["returned"] = returned
     if counts["outcomes"]:
         part["outcomes"] = list(
@@ -75,7 +79,10 @@ def _reviewer_part(user):
     not_mine = ~Q(submitted_by=user)
     counts = awaiting.aggregate(
         awaiting=Count("pk"),
-        scores_owed=Count("pk", filter=not_mine & ~Exists(own_score) & ~Exists(conflict)),
+        # A quick commendation has no scoring table: no score is owed on it.
+        scores_owed=Count(
+            "pk", filter=not_mine & Q(quick=False) & ~Exists(own_score) & ~Exists(conflict)
+        ),
         votes_owed=Count(
             "pk",
             filter=not_mine
@@ -99,7 +106,12 @@ def _reviewer_part(user):
         )
         by_round = {}
         for nomination in items:
-            nomination.deadline = nomination.round.deadline_for(nomination.reviewing_unit.level)
+            # Quick commendations (no round, no deadline) make one group of their own.
+            nomination.deadline = (
+                None
+                if nomination.quick
+                else nomination.round.deadline_for(nomination.reviewing_unit.level)
+            )
             group = by_round.get(nomination.round_id)
             if group is None:
                 group = by_round[nomination.round_id] = {"round": nomination.round, "items": []}

@@ -22,6 +22,11 @@ def assessment_create(request, pk):
     nomination = scoping.get_nomination_or_404(request.user, pk)
     if (response := guard(request, nomination, "edit_nomination")) is not None:
         return response
+    if nomination.quick:
+        messages.error(
+            request, _("A quick commendation has no bình xét: it goes straight to its review.")
+        )
+        return redirect(nomination)
     nominations = (
         scoping.nominations_visible_to(request.user)
         .filter(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from awards import scoping, services
 from awards.forms import (
+    QUICK,
     CommentForm,
     NominationFilterForm,
     NominationForm,
@@ -50,6 +51,8 @@ def nomination_list(request):
             nominations = nominations.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["movement"]:
             nominations = nominations.filter(round__movement=form.cleaned_data["movement"])
+        if form.cleaned_data["path"]:
+            nominations = nominations.filter(quick=form.cleaned_data["path"] == QUICK)
     nominations = nominations.select_related(*LIST_RELATED).order_by("-updated_at", "-pk")
     page = page_or_404(request, nominations, PER_PAGE)
     return render(
@@ -242,6 +245,10 @@ def nominate_unit(request, pk):
 def nomination_edit(request, pk):
     user = request.user
     nomination = scoping.get_nomination_or_404(user, pk)
+    if nomination.quick:
+        from awards.views.quick import quick_edit  # it builds on this module's helpers
+
+        return quick_edit(request, nomination)
     if (response := guard(request, nomination, "edit_nomination")) is not None:
         return response
     own = {s.criterion_id: (s.points, s.comment) for s in nomination.self_scores.all()}

@@ -19,6 +19,7 @@ from awards import scoping, services
 from awards.forms import (
     AWAITING,
     BULK_ACTIONS,
+    QUICK,
     SORTS,
     BulkActionForm,
     CommentForm,
@@ -71,6 +72,8 @@ def filtered_review_queue(user, query):
             nominations = nominations.filter(data["unit"].subtree_q("proposing_unit__"))
         if data["award_kind"]:
             nominations = nominations.filter(award_kind=data["award_kind"])
+        if data["path"]:
+            nominations = nominations.filter(quick=data["path"] == QUICK)
         sort = data["sort"] or sort
     else:
         nominations = nominations.none()
@@ -355,8 +358,11 @@ def review_queue_export(request):
             if nomination.is_collective
             else nomination.nominee_member.unit.name,
             nomination.award_kind.name,
-            nomination.round.movement.title,
-            nomination.round.name,
+            # A quick commendation has no movement: its kind, and the date of its deed.
+            _("Quick commendation") if nomination.quick else nomination.round.movement.title,
+            nomination.deed_date.strftime("%d/%m/%Y")
+            if nomination.quick
+            else nomination.round.name,
             nomination.proposing_unit.name,
             nomination.get_state_display(),
             nomination.reviewing_unit.name if nomination.reviewing_unit_id else "",
