@@ -73,6 +73,7 @@ UNIONS_VIEWS = "unions/test_views.py"
 IMPORTS = "imports/test_views.py"
 MOVEMENTS = "movements/test_views.py"
 AWARDS = "awards/test_permissions.py"
+QUICK = "awards/test_quick_commendations.py"
 DECISIONS = "commendations/test_permissions.py"
 TEMPLATES = "commendations/test_certificate_templates.py"
 DASHBOARDS = "reports/test_dashboards.py"
@@ -109,6 +110,8 @@ COVERED_BY = {
     "movements:registration_resubmit": MOVEMENTS,
     "awards:nominate_member": AWARDS,
     "awards:nominate_unit": AWARDS,
+    "awards:quick_member": QUICK,
+    "awards:quick_unit": QUICK,
     "awards:nomination_detail": AWARDS,
     "awards:nomination_edit": AWARDS,
     "awards:nomination_submit": AWARDS,

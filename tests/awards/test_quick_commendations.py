@@ -336,6 +336,18 @@ def test_who_may_open_the_quick_form_of_a_member(client_for, users, hero, quick_
 
 @pytest.mark.parametrize(
     ("name", "status"),
+    [("officer_a", 200), ("city_officer", 200), ("officer_b", 404), ("outsider", 404),
+     ("city_reviewer", 403), ("national_reviewer", 403), ("nobody", 404), (None, 302)],
+)  # fmt: skip
+def test_who_may_open_the_quick_form_of_a_collective(client_for, users, tree, quick_kinds, name,
+                                                     status):  # fmt: skip
+    user = getattr(users, name) if name else None
+    url = reverse("awards:quick_unit", args=[tree.unit_a.pk])
+    assert client_for(user).get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
     [("officer_a", 200), ("city_officer", 200), ("city_reviewer", 403), ("clerk", 403),
      ("nobody", 403), (None, 302)],
 )  # fmt: skip
