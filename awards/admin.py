@@ -105,7 +105,7 @@ class NominationAdmin(NominationScopeMixin, admin.ModelAdmin):
         "self_score_total",
         "submitted_at",
     ]
-    list_filter = ["state", "award_kind", "round__movement"]
+    list_filter = ["state", "quick", "award_kind", "round__movement"]
     search_fields = ["nominee_member__name_folded", "nominee_unit__name", "proposing_unit__name"]
     list_select_related = [
         "award_kind",

@@ -22,7 +22,7 @@ from awards.models import Nomination, NominationState, NominationTransition
 from commendations import services as commendation_services
 from movements import catalogue
 from movements.models import AwardKind
-from tests.factories import MemberFactory, UserFactory, grant, pdf_upload
+from tests.factories import MemberFactory, UserFactory, grant, nominate, pdf_upload, register
 from unions.models import Role
 
 S = NominationState
@@ -98,8 +98,12 @@ def test_a_quick_proposal_is_a_nomination_without_a_round(users, tree, quick_kin
 
 
 def test_submitting_goes_straight_to_the_granting_unit_without_registration_or_scores(
-    users, tree, quick_kinds, hero
+    users, tree, quick_kinds, hero, round_
 ):
+    # The national union's movement asks for registration, and its deadlines have all passed:
+    # neither concerns a deed outside any round.
+    assert round_.movement.requires_registration
+    round_.deadlines.update(deadline=timezone.now() - timedelta(days=1))
     nomination = propose(users, tree, quick_kinds.bk_national, hero, submit=True)
     # The national union grants it: the city's committee on the way is skipped.
     assert nomination.state == S.SUBMITTED
@@ -172,6 +176,20 @@ def test_one_deed_one_award(users, tree, quick_kinds, hero):
     assert "already has a quick commendation" in message
     # Another deed, another day: a new achievement may be commended again.
     propose(users, tree, quick_kinds.bk_city, hero, deed_date=first.deed_date - timedelta(days=30))
+
+
+def test_a_quick_commendation_and_a_rounds_award_are_two_achievements(
+    users, tree, quick_kinds, hero, round_
+):
+    """The deed is its own achievement: a quick Bằng khen does not stand against the movement
+    round's award of the same kind (nor does the round's award against a quick one)."""
+    quick = propose(users, tree, quick_kinds.bk_city, hero, submit=True)
+    award_services.approve_nomination(quick, actor=users.city_reviewer)
+    register(round_, hero)
+    in_round = nominate(round_, quick_kinds.bk_city, actor=users.officer_a, member=hero,
+                        submit=True)  # fmt: skip
+    assert in_round.state == S.SUBMITTED and not in_round.quick
+    propose(users, tree, quick_kinds.bk_city, hero, deed_date=quick.deed_date - timedelta(days=9))
 
 
 def test_the_database_refuses_a_nomination_neither_in_a_round_nor_quick(users, tree, kinds, hero):
