@@ -22,6 +22,7 @@ from awards.models import Nomination, NominationState, NominationTransition
 from commendations import services as commendation_services
 from movements import catalogue
 from movements.models import AwardKind
+from notifications.models import Notification
 from tests.factories import MemberFactory, UserFactory, grant, nominate, pdf_upload, register
 from unions.models import Role
 
@@ -112,6 +113,9 @@ def test_submitting_goes_straight_to_the_granting_unit_without_registration_or_s
     sent = nomination.transitions.get(to_state=S.SUBMITTED)
     assert (sent.at_unit, sent.to_unit) == (tree.unit_a, tree.national)
     assert nomination.self_scores.count() == 0
+    # The granting unit's committee is told; the committee skipped on the way is not.
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert "national_reviewer" in told and "city_reviewer" not in told
     assert nomination in scoping.review_queue_for(users.national_reviewer)
     assert nomination not in scoping.review_queue_for(users.city_reviewer)
     assert award_services.refusal("approve_nomination", nomination, users.national_reviewer) is None
