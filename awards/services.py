@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from awards import evidence as evidence_checks
-from awards import outside, quotas, scoping
+from awards import letters, outside, quotas, scoping
 from awards.models import (
     AWAITING_STATES,
     EDITABLE_STATES,
@@ -1594,11 +1594,17 @@ def default_signer(actor):
 def create_submission_letter(
     *, from_unit, to_unit, nominations, actor, signer_name="", signer_title=""
 ):
-    """The tờ trình of `from_unit` with the nominations it forwards to `to_unit`; its PDF is
-    rendered on commit (awards.tasks.render_submission_letter), or when first downloaded."""
+    """The tờ trình of `from_unit` with the nominations it forwards to `to_unit`, numbered in
+    `from_unit`'s register of the year (awards.letters); its PDF is rendered on commit
+    (awards.tasks.render_submission_letter), or when first downloaded."""
+    year = timezone.localdate().year
+    register_number, number = letters.take_letter_number(from_unit, year)
     letter = SubmissionLetter.objects.create(
         from_unit=from_unit,
         to_unit=to_unit,
+        register_year=year,
+        register_number=register_number,
+        number=number,
         signer_name=(signer_name or "").strip() or default_signer(_user(actor)),
         signer_title=(signer_title or "").strip() or _("CHAIR"),
         created_by=_user(actor),
@@ -1612,8 +1618,8 @@ def create_submission_letter(
         actor=actor,
         action="submission_letter.sent",
         target=letter,
-        summary=_("Sent a submission letter to %(unit)s with %(count)d nomination(s)")
-        % {"unit": to_unit.name, "count": len(nominations)},
+        summary=_("Sent the submission letter %(number)s to %(unit)s with %(count)d nomination(s)")
+        % {"number": number, "unit": to_unit.name, "count": len(nominations)},
         data={"nominations": [n.pk for n in nominations]},
     )
     return letter
