@@ -91,21 +91,13 @@ def letter_quotas(letter, rows):
     return result
 
 
-def render_submission_letter(letter):
+def _render_letter(context):
+    """The tờ trình template as a PDF, in the interface's language of record."""
     from weasyprint import HTML
 
-    rows = letter_rows(letter)
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
-            "awards/pdf/submission_letter.html",
-            {
-                "letter": letter,
-                "rows": rows,
-                "quotas": letter_quotas(letter, rows),
-                "today": timezone.localdate(letter.created_at),
-                "font_css": _font_css(),
-            },
-        )
+        html = render_to_string("awards/pdf/submission_letter.html", {**context,
+                                "font_css": _font_css()})  # fmt: skip
     progress = logging.getLogger("weasyprint.progress")
     level = progress.level
     progress.setLevel(logging.WARNING)
@@ -113,3 +105,73 @@ def render_submission_letter(letter):
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     finally:
         progress.setLevel(level)
+
+
+def render_submission_letter(letter):
+    rows = letter_rows(letter)
+    return _render_letter(
+        {
+            "from_unit": letter.from_unit,
+            "number": letter.display_number,
+            "to_name": letter.to_unit.name,
+            "rows": rows,
+            "quotas": letter_quotas(letter, rows),
+            "today": timezone.localdate(letter.created_at),
+            "signer_name": letter.signer_name,
+            "signer_title": letter.signer_title,
+        }
+    )
+
+
+def outside_proposal_rows(proposal):
+    """One row per proposed nomination: nominee, unit, award, achievement, the proposing
+    committee's score and vote, the bình xét."""
+    rows = []
+    nominations = proposal.nominations.select_related(
+        "award_kind", "nominee_member__unit", "nominee_unit", "round__movement"
+    ).order_by("nominee_member__name_sort_key", "nominee_unit__name", "pk")
+    for number, nomination in enumerate(nominations, start=1):
+        vote = (
+            nomination.votes.filter(unit=proposal.unit_id)
+            .order_by("-meeting_date", "-recorded_at", "-pk")
+            .first()
+        )
+        ballot = (
+            nomination.assessment_ballots.select_related("assessment")
+            .order_by("-assessment__meeting_date", "-pk")
+            .first()
+        )
+        rows.append(
+            {
+                "number": number,
+                "nomination": nomination,
+                "unit": nomination.nominee_unit.name
+                if nomination.is_collective
+                else nomination.nominee_member.unit.agency_name,
+                "score": nomination.review_score
+                if nomination.review_score is not None
+                else nomination.self_score_total,
+                "vote": f"{vote.votes_for}/{vote.present}" if vote else None,
+                "ballot": f"{ballot.votes_for}/{ballot.assessment.members_present}"
+                if ballot
+                else None,
+            }
+        )
+    return rows
+
+
+def render_outside_proposal_letter(proposal):
+    """The union's proposal letter (tờ trình đề nghị khen thưởng) to the outside authority."""
+    return _render_letter(
+        {
+            "from_unit": proposal.unit,
+            "number": proposal.letter_number,
+            "to_name": proposal.authority,
+            "basis": proposal.award_kind.legal_basis,
+            "rows": outside_proposal_rows(proposal),
+            "with_achievements": True,
+            "today": proposal.letter_date,
+            "signer_name": proposal.signer_name,
+            "signer_title": proposal.signer_title,
+        }
+    )

@@ -456,15 +456,15 @@ class OutsideProposalForm(BootstrapFormMixin, forms.Form):
         max_length=255,
         help_text=_("The authority that decides, e.g. Giám đốc Sở Tư pháp thành phố Hà Nội."),
     )
-    letter_number = forms.CharField(
-        label=_("Number of the proposal letter"), max_length=64, help_text=_("e.g. 12/TTr-CĐCS")
-    )
     letter_date = forms.DateField(
         label=_("Date of the proposal letter"), widget=DateInput(), validators=[plausible_date]
     )
     nominations = ModelIdsField(
         label=_("Proposed"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    # The letter is numbered from the unit's register of tờ trình and generated as a PDF.
+    signer_name = ForwardForm.base_fields["signer_name"]
+    signer_title = ForwardForm.base_fields["signer_title"]
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -551,9 +551,31 @@ class AssessmentBallot(models.Model):
         return f"{self.nomination} · {self.votes_for}/{self.assessment.members_present}"
 
 
+class LetterCounter(models.Model):
+    """The last number of a unit's register of submission letters (tờ trình) in a year: its
+    letters to the level above (SubmissionLetter) and to outside authorities (OutsideProposal)
+    run in one series, "15/TTr-CĐVC". Taking a number locks this row (unions.registers)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("register of submission letters")
+        verbose_name_plural = _("registers of submission letters")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_letter_counter_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.year}: {self.last_number}"
+
+
 class SubmissionLetter(models.Model):
     """The tờ trình a level sends with the nominations it forwards: a generated PDF listing them
-    with award, score and vote and the counts against the quota, signed by the unit's chair."""
+    with award, score and vote and the counts against the quota, signed by the unit's chair.
+    Numbered in the sending unit's register of the year (`number`, e.g. 15/TTr-CĐVC); letters
+    from before the register have none and show their id."""
 
     from_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
@@ -566,6 +588,9 @@ class SubmissionLetter(models.Model):
     )
     signer_name = models.CharField(_("signed by"), max_length=150)
     signer_title = models.CharField(_("signer's title"), max_length=150)
+    register_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    register_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    number = models.CharField(_("number"), max_length=64, blank=True, editable=False)
     file = models.FileField(_("file"), upload_to=dossier_path, max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -576,12 +601,23 @@ class SubmissionLetter(models.Model):
         verbose_name = _("submission letter (tờ trình)")
         verbose_name_plural = _("submission letters (tờ trình)")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_unit", "register_year", "register_number"],
+                condition=Q(register_number__isnull=False),
+                name="one_submission_letter_per_register_number",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.from_unit} → {self.to_unit} · {self.created_at:%d/%m/%Y}"
+        return f"{self.display_number} · {self.from_unit} → {self.to_unit}"
 
     def get_absolute_url(self):
         return reverse("awards:submission_letter", args=[self.pk])
+
+    @property
+    def display_number(self):
+        return self.number or f"{self.pk}/TTr"
 
 
 # --- Awards from before the app -------------------------------------------------------------
@@ -791,6 +827,15 @@ class OutsideProposal(models.Model):
         _("number of the proposal letter"), max_length=64, help_text=_("e.g. 12/TTr-CĐCS")
     )
     letter_date = models.DateField(_("date of the proposal letter"))
+    # Numbered in the unit's register of submission letters (LetterCounter) when the app writes
+    # the letter; empty for a letter numbered by hand before.
+    register_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    register_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    signer_name = models.CharField(_("signed by"), max_length=150, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=150, blank=True)
+    letter_file = models.FileField(
+        _("proposal letter (PDF)"), upload_to=dossier_path, max_length=200, blank=True
+    )
     nominations = models.ManyToManyField(
         Nomination, related_name="outside_proposals", verbose_name=_("proposed")
     )
@@ -828,6 +873,13 @@ class OutsideProposal(models.Model):
         verbose_name = _("proposal to an outside authority")
         verbose_name_plural = _("proposals to outside authorities")
         ordering = ["-letter_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "register_year", "register_number"],
+                condition=Q(register_number__isnull=False),
+                name="one_outside_proposal_per_register_number",
+            )
+        ]
 
     def __str__(self):
         return f"{self.letter_number} · {self.award_kind}"

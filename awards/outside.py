@@ -7,7 +7,8 @@ decided by the provincial People's Committee or the State. For such an award kin
 granting level approves the nominations (its bình xét), and this module:
 
 - `send_outside_proposal`: the unit's proposal (tờ trình đề nghị) of those nominations to the
-  authority, with its letter number and date;
+  authority, numbered in the unit's register of tờ trình and dated, with its letter as a PDF
+  (`render_proposal_letter`, from the submission letter's template);
 - `record_outside_decision`: the authority's decision when it arrives (number, date, issuer,
   the scanned file), and which of the proposed it grants. From then on those awards count for
   prerequisites and in the member's history; the union prints nothing for them (no decision
@@ -20,12 +21,14 @@ nominee's proposing unit.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from awards import evidence as evidence_checks
+from awards import letters
 from awards.models import (
     Nomination,
     NominationState,
@@ -62,6 +65,19 @@ def proposable(unit, award_kind=None):
     if award_kind is not None:
         queryset = queryset.filter(award_kind=award_kind)
     return queryset
+
+
+def render_proposal_letter(proposal):
+    """Render the proposal letter's PDF and store it (again: the same name each time)."""
+    from awards import dossier
+
+    pdf = dossier.render_outside_proposal_letter(proposal)
+    name = f"to-trinh-de-nghi-{proposal.pk}.pdf"
+    if proposal.letter_file:
+        proposal.letter_file.storage.delete(proposal.letter_file.name)
+    proposal.letter_file.save(name, ContentFile(pdf, name=name), save=False)
+    OutsideProposal.objects.filter(pk=proposal.pk).update(letter_file=proposal.letter_file.name)
+    return proposal
 
 
 def refusal(action, proposal, actor):
@@ -106,9 +122,22 @@ def _activity(proposal, *, actor, action, summary, nominations):
 
 @transaction.atomic
 def send_outside_proposal(
-    *, actor, unit, award_kind, authority, letter_number, letter_date, nominations
+    *,
+    actor,
+    unit,
+    award_kind,
+    authority,
+    letter_date,
+    nominations,
+    letter_number=None,
+    signer_name="",
+    signer_title="",
 ):
-    """The unit proposes the approved `nominations` of `award_kind` to `authority`."""
+    """The unit proposes the approved `nominations` of `award_kind` to `authority`, with its
+    proposal letter (tờ trình đề nghị khen thưởng): numbered in the unit's register of the
+    letter's year (awards.letters) and rendered as a PDF on commit, signed by `signer_name`
+    (default: the actor) as `signer_title` (default: the chair). `letter_number`: a letter the
+    unit already numbered by hand outside the app; it takes no number of the register."""
     if not actor.has_perm("awards.propose_outside", unit):
         raise PermissionDenied
     if award_kind.grantor == Grantor.UNION:
@@ -120,10 +149,10 @@ def send_outside_proposal(
             % {"award": award_kind.name, "unit": unit.name},
             code="granted_by_the_union",
         )
-    authority, letter_number = normalize_text(authority or ""), normalize_text(letter_number or "")
-    if not authority or not letter_number or letter_date is None:
+    authority = normalize_text(authority or "")
+    if not authority or letter_date is None:
         raise ValidationError(
-            _("A proposal needs the authority it goes to and its letter's number and date."),
+            _("A proposal needs the authority it goes to and its letter's date."),
             code="proposal_incomplete",
         )
     ids = {n.pk for n in nominations}
@@ -156,15 +185,29 @@ def send_outside_proposal(
             % {"date": latest.strftime("%d/%m/%Y")},
             code="letter_date",
         )
+    register_year = register_number = None
+    letter_number = normalize_text(letter_number or "")
+    if not letter_number:  # the next number of the unit's register, under its row lock
+        register_year = letter_date.year
+        register_number, letter_number = letters.take_letter_number(unit, register_year)
+    user = _user(actor)
     proposal = OutsideProposal.objects.create(
         unit=unit,
         award_kind=award_kind,
         authority=authority,
         letter_number=letter_number,
         letter_date=letter_date,
-        created_by=_user(actor),
+        register_year=register_year,
+        register_number=register_number,
+        signer_name=normalize_text(signer_name or "")
+        or (user.get_full_name() or user.get_username() if user else ""),
+        signer_title=normalize_text(signer_title or "") or _("CHAIR"),
+        created_by=user,
     )
     proposal.nominations.set(eligible)
+    from awards.tasks import render_outside_proposal_letter as render_task
+
+    transaction.on_commit(lambda: render_task.delay(proposal.pk))
     _activity(
         proposal,
         actor=actor,

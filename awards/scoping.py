@@ -336,3 +336,30 @@ def get_outside_proposal_or_404(user, pk):
     return scoping.get_or_404(
         outside_proposals_visible_to(user).select_related("unit", "award_kind"), pk
     )
+
+
+# --- A member's awards decided outside the union -----------------------------------------------
+# The member's page lists them beside the union's commendations, for whoever reads the member
+# (unions.scoping.get_member_or_404); a scanned decision is linked only for those who read its
+# proposal (get_outside_proposal_or_404 serves it).
+
+
+def outside_decisions_granted_to(member):
+    """The recorded decisions of outside authorities that granted the member an award."""
+    from awards.models import OutsideProposal, OutsideProposalState
+
+    return (
+        OutsideProposal.objects.filter(
+            state=OutsideProposalState.DECIDED, granted__nominee_member=member
+        )
+        .select_related("award_kind")
+        .distinct()
+        .order_by("-decision_date", "-pk")
+    )
+
+
+def prior_awards_of(member):
+    """The member's awards from before the app, as imported."""
+    from awards.models import PriorAward
+
+    return PriorAward.objects.filter(member=member).select_related("award_kind")

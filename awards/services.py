@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from awards import evidence as evidence_checks
-from awards import outside, quotas, scoping
+from awards import letters, outside, quotas, scoping
 from awards.models import (
     AWAITING_STATES,
     EDITABLE_STATES,
@@ -305,11 +305,14 @@ def _check_duplicate(*, round_, award_kind, member, unit, exclude_pk=None, nomin
         raise _duplicate_error(nominee_name=nominee_name, award_kind=award_kind, round_=round_)
 
 
-def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_pk=None):
+def _check_one_award(
+    *, round_, award_kind, member, unit, nominee_name, exclude_pk=None, deciding_unit=None
+):
     """One achievement, one award (Law 06/2022/QH15): across kinds and levels, one form of
     commendation per nominee per round unless a kind says it may be combined; and within one
-    granting level and year, not both a general and a thematic commendation. Emulation titles
-    are not forms of commendation: they are not concerned."""
+    granting level and year (the level of `deciding_unit`), not both a general and a thematic
+    commendation. Emulation titles are not forms of commendation: only the same title twice
+    for one round, or an imported prior award of it for the round's year, concerns them."""
     _check_duplicate(
         round_=round_,
         award_kind=award_kind,
@@ -317,6 +320,9 @@ def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_
         unit=unit,
         exclude_pk=exclude_pk,
         nominee_name=nominee_name,
+    )
+    _check_prior_award_of_the_year(
+        round_=round_, award_kind=award_kind, member=member, nominee_name=nominee_name
     )
     if award_kind.category != AwardCategory.COMMENDATION:
         return
@@ -349,16 +355,57 @@ def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_
                 },
                 code="one_award",
             )
-    if award_kind.scope:
-        opposite = (
-            AwardScope.THEMATIC if award_kind.scope == AwardScope.GENERAL else AwardScope.GENERAL
+    _check_general_and_thematic(
+        round_=round_,
+        award_kind=award_kind,
+        deciding_unit=deciding_unit,
+        member=member,
+        unit=unit,
+        nominee_name=nominee_name,
+        exclude_pk=exclude_pk,
+    )
+
+
+def _deciding_level(nomination):
+    """The level of the unit that decides the nomination: its deciding unit's, or, for a draft
+    that leaves the choice to the nearest unit granting its kind, that unit's."""
+    deciding = nomination.deciding_unit
+    if deciding is None:
+        deciding = granting_unit(
+            nomination.proposing_unit,
+            nomination.award_kind,
+            nomination.round.movement.launching_unit,
         )
-        other = others.filter(
-            round__year=round_.year,
-            award_kind__granting_level=award_kind.granting_level,
-            award_kind__scope=opposite,
-        ).first()
-        if other is not None:
+    return deciding.level if deciding is not None else nomination.award_kind.granting_level
+
+
+def _check_general_and_thematic(
+    *, round_, award_kind, deciding_unit, member, unit, nominee_name, exclude_pk=None
+):
+    """Within one granting level and year, a general (toàn diện) and a thematic (chuyên đề)
+    commendation do not both go to the same nominee. The level is that of the unit that
+    actually decides (`deciding_unit`; None: the kind's main level), not the kind's: the Bằng
+    khen of a provincial federation and of a national sectoral union is one kind granted at two
+    levels. Open or granted nominations count, revoked ones do not; so do the member's prior
+    awards (from before the app) of that year at that level."""
+    if not award_kind.scope or award_kind.category != AwardCategory.COMMENDATION:
+        return
+    level = deciding_unit.level if deciding_unit is not None else award_kind.granting_level
+    opposite = AwardScope.THEMATIC if award_kind.scope == AwardScope.GENERAL else AwardScope.GENERAL
+    others = Nomination.objects.filter(
+        state__in=OPEN_STATES,
+        revoked_at__isnull=True,
+        award_kind__category=AwardCategory.COMMENDATION,
+        award_kind__scope=opposite,
+        round__year=round_.year,
+    ).select_related(
+        "award_kind", "deciding_unit", "proposing_unit", "round__movement__launching_unit"
+    )
+    others = others.filter(nominee_member=member) if member else others.filter(nominee_unit=unit)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    for other in others.order_by("pk"):
+        if _deciding_level(other) == level:
             raise ValidationError(
                 _(
                     "Within one granting level and year, a general and a thematic commendation "
@@ -373,6 +420,99 @@ def _check_one_award(*, round_, award_kind, member, unit, nominee_name, exclude_
                 },
                 code="general_and_thematic",
             )
+    if member is None:
+        return
+    prior_awards = PriorAward.objects.filter(
+        member=member,
+        year=round_.year,
+        award_kind__category=AwardCategory.COMMENDATION,
+        award_kind__scope=opposite,
+    ).select_related("award_kind")
+    for prior in prior_awards.order_by("pk"):
+        # A prior award records its issuer as text: a kind granted at two levels counts at both.
+        if prior.award_kind.is_granted_at(level):
+            raise ValidationError(
+                _(
+                    "Within one granting level and year, a general and a thematic commendation "
+                    "do not both go to the same nominee: %(nominee)s already received %(other)s "
+                    "(%(scope)s) in %(year)d, by the decision %(number)s of %(issuer)s recorded "
+                    "from before the app."
+                )
+                % {
+                    "nominee": nominee_name,
+                    "other": prior.award_kind.name,
+                    "scope": prior.award_kind.get_scope_display(),
+                    "year": prior.year,
+                    "number": prior.decision_number,
+                    "issuer": prior.issuer,
+                },
+                code="general_and_thematic",
+            )
+
+
+def _check_prior_award_of_the_year(*, round_, award_kind, member, nominee_name):
+    """One achievement, one award, with the awards from before the app: a member who already
+    received the kind for the round's year (an imported PriorAward) is not proposed for it
+    again."""
+    if member is None:
+        return
+    prior = (
+        PriorAward.objects.filter(member=member, award_kind=award_kind, year=round_.year)
+        .order_by("pk")
+        .first()
+    )
+    if prior is not None:
+        raise ValidationError(
+            _(
+                "One achievement, one award: %(nominee)s already received %(award)s for "
+                "%(year)d, by the decision %(number)s of %(issuer)s recorded from before the app."
+            )
+            % {
+                "nominee": nominee_name,
+                "award": award_kind.name,
+                "year": prior.year,
+                "number": prior.decision_number,
+                "issuer": prior.issuer,
+            },
+            code="duplicate",
+        )
+
+
+def check_general_and_thematic_for_granting_unit(nomination, chosen):
+    """Another unit chosen to grant the nomination's kind (None: the nearest) may sit at another
+    level: the general and thematic rule, again at that level."""
+    if chosen is None:
+        launching = nomination.round.movement.launching_unit
+        chosen = granting_unit(nomination.proposing_unit, nomination.award_kind, launching)
+    _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+    _check_general_and_thematic(
+        round_=nomination.round,
+        award_kind=nomination.award_kind,
+        deciding_unit=chosen,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+        nominee_name=nomination.nominee_name,
+        exclude_pk=nomination.pk,
+    )
+
+
+def check_one_award_at_approval(nomination):
+    """The one-award rules again when the granting committee approves: what was imported or
+    granted since the nomination was sent counts too. The nominee's row lock queues approvals
+    and submissions of one nominee. A quick commendation is an achievement of its own, with
+    its own duplicate check (`_check_quick_duplicate`)."""
+    if nomination.quick:
+        return
+    _lock_nominee(nomination.nominee_member, nomination.nominee_unit)
+    _check_one_award(
+        round_=nomination.round,
+        award_kind=nomination.award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit,
+        exclude_pk=nomination.pk,
+        nominee_name=nomination.nominee_name,
+        deciding_unit=nomination.deciding_unit,
+    )
 
 
 def _clean_scores(round_, award_kind, scores):
@@ -749,13 +889,18 @@ def create_nomination(
     if not actor.has_perm("awards.propose_for_unit", proposing_unit):
         raise PermissionDenied
     _check_nominee(proposing_unit=proposing_unit, award_kind=award_kind, member=member, unit=unit)
-    _check_round_and_kind(
+    deciding = _check_round_and_kind(
         round_=round, award_kind=award_kind, proposing_unit=proposing_unit, chosen=granting_unit
     )
     nominee_name = member.full_name if member else unit.name
     _lock_nominee(member, unit)
     _check_one_award(
-        round_=round, award_kind=award_kind, member=member, unit=unit, nominee_name=nominee_name
+        round_=round,
+        award_kind=award_kind,
+        member=member,
+        unit=unit,
+        nominee_name=nominee_name,
+        deciding_unit=deciding,
     )
     scores = _clean_scores(round, award_kind, self_scores)
     checked_files = _check_files(None, files)
@@ -811,9 +956,8 @@ def update_nomination(nomination, *, actor, files=(), **changes):
     chosen = changes.get("granting_unit", nomination.deciding_unit)
     if award_kind.pk != previous_kind.pk and "granting_unit" not in changes:
         chosen = None  # another kind: the nearest unit that grants it, unless chosen again
-    if chosen is not None and (
-        chosen.pk != nomination.deciding_unit_id or award_kind.pk != previous_kind.pk
-    ):
+    granting_changed = (chosen.pk if chosen else None) != nomination.deciding_unit_id
+    if chosen is not None and (granting_changed or award_kind.pk != previous_kind.pk):
         _check_round_and_kind(
             round_=nomination.round,
             award_kind=award_kind,
@@ -828,7 +972,7 @@ def update_nomination(nomination, *, actor, files=(), **changes):
             member=nomination.nominee_member,
             unit=nomination.nominee_unit,
         )
-        _check_round_and_kind(
+        nearest = _check_round_and_kind(
             round_=nomination.round,
             award_kind=award_kind,
             proposing_unit=nomination.proposing_unit,
@@ -841,7 +985,10 @@ def update_nomination(nomination, *, actor, files=(), **changes):
             unit=nomination.nominee_unit,
             exclude_pk=nomination.pk,
             nominee_name=nomination.nominee_name,
+            deciding_unit=chosen or nearest,
         )
+    elif granting_changed:
+        check_general_and_thematic_for_granting_unit(nomination, chosen)
     scores = None
     if "self_scores" in changes:
         scores = _clean_scores(nomination.round, award_kind, changes["self_scores"])
@@ -937,6 +1084,7 @@ def submit_nomination(nomination, *, actor, comment=""):
         unit=nomination.nominee_unit,
         exclude_pk=nomination.pk,
         nominee_name=nomination.nominee_name,
+        deciding_unit=deciding,
     )
     _check_registration(nomination)
     _check_assessment(nomination, award_kind)
@@ -1157,6 +1305,7 @@ def approve_nomination(nomination, *, actor, comment=""):
                 % {"date": vote.meeting_date.strftime("%d/%m/%Y"), "award": award_kind.name},
                 code="vote_failed",
             )
+    check_one_award_at_approval(nomination)
     quotas.check_approving(nomination)
     quotas.check_share(nomination, states=(S.APPROVED,))
     return _decide(nomination, actor=actor, state=S.APPROVED, comment=comment)
@@ -1467,11 +1616,17 @@ def default_signer(actor):
 def create_submission_letter(
     *, from_unit, to_unit, nominations, actor, signer_name="", signer_title=""
 ):
-    """The tờ trình of `from_unit` with the nominations it forwards to `to_unit`; its PDF is
-    rendered on commit (awards.tasks.render_submission_letter), or when first downloaded."""
+    """The tờ trình of `from_unit` with the nominations it forwards to `to_unit`, numbered in
+    `from_unit`'s register of the year (awards.letters); its PDF is rendered on commit
+    (awards.tasks.render_submission_letter), or when first downloaded."""
+    year = timezone.localdate().year
+    register_number, number = letters.take_letter_number(from_unit, year)
     letter = SubmissionLetter.objects.create(
         from_unit=from_unit,
         to_unit=to_unit,
+        register_year=year,
+        register_number=register_number,
+        number=number,
         signer_name=(signer_name or "").strip() or default_signer(_user(actor)),
         signer_title=(signer_title or "").strip() or _("CHAIR"),
         created_by=_user(actor),
@@ -1485,8 +1640,8 @@ def create_submission_letter(
         actor=actor,
         action="submission_letter.sent",
         target=letter,
-        summary=_("Sent a submission letter to %(unit)s with %(count)d nomination(s)")
-        % {"unit": to_unit.name, "count": len(nominations)},
+        summary=_("Sent the submission letter %(number)s to %(unit)s with %(count)d nomination(s)")
+        % {"number": number, "unit": to_unit.name, "count": len(nominations)},
         data={"nominations": [n.pk for n in nominations]},
     )
     return letter

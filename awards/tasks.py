@@ -1,5 +1,5 @@
 """Thin tasks: the daily deadline and time-limit reminders (CELERY_BEAT_SCHEDULE), and the
-tờ trình's PDF."""
+tờ trình's PDF and the proposal letter's to an outside authority."""
 
 from celery import shared_task
 
@@ -19,6 +19,16 @@ def render_submission_letter(letter_id):
     letter = SubmissionLetter.objects.filter(pk=letter_id).first()
     if letter is not None:
         services.render_submission_letter(letter)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def render_outside_proposal_letter(proposal_id):
+    from awards import outside
+    from awards.models import OutsideProposal
+
+    proposal = OutsideProposal.objects.select_related("unit", "award_kind").filter(pk=proposal_id)
+    if (proposal := proposal.first()) is not None:
+        outside.render_proposal_letter(proposal)
 
 
 @shared_task

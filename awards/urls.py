@@ -68,6 +68,9 @@ urlpatterns = [
     path("outside/<int:pk>/", outside.outside_proposal_detail, name="outside_proposal_detail"),
     path("outside/<int:pk>/decision/", outside.outside_decision_file, name="outside_decision_file"),
     path(
+        "outside/<int:pk>/letter/", outside.outside_proposal_letter, name="outside_proposal_letter"
+    ),
+    path(
         "nominations/<int:pk>/evidence/<int:evidence_pk>/delete/",
         nominations.evidence_delete,
         name="evidence_delete",

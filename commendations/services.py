@@ -34,7 +34,7 @@ from commendations.models import (
 from commendations.notifications import tell_about_issued
 from commendations.scoping import approved_at
 from movements.models import Round
-from unions import scoping
+from unions import registers, scoping
 from unions.background import BROKER_ERRORS, queue_after_commit
 from unions.models import Unit
 from unions.services import record_activity
@@ -430,16 +430,7 @@ def allocate_register_numbers(unit, year, count):
     The counter row is locked until the caller's transaction ends, so that concurrent issues
     take turns: no gap, no number twice, and a rolled-back issue gives its numbers back.
     """
-    try:
-        with transaction.atomic():
-            RegisterCounter.objects.get_or_create(unit=unit, year=year)
-    except IntegrityError:  # created by a concurrent issue between our read and our insert
-        pass
-    counter = RegisterCounter.objects.select_for_update().get(unit=unit, year=year)
-    first = counter.last_number + 1
-    counter.last_number += count
-    counter.save(update_fields=["last_number"])
-    return first, counter.last_number
+    return registers.take_numbers(RegisterCounter, unit=unit, year=year, count=count)
 
 
 def register_numbers_foreseen(decision):

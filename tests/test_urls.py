@@ -138,6 +138,7 @@ COVERED_BY = {
     "awards:prior_award_import": "awards/test_prior_awards.py",
     "awards:outside_proposal_detail": "awards/test_outside.py",
     "awards:outside_decision_file": "awards/test_outside.py",
+    "awards:outside_proposal_letter": "awards/test_outside.py",
     "commendations:decision_detail": DECISIONS,
     "commendations:decision_edit": DECISIONS,
     "commendations:decision_awardees": DECISIONS,

@@ -147,3 +147,41 @@ def may_nominate(context):
     """Whether the user is an officer somewhere (whom they may nominate, the picker says)."""
     user = context["request"].user
     return unions_scoping.is_superuser(user) or bool(unions_scoping.role_paths(user, Role.OFFICER))
+
+
+@register.simple_tag(takes_context=True)
+def member_outside_awards(context, member):
+    """The member's awards decided outside the union (recorded decisions of outside
+    authorities) and from before the app (prior awards), newest year first; the scanned
+    decision's link only where the user reads its proposal. At most three queries."""
+    user = context["request"].user
+    decisions = list(scoping.outside_decisions_granted_to(member))
+    readable = set()
+    if decisions:
+        readable = set(
+            scoping.outside_proposals_visible_to(user)
+            .filter(pk__in=[d.pk for d in decisions])
+            .values_list("pk", flat=True)
+        )
+    items = [
+        {
+            "award": decision.award_kind,
+            "year": decision.decision_date.year,
+            "date": decision.decision_date,
+            "number": decision.decision_number,
+            "issuer": decision.decision_issuer,
+            "proposal": decision if decision.pk in readable else None,
+        }
+        for decision in decisions
+    ]
+    items += [
+        {
+            "award": prior.award_kind,
+            "year": prior.year,
+            "number": prior.decision_number,
+            "issuer": prior.issuer,
+            "prior": True,
+        }
+        for prior in scoping.prior_awards_of(member)
+    ]
+    return sorted(items, key=lambda item: -item["year"])

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awards import outside, scoping
+from awards import letters, outside, scoping
 from awards.forms import OutsideDecisionForm, OutsideProposalForm
 from movements.models import AwardKind
 from unions import scoping as unions_scoping
@@ -88,7 +88,12 @@ def outside_proposal_create(request):
     return render(
         request,
         "awards/outside_proposal_form.html",
-        {"form": form, "unit": unit, "award_kind": award_kind},
+        {
+            "form": form,
+            "unit": unit,
+            "award_kind": award_kind,
+            "next_number": letters.foreseen_letter_number(unit, timezone.localdate().year),
+        },
     )
 
 
@@ -149,6 +154,28 @@ def outside_decision_file(request, pk):
         content_type=proposal.decision_file_type,
         as_attachment="download" in request.GET,
         filename=f"quyet-dinh-{proposal.pk}.{extension}",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def outside_proposal_letter(request, pk):
+    """The proposal letter as a PDF, for those who read the proposal (its unit and above)."""
+    proposal = scoping.get_outside_proposal_or_404(request.user, pk)
+    if not proposal.letter_file:
+        if proposal.register_number is None:  # numbered by hand: the app wrote no letter
+            raise Http404
+        proposal = outside.render_proposal_letter(proposal)
+    try:
+        handle = proposal.letter_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type="application/pdf",
+        filename=f"to-trinh-de-nghi-{proposal.pk}.pdf",
     )
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"

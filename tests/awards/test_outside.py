@@ -184,8 +184,13 @@ def test_a_decision_may_grant_part_of_the_proposal(users, tree, round_, ldtt, ap
 
 
 def test_proposal_pages_are_scoped(users, tree, ldtt, approved, client):
-    proposal = _record(_send(users, tree, ldtt, [approved]), users.officer_a)
-    for name in ("awards:outside_proposal_detail", "awards:outside_decision_file"):
+    proposal = _send(users, tree, ldtt, [approved], letter_number=None)  # from the register
+    proposal = _record(proposal, users.officer_a)
+    for name in (
+        "awards:outside_proposal_detail",
+        "awards:outside_decision_file",
+        "awards:outside_proposal_letter",
+    ):
         url = reverse(name, args=[proposal.pk])
         for user, status in [
             (users.officer_a, 200),
