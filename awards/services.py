@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from awards import evidence as evidence_checks
 from awards import outside, quotas, scoping
@@ -56,6 +56,7 @@ from movements.models import (
     Beneficiary,
     Criterion,
     CriterionKind,
+    MovementKind,
     MovementState,
 )
 from unions.models import Member, MemberStatus, Unit
@@ -71,9 +72,19 @@ def _user(actor):
 # --- Questions --------------------------------------------------------------------------------
 
 
+ANNUAL_ROUND_NOT_SCORED = gettext_lazy(
+    "An annual round is assessed on the year's task classification, not on a scoring table: "
+    "there are no points to give."
+)
+
+
 def criteria_for(round_, beneficiary):
-    """The criteria of the round's movement for individuals or for collectives."""
-    return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary)
+    """The criteria of the round's movement for individuals or for collectives; none in an
+    annual round, which is assessed on the year's task classification (awards.year_end)."""
+    # (Asked in the same query: no extra one on pages that count theirs.)
+    return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary).exclude(
+        movement__kind=MovementKind.REGULAR
+    )
 
 
 def granting_unit(proposing_unit, award_kind, launching_unit=None):
@@ -416,6 +427,18 @@ def _check_registration(nomination):
             % {"nominee": nomination.nominee_name, "round": round_.name},
             code="not_registered",
         )
+
+
+def _check_classification(nomination, award_kind):
+    """In an annual round the year's task classification decides eligibility."""
+    error = movements_services.classification_refusal(
+        nomination.round,
+        award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit if not nomination.nominee_member_id else None,
+    )
+    if error is not None:
+        raise error
 
 
 def _check_assessment(nomination, award_kind):
@@ -920,6 +943,7 @@ def submit_nomination(nomination, *, actor, comment=""):
         nominee_name=nomination.nominee_name,
     )
     _check_registration(nomination)
+    _check_classification(nomination, award_kind)
     _check_assessment(nomination, award_kind)
     _check_prerequisite(nomination, award_kind)
     _check_required_scores(nomination)
@@ -984,6 +1008,8 @@ def start_review(nomination, *, actor):
 def record_review_scores(nomination, *, actor, scores):
     """The reviewer's own score per criterion ({criterion or pk: (points, comment)})."""
     nomination = _lock_for("review_nomination", nomination, actor)
+    if nomination.round.is_annual:
+        raise ValidationError(ANNUAL_ROUND_NOT_SCORED, code="annual_round")
     cleaned = _clean_scores(nomination.round, nomination.award_kind, scores)
     if not cleaned:
         raise ValidationError(_("Give a score for at least one criterion."))
