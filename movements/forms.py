@@ -206,10 +206,8 @@ class AnnualRegistrationForm(BootstrapFormMixin, forms.Form):
     the title chosen for them all)."""
 
     collective_award = forms.ModelChoiceField(label=_("Title the unit aims for"), queryset=None)
-    default_award = forms.ModelChoiceField(
-        label=_("Title for the ticked members and the card numbers"),
-        queryset=None,
-        required=False,
+    default_award = forms.ChoiceField(
+        label=_("Title for the ticked members and the card numbers"), required=False
     )
     card_numbers = forms.CharField(
         label=_("Add by card number"),
@@ -228,9 +226,8 @@ class AnnualRegistrationForm(BootstrapFormMixin, forms.Form):
         self.kinds = {str(kind.pk): kind for kind in individual_kinds}
         self.fields["collective_award"].queryset = collective_kinds
         self.fields["collective_award"].label_from_instance = lambda kind: kind.name
-        self.fields["default_award"].queryset = individual_kinds
-        self.fields["default_award"].label_from_instance = lambda kind: kind.name
         choices = _title_choices(self.kinds.values())
+        self.fields["default_award"].choices = [("", "—"), *choices[1:]]
         for member in self.members:
             self.fields[f"title_{member.pk}"] = forms.ChoiceField(
                 label=member.full_name, choices=choices, required=False
@@ -246,7 +243,7 @@ class AnnualRegistrationForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        default = data.get("default_award")
+        default = self.kinds.get(data.get("default_award") or "")
         by_pk = {str(member.pk): member for member in self.members}
         picked = self.data.getlist("members") if self.is_bound else []
         strangers = [pk for pk in picked if pk not in by_pk]
