@@ -408,6 +408,8 @@ def round_unit(request, round_pk, unit_pk):
     if request.method == "POST":
         _require(can_register)
         if form is None:
+            if annual and refusal is None:
+                return redirect("movements:round_annual_registration", round_.pk, unit.pk)
             messages.error(request, refusal or _("The unit is already registered for this round."))
             return redirect(request.path)
         if form.is_valid():

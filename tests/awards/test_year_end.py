@@ -288,3 +288,46 @@ def test_page_query_count(
     with django_assert_num_queries(13):  # with the navigation's badges (one query)
         assert client.get(_url(annual_round, tree.unit_a)).status_code == 200
     assert Registration.objects.filter(filed_with=registration).count() == rows
+
+
+def test_titles_the_agency_head_decides_take_the_outside_path(
+    classified, annual_round, tree, users, titles, team, reviewer_a
+):
+    """LĐTT decided by the head of the agency (Law 06/2022/QH15 Art. 80(1)): the grassroots
+    committee approves it, the unit proposes it and records the decision; it then counts as
+    held, e.g. for the CSTĐCS prerequisite."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from awards import outside
+    from movements.models import Grantor
+    from tests.factories import make_pdf
+
+    titles.ldtt.grantor = Grantor.AGENCY_HEAD
+    titles.ldtt.save()
+    hung = team[1]
+    year_end.nominate_from_classification(
+        round=annual_round, unit=tree.unit_a, actor=users.officer_a
+    )
+    nomination = services.submit_nomination(
+        Nomination.objects.get(nominee_member=hung), actor=users.officer_a
+    )
+    nomination = services.approve_nomination(nomination, actor=reviewer_a)
+    proposal = outside.send_outside_proposal(
+        actor=users.officer_a,
+        unit=tree.unit_a,
+        award_kind=titles.ldtt,
+        authority="Giám đốc Sở Tư pháp thành phố Hà Nội",
+        letter_number="05/TTr-CĐCS",
+        letter_date=timezone.localdate(),
+        nominations=[nomination],
+    )
+    outside.record_outside_decision(
+        proposal,
+        actor=users.officer_a,
+        number="112/QĐ-STP",
+        date=timezone.localdate(),
+        issuer="Giám đốc Sở Tư pháp thành phố Hà Nội",
+        upload=SimpleUploadedFile("qd.pdf", make_pdf(), "application/pdf"),
+    )
+    assert Nomination.objects.filter(outside.granted_q(), pk=nomination.pk).exists()
