@@ -14,7 +14,7 @@ urlpatterns = [
     path(
         "rounds/<int:round_pk>/units/<int:unit_pk>/year-end-nominations/",
         year_end.year_end_nominations,
-        name="year_end_nominations",
+        name="round_year_end_nominations",
     ),
     path("nominate/members.json", nominations.nominee_search, name="nominee_search"),
     path("members/<int:pk>/nominate/", nominations.nominate_member, name="nominate_member"),

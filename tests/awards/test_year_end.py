@@ -209,7 +209,7 @@ def test_only_the_units_officers_draft_the_titles(classified, annual_round, tree
 
 
 def _url(round_, unit):
-    return reverse("awards:year_end_nominations", args=[round_.pk, unit.pk])
+    return reverse("awards:round_year_end_nominations", args=[round_.pk, unit.pk])
 
 
 def test_the_page_lists_the_candidates_and_drafts_them(
@@ -241,12 +241,13 @@ def test_the_classification_page_leads_to_the_titles(
 
 
 @pytest.mark.parametrize(
-    "who, status", [("officer_b", 404), ("outsider", 404), ("city_reviewer", 403)]
+    "who, status",
+    [("officer_b", 404), ("outsider", 404), ("nobody", 404), ("city_reviewer", 403), (None, 302)],
 )
 def test_others_cannot_draft_from_the_page(
     client_for, classified, annual_round, tree, users, who, status
 ):
-    client = client_for(getattr(users, who))
+    client = client_for(getattr(users, who) if who else None)
     assert client.post(_url(annual_round, tree.unit_a)).status_code == status
     assert not Nomination.objects.exists()
 

@@ -462,11 +462,42 @@ def test_bad_input_on_the_page_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    "who, status", [("officer_b", 404), ("outsider", 404), ("city_reviewer", 403)]
+    "who, status",
+    [
+        ("officer_a", 200),
+        ("officer_b", 404),
+        ("outsider", 404),
+        ("nobody", 404),
+        ("city_reviewer", 403),
+        (None, 302),
+    ],
 )
-def test_others_cannot_open_the_units_list(client_for, annual_round, tree, users, who, status):
-    client = client_for(getattr(users, who))
+def test_who_opens_the_units_list(client_for, annual_round, tree, users, titles, who, status):
+    client = client_for(getattr(users, who) if who else None)
     url = _url("round_annual_registration", annual_round.pk, tree.unit_a.pk)
+    assert client.get(url).status_code == status
+    if who != "officer_a":
+        assert client.post(url, {"collective_award": titles.collective.pk}).status_code in (
+            status,
+            302,
+        )
+        assert _nothing_filed(annual_round)
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("officer_a", 200),
+        ("city_reviewer", 200),
+        ("officer_b", 404),
+        ("outsider", 404),
+        ("national_reviewer", 200),
+        (None, 302),
+    ],
+)
+def test_who_reads_the_classification(client_for, approved, annual_round, tree, users, who, status):
+    client = client_for(getattr(users, who) if who else None)
+    url = _url("round_classification", annual_round.pk, tree.unit_a.pk)
     assert client.get(url).status_code == status
 
 
