@@ -19,3 +19,4 @@ class AwardsConfig(AppConfig):
         page_slots.fill("member_actions", "awards/_member_actions.html", order=20)
         page_slots.fill("movement_actions", "awards/_nominate_button.html", order=20)
         page_slots.fill("member_panels", "awards/_member_outside_awards.html", order=20)
+        page_slots.fill("movement_actions", "awards/_year_end_button.html", order=30)

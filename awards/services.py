@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from awards import evidence as evidence_checks
 from awards import letters, outside, quotas, scoping
@@ -57,6 +57,7 @@ from movements.models import (
     Criterion,
     CriterionKind,
     Grantor,
+    MovementKind,
     MovementState,
 )
 from unions.models import Member, MemberStatus, Unit
@@ -72,12 +73,22 @@ def _user(actor):
 # --- Questions --------------------------------------------------------------------------------
 
 
+ANNUAL_ROUND_NOT_SCORED = gettext_lazy(
+    "An annual round is assessed on the year's task classification, not on a scoring table: "
+    "there are no points to give."
+)
+
+
 def criteria_for(round_, beneficiary):
-    """The criteria of the round's movement for individuals or for collectives (none outside a
-    round: a quick commendation has no scoring table)."""
+    """The criteria of the round's movement for individuals or for collectives; none outside a
+    round (a quick commendation has no scoring table) or in an annual round, which is assessed
+    on the year's task classification (awards.year_end)."""
     if round_ is None:
         return Criterion.objects.none()
-    return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary)
+    # (Asked in the same query: no extra one on pages that count theirs.)
+    return Criterion.objects.filter(movement_id=round_.movement_id, target=beneficiary).exclude(
+        movement__kind=MovementKind.REGULAR
+    )
 
 
 def granting_unit(proposing_unit, award_kind, launching_unit=None):
@@ -571,6 +582,18 @@ def _check_registration(nomination):
             % {"nominee": nomination.nominee_name, "round": round_.name},
             code="not_registered",
         )
+
+
+def _check_classification(nomination, award_kind):
+    """In an annual round the year's task classification decides eligibility."""
+    error = movements_services.classification_refusal(
+        nomination.round,
+        award_kind,
+        member=nomination.nominee_member,
+        unit=nomination.nominee_unit if not nomination.nominee_member_id else None,
+    )
+    if error is not None:
+        raise error
 
 
 def _check_assessment(nomination, award_kind):
@@ -1087,6 +1110,7 @@ def submit_nomination(nomination, *, actor, comment=""):
         deciding_unit=deciding,
     )
     _check_registration(nomination)
+    _check_classification(nomination, award_kind)
     _check_assessment(nomination, award_kind)
     _check_prerequisite(nomination, award_kind)
     _check_required_scores(nomination)
@@ -1151,6 +1175,8 @@ def start_review(nomination, *, actor):
 def record_review_scores(nomination, *, actor, scores):
     """The reviewer's own score per criterion ({criterion or pk: (points, comment)})."""
     nomination = _lock_for("review_nomination", nomination, actor)
+    if nomination.round is not None and nomination.round.is_annual:
+        raise ValidationError(ANNUAL_ROUND_NOT_SCORED, code="annual_round")
     cleaned = _clean_scores(nomination.round, nomination.award_kind, scores)
     if not cleaned:
         raise ValidationError(_("Give a score for at least one criterion."))

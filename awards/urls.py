@@ -1,6 +1,6 @@
 from django.urls import path
 
-from awards.views import dossier, nominations, notices, outside, quick, review
+from awards.views import dossier, nominations, notices, outside, quick, review, year_end
 
 app_name = "awards"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("nominations/review/bulk/", review.bulk_action, name="bulk_action"),
     path("nominations/review/export/", review.review_queue_export, name="review_queue_export"),
     path("nominate/", nominations.nominate_pick, name="nominate_pick"),
+    path(
+        "rounds/<int:round_pk>/units/<int:unit_pk>/year-end-nominations/",
+        year_end.year_end_nominations,
+        name="round_year_end_nominations",
+    ),
     path("nominate/members.json", nominations.nominee_search, name="nominee_search"),
     path("members/<int:pk>/nominate/", nominations.nominate_member, name="nominate_member"),
     path("units/<int:pk>/nominate/", nominations.nominate_unit, name="nominate_unit"),

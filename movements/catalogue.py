@@ -36,6 +36,7 @@ from movements.models import (
     Beneficiary,
     Grantor,
     QuotaBase,
+    TaskClassification,
 )
 from unions.models import UnitLevel
 
@@ -51,6 +52,19 @@ ILLUSTRATIVE_PRIZE = (
     "Mức tiền thưởng minh họa theo {basis}; chưa đối chiếu với Quy chế 999/QĐ-TLĐ "
     "(dữ liệu minh họa)"
 )
+
+# The year's task classification each annual title needs. The law's articles on these titles
+# (Law 06/2022/QH15 Art. 24, 26, 28) could not be read in full here: illustrative until checked.
+CLASSIFICATION_BASIS = "{law}, Điều {article} (chưa đối chiếu toàn văn; dữ liệu minh họa)"
+
+
+def _classification(minimum, article):
+    return {
+        "min_classification": minimum,
+        "classification_basis": CLASSIFICATION_BASIS.format(law=LAW, article=article),
+        "classification_illustrative": True,
+    }
+
 
 TITLE, FORM = AwardCategory.EMULATION_TITLE, AwardCategory.COMMENDATION
 IND, COL = Beneficiary.INDIVIDUAL, Beneficiary.COLLECTIVE
@@ -75,6 +89,7 @@ AWARD_KINDS = {
         "grantor": Grantor.AGENCY_HEAD,
         "granting_level": L.GRASSROOTS,
         "legal_basis": f"{LAW}; {DECREE}",
+        **_classification(TaskClassification.GOOD, 26),
         **_prize("0.3"),
     },
     "CSTD-CS": {
@@ -91,6 +106,7 @@ AWARD_KINDS = {
         "quota_base_code": "LDTT",
         "quota_basis": "Nghị định 91/2017/NĐ-CP (đã được thay thế; dữ liệu minh họa)",
         "quota_illustrative": True,
+        **_classification(TaskClassification.EXCELLENT, 24),
         **_prize("1.0"),
     },
     "TTLDTT": {
@@ -101,6 +117,7 @@ AWARD_KINDS = {
         "grantor": Grantor.AGENCY_HEAD,
         "granting_level": L.GRASSROOTS,
         "legal_basis": f"{LAW}; {DECREE}",
+        **_classification(TaskClassification.GOOD, 28),
         **_prize("0.8"),
     },
     "GK-CQ": {

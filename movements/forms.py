@@ -4,7 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from movements import services
-from movements.models import Criterion, CriterionTarget, Movement, Registration, Round
+from movements.models import (
+    Criterion,
+    CriterionTarget,
+    Movement,
+    Registration,
+    Round,
+    TaskClassification,
+)
 from unions.forms import BootstrapFormMixin, DateInput, ModelIdsField
 from unions.models import UnitLevel
 
@@ -184,3 +191,136 @@ class ReturnForm(BootstrapFormMixin, forms.Form):
         help_text=_("Say what the unit must correct or complete."),
         error_messages={"required": _("Give the reason for returning the registration.")},
     )
+
+
+# --- Annual rounds --------------------------------------------------------------------------
+
+
+def _title_choices(kinds):
+    return [("", _("— not registered —")), *((str(kind.pk), kind.name) for kind in kinds)]
+
+
+class AnnualRegistrationForm(BootstrapFormMixin, forms.Form):
+    """A unit's one registration for an annual round: its collective title and, in one list,
+    the title each member aims for (a select per member; ticked members and card numbers take
+    the title chosen for them all)."""
+
+    collective_award = forms.ModelChoiceField(label=_("Title the unit aims for"), queryset=None)
+    default_award = forms.ChoiceField(
+        label=_("Title for the ticked members and the card numbers"), required=False
+    )
+    card_numbers = forms.CharField(
+        label=_("Add by card number"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: one union card number a line, e.g. pasted from a spreadsheet."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, unit, members, individual_kinds, collective_kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit, self.members = unit, list(members)
+        self.kinds = {str(kind.pk): kind for kind in individual_kinds}
+        self.fields["collective_award"].queryset = collective_kinds
+        self.fields["collective_award"].label_from_instance = lambda kind: kind.name
+        choices = _title_choices(self.kinds.values())
+        self.fields["default_award"].choices = [("", "—"), *choices[1:]]
+        for member in self.members:
+            self.fields[f"title_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name, choices=choices, required=False
+            )
+
+    def rows(self):
+        """(member, its title field) in the list's order, for the template."""
+        picked = set(self.data.getlist("members")) if self.is_bound else set()
+        return [
+            (member, self[f"title_{member.pk}"], str(member.pk) in picked)
+            for member in self.members
+        ]
+
+    def clean(self):
+        data = super().clean()
+        default = self.kinds.get(data.get("default_award") or "")
+        by_pk = {str(member.pk): member for member in self.members}
+        picked = self.data.getlist("members") if self.is_bound else []
+        strangers = [pk for pk in picked if pk not in by_pk]
+        if strangers:
+            raise forms.ValidationError(
+                _("A ticked member is not an active member of %(unit)s.") % {"unit": self.unit.name}
+            )
+        entries, needs_default = [], False
+        for member in self.members:
+            chosen = data.get(f"title_{member.pk}")
+            if chosen:
+                entries.append((member, self.kinds[chosen]))
+            elif str(member.pk) in picked:
+                needs_default = True
+                entries.append((member, default))
+        by_card = {m.card_number.casefold(): m for m in self.members if m.card_number}
+        unknown = []
+        for line in (data.get("card_numbers") or "").splitlines():
+            card = line.strip()
+            if not card:
+                continue
+            member = by_card.get(card.casefold())
+            if member is None:
+                unknown.append(card)
+            else:
+                needs_default = True
+                entries.append((member, default))
+        if unknown:
+            self.add_error(
+                "card_numbers",
+                _("No active member of %(unit)s has the card number(s): %(cards)s.")
+                % {"unit": self.unit.name, "cards": ", ".join(unknown[:20])},
+            )
+        if needs_default and default is None:
+            self.add_error(
+                "default_award", _("Choose the title for the ticked members and card numbers.")
+            )
+        if not entries:
+            raise forms.ValidationError(_("List at least one member with the title they aim for."))
+        data["entries"] = entries
+        return data
+
+
+class ClassificationForm(BootstrapFormMixin, forms.Form):
+    """The year's task classification of each member on the unit's approved list: one select
+    each, and one to set every member left empty at once."""
+
+    collective = forms.ChoiceField(label=_("Classification of the unit"), required=False)
+    set_all = forms.ChoiceField(
+        label=_("Set every member left empty to"),
+        required=False,
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        choices = [("", "—"), *TaskClassification.choices]
+        self.fields["collective"].choices = choices
+        self.fields["set_all"].choices = choices
+        for line in self.lines:
+            self.fields[f"grade_{line.member_id}"] = forms.ChoiceField(
+                label=line.member.full_name,
+                choices=choices,
+                required=False,
+                initial=line.classification,
+            )
+
+    def rows(self):
+        return [(line, self[f"grade_{line.member_id}"]) for line in self.lines]
+
+    def grades(self):
+        """{member pk: classification} of what the form says, the bulk value filling the
+        members left empty."""
+        bulk = self.cleaned_data.get("set_all")
+        grades = {}
+        for line in self.lines:
+            grade = self.cleaned_data.get(f"grade_{line.member_id}") or bulk
+            if grade:
+                grades[line.member_id] = grade
+        return grades

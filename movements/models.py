@@ -79,6 +79,12 @@ class Movement(NormalizedNames, models.Model):
         return reverse("movements:movement_detail", args=[self.pk])
 
     @property
+    def is_annual(self):
+        """A year-end (annual) emulation: units register once with their list of members, and
+        a round is assessed on the year's task classification, not on a scoring table."""
+        return self.kind == MovementKind.REGULAR
+
+    @property
     def title(self):
         """The title in the interface language (English falls back to Vietnamese)."""
         if translation.get_language() == "en" and self.title_en:
@@ -125,6 +131,10 @@ class Round(NormalizedNames, models.Model):
     def is_past_deadline(self, level, now=None):
         deadline = self.deadline_for(level)
         return deadline is not None and (now or timezone.now()) > deadline
+
+    @property
+    def is_annual(self):
+        return self.movement.is_annual
 
     def registration_is_open(self, now=None):
         closes = self.registration_deadline
@@ -198,6 +208,32 @@ class Criterion(NormalizedNames, models.Model):
         return self.kind == CriterionKind.PENALTY
 
 
+class TaskClassification(models.TextChoices):
+    """The year's classification of a member's (or a collective's) work (phân loại đánh giá,
+    xếp loại), from the best down: what an annual round is assessed on."""
+
+    EXCELLENT = "excellent", _("Completed tasks excellently")
+    GOOD = "good", _("Completed tasks well")
+    COMPLETED = "completed", _("Completed tasks")
+    NOT_COMPLETED = "not_completed", _("Did not complete tasks")
+
+
+# Higher is better: a threshold is met by the grade itself and every better one.
+CLASSIFICATION_RANK = {
+    TaskClassification.EXCELLENT: 4,
+    TaskClassification.GOOD: 3,
+    TaskClassification.COMPLETED: 2,
+    TaskClassification.NOT_COMPLETED: 1,
+}
+
+
+def classification_meets(grade, minimum):
+    """Whether `grade` reaches `minimum` (no minimum: any recorded grade does)."""
+    if not grade:
+        return False
+    return not minimum or CLASSIFICATION_RANK[grade] >= CLASSIFICATION_RANK[minimum]
+
+
 class RegistrationState(models.TextChoices):
     # "Not sent" is the absence of a registration (or a draft one).
     DRAFT = "draft", pgettext_lazy("registration state", "Not sent")
@@ -245,6 +281,23 @@ class Registration(models.Model):
         default=RegistrationState.DRAFT,
     )
     note = models.TextField(_("note"), blank=True)
+    # Annual rounds: the unit sends one registration (its collective one) with the list of its
+    # members; each member's line points to it and is decided with it, never on its own.
+    filed_with = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="filed_members",
+        verbose_name=_("filed with the unit's registration"),
+    )
+    classification = models.CharField(
+        _("task classification"),
+        max_length=14,
+        choices=TaskClassification.choices,
+        blank=True,
+        help_text=_("The year's classification, recorded by the unit at the end of the year."),
+    )
     return_reason = models.TextField(_("reason for return"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -286,6 +339,11 @@ class Registration(models.Model):
     def awaits_decision(self):
         return self.state == RegistrationState.AWAITING
 
+    @property
+    def is_filed_with_unit(self):
+        """A member's line of a unit's annual registration: decided with the unit's list."""
+        return self.filed_with_id is not None
+
 
 class RegistrationTransition(models.Model):
     """One change of a registration's state: its history, shown as a timeline."""
@@ -310,6 +368,36 @@ class RegistrationTransition(models.Model):
 
     def __str__(self):
         return f"{self.registration} · {self.from_state or '-'} → {self.to_state}"
+
+
+class ClassificationRecord(models.Model):
+    """One recording of a registered member's (or the unit's) task classification: the history
+    of the year-end classification, kept when a grade is corrected."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="classification_records"
+    )
+    previous = models.CharField(
+        _("previous classification"),
+        max_length=14,
+        choices=TaskClassification.choices,
+        blank=True,
+    )
+    classification = models.CharField(
+        _("task classification"), max_length=14, choices=TaskClassification.choices
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("classification record")
+        verbose_name_plural = _("classification records")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.registration} · {self.previous or '-'} → {self.classification}"
 
 
 # --- Award kinds ----------------------------------------------------------------------------
@@ -543,6 +631,31 @@ class AwardKind(NormalizedNames, models.Model):
         help_text=_(
             "Within one granting level and year, a general and a thematic commendation do not "
             "both go to the same person."
+        ),
+    )
+    # Annual rounds are assessed on the year's task classification: the least a nominee needs.
+    min_classification = models.CharField(
+        _("least task classification"),
+        max_length=14,
+        choices=TaskClassification.choices,
+        blank=True,
+        help_text=_(
+            "In an annual round, only members (or collectives) classified at least this well "
+            "are proposed; empty: no classification is required."
+        ),
+    )
+    classification_basis = models.CharField(
+        _("source of the classification rule"),
+        max_length=255,
+        blank=True,
+        help_text=_("e.g. Luật Thi đua, khen thưởng 06/2022/QH15, Điều 26"),
+    )
+    classification_illustrative = models.BooleanField(
+        _("classification rule illustrative"),
+        default=False,
+        help_text=_(
+            "The rule comes from a regulation that could not be read in full: shown as "
+            "illustrative."
         ),
     )
     requires_assessment = models.BooleanField(

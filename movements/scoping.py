@@ -11,8 +11,10 @@
   a unit above it.
 - Registrations are read by whoever reads the registering unit; they are decided by the
   reviewers of the unit directly above the registering unit (the level above reviews the level
-  below, as for nominations). A guided unit's own registration in its guiding unit's movement
-  is decided by the guiding unit's reviewers, who read it and nothing else of the unit.
+  below, as for nominations); in an annual round they decide the unit's registration with its
+  list of members, and the members' lines with it. A guided unit's own registration in its
+  guiding unit's movement is decided by the guiding unit's reviewers, who read it and nothing
+  else of the unit.
 
 Views fetch objects only through the get_* functions here: outside the scope they raise Http404.
 """
@@ -135,12 +137,16 @@ def registrations_visible_to(user):
 def registrations_reviewable_by(user):
     """Registrations of the children of the units where the user is a reviewer, and of the
     units those units guide, in the movements they launched."""
+    # A member's line of a unit's annual list is decided with the list, never on its own.
     if scoping.is_superuser(user):
-        return Registration.objects.filter(unit__in=Unit.objects.below_the_roots())
+        return Registration.objects.filter(
+            unit__in=Unit.objects.below_the_roots(), filed_with__isnull=True
+        )
     reviewer_paths = scoping.role_paths(user, Role.REVIEWER)
     return Registration.objects.filter(
         Unit.children_q(reviewer_paths, prefix="unit__")
-        | _guided_registrations_q(scoping.reviewer_units(user).values("pk"))
+        | _guided_registrations_q(scoping.reviewer_units(user).values("pk")),
+        filed_with__isnull=True,
     )
 
 
@@ -178,6 +184,7 @@ def registrations_to_file(user):
         Unit.subtrees_q(paths, prefix="unit__"),
         state__in=SENDABLE_REGISTRATION_STATES,
         round__movement__state=MovementState.OPEN,
+        filed_with__isnull=True,  # an annual list's lines are sent again with the list
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from movements import scoping
 from movements.models import (
     AwardKind,
+    ClassificationRecord,
     Criterion,
     CriterionTarget,
     Movement,
@@ -24,8 +25,10 @@ from movements.models import (
     RegistrationTransition,
     Round,
     RoundDeadline,
+    TaskClassification,
+    classification_meets,
 )
-from unions.models import MemberStatus, Role, Unit, UnitLevel
+from unions.models import Member, MemberStatus, Role, Unit, UnitLevel
 from unions.scoping import role_paths
 from unions.services import record_activity
 
@@ -172,7 +175,8 @@ def launch_movement(movement, *, actor):
         )
     if not movement.rounds.exists():
         raise ValidationError(_("A movement needs at least one round before it is launched."))
-    if not movement.criteria.exists():
+    # An annual movement is assessed on the year's task classification: no scoring table.
+    if not movement.is_annual and not movement.criteria.exists():
         raise ValidationError(_("A movement needs at least one criterion before it is launched."))
     movement.state = MovementState.OPEN
     movement.launched_at = timezone.now()
@@ -478,6 +482,7 @@ def register(*, round, unit, target_award, actor, member=None, note=""):
     the decision of the level above `unit`.
     """
     _check_can_register(round, unit, target_award, actor, individual=member is not None)
+    _refuse_one_by_one_in_annual_round(round)
     if member is not None:
         _check_member(unit, member)
     query = Registration.objects.select_for_update().filter(round=round)
@@ -517,6 +522,7 @@ def register_members(*, round, unit, members, target_award, actor, note=""):
     if not members:
         raise ValidationError(_("Select at least one member to register."))
     _check_can_register(round, unit, target_award, actor, individual=True)
+    _refuse_one_by_one_in_annual_round(round)
     for member in members:
         _check_member(unit, member)
     existing = {
@@ -576,6 +582,15 @@ def _lock_registration(registration, actor):
     )
     if not actor.has_perm("movements.review_registration", registration):
         raise PermissionDenied
+    if registration.is_filed_with_unit:
+        raise ValidationError(
+            _(
+                "%(member)s was registered on the list of %(unit)s: the list is approved or "
+                "returned as a whole."
+            )
+            % {"member": registration.member.full_name, "unit": registration.unit.name},
+            code="filed_with_unit",
+        )
     if not registration.awaits_decision:
         raise ValidationError(
             _("This registration was already decided: it is %(state)s.")
@@ -594,6 +609,7 @@ def approve_registration(registration, *, actor):
     registration.decided_by = _user(actor)
     registration.save(update_fields=["state", "decided_at", "decided_by", "updated_at"])
     _transition(registration, actor=actor, from_state=RegistrationState.AWAITING).save()
+    _decide_filed_members(registration, actor=actor)
     record_activity(
         unit=registration.unit,
         actor=actor,
@@ -622,6 +638,7 @@ def return_registration(registration, *, actor, reason):
     _transition(
         registration, actor=actor, from_state=RegistrationState.AWAITING, comment=reason
     ).save()
+    _decide_filed_members(registration, actor=actor, comment=reason)
     record_activity(
         unit=registration.unit,
         actor=actor,
@@ -766,3 +783,339 @@ def child_registration_status(round, parent_unit):
     children = list(Unit.objects.get_children(parent_unit))
     counts = registration_counts(round, [child.pk for child in children])
     return [(child, status_from_counts(counts.get(child.pk))) for child in children]
+
+
+# --- Annual rounds: the unit's list and the year's task classification -----------------------
+# In a year-end (annual) emulation a unit registers once: its collective title and the list of
+# its members with the title each aims for. The level above approves or returns that list as a
+# whole (approve_registration / return_registration carry the decision to every line). At the
+# end of the year the unit records each registered member's task classification, which decides
+# who is proposed for the annual titles (awards.year_end).
+
+
+def _refuse_one_by_one_in_annual_round(round_):
+    if round_.is_annual:
+        raise ValidationError(
+            _(
+                "In the annual round %(round)s a unit registers once, with the list of its "
+                "members: file the unit's registration instead."
+            )
+            % {"round": round_.name},
+            code="annual_round",
+        )
+
+
+def _decide_filed_members(registration, *, actor, comment=""):
+    """Carry the decision on a unit's annual registration to the members filed with it."""
+    lines = list(
+        Registration.objects.select_for_update(of=("self",)).filter(
+            filed_with=registration, state=RegistrationState.AWAITING
+        )
+    )
+    if not lines:
+        return
+    for line in lines:
+        line.state = registration.state
+        line.return_reason = registration.return_reason
+        line.decided_at = registration.decided_at
+        line.decided_by = registration.decided_by
+        line.updated_at = registration.decided_at
+    Registration.objects.bulk_update(
+        lines, ["state", "return_reason", "decided_at", "decided_by", "updated_at"]
+    )
+    RegistrationTransition.objects.bulk_create(
+        _transition(line, actor=actor, from_state=RegistrationState.AWAITING, comment=comment)
+        for line in lines
+    )
+
+
+def _check_annual_list(unit, members):
+    """[(member, award kind)]: each member once, active in the unit, aiming at a current
+    individual title."""
+    seen, twice = set(), []
+    for member, _award in members:
+        if member.pk in seen:
+            twice.append(member.full_name)
+        seen.add(member.pk)
+    if twice:
+        raise ValidationError(
+            _("A member is listed once: %(names)s appear(s) twice.")
+            % {"names": ", ".join(sorted(set(twice)))},
+            code="duplicate_member",
+        )
+    for member, award in members:
+        _check_member(unit, member)
+        if award.beneficiary != CriterionTarget.INDIVIDUAL:
+            raise ValidationError(
+                _("%(award)s is awarded to collectives, not to a member.")
+                % {"award": award.name_vi}
+            )
+        if not award.is_valid_on():
+            raise ValidationError(
+                _("%(award)s is not valid today: choose a current title.")
+                % {"award": award.name_vi}
+            )
+
+
+@transaction.atomic
+def file_annual_registration(*, round, unit, collective_award, members, actor, note=""):
+    """The unit's one registration for an annual round: its collective title and the list of
+    its members, `members` being [(member, title aimed for)]. Sent as a whole to the level
+    above; a returned list is corrected and sent again here (members dropped from it are taken
+    off). All or nothing: any refusal changes nothing."""
+    members = list(members)
+    if not round.is_annual:
+        raise ValidationError(
+            _("Only a round of an annual movement takes a unit's list of members."),
+            code="not_annual",
+        )
+    _check_can_register(round, unit, collective_award, actor, individual=False)
+    if not members:
+        raise ValidationError(_("List at least one member with the title they aim for."))
+    _check_annual_list(unit, members)
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .filter(round=round, unit=unit, member__isnull=True)
+        .first()
+    ) or Registration(round=round, member=None)
+    previous = _submit(
+        registration, actor=actor, target_award=collective_award, note=note, unit=unit
+    )
+    member_ids = [member.pk for member, _award in members]
+    existing = {
+        r.member_id: r
+        for r in Registration.objects.select_for_update(of=("self",))
+        .filter(round=round, member_id__in=member_ids)
+        .select_related("member", "unit")
+    }
+    taken = [
+        r
+        for r in existing.values()
+        if not (registration.pk and r.filed_with_id == registration.pk and r.can_be_sent)
+    ]
+    if taken:
+        raise ValidationError(
+            _("Already registered for %(round)s: %(names)s.")
+            % {
+                "round": round.name,
+                "names": ", ".join(sorted(f"{r.member.full_name} ({r.unit.name})" for r in taken)),
+            },
+            code="already_registered",
+        )
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("%(who)s is already registered for %(round)s.")
+            % {"who": unit.name, "round": round.name},
+            code="already_registered",
+        ) from None
+    dropped = Registration.objects.filter(filed_with=registration).exclude(member_id__in=member_ids)
+    dropped_names = list(dropped.values_list("member__full_name", flat=True))
+    dropped.delete()
+    now = timezone.now()
+    resent, new, line_previous = [], [], {}
+    for member, award in members:
+        line = existing.get(member.pk) or Registration(
+            round=round, member=member, filed_with=registration
+        )
+        line_previous[member.pk] = _submit(
+            line, actor=actor, target_award=award, note="", unit=unit
+        )
+        line.updated_at = now  # bulk_update does not touch auto_now fields
+        (resent if line.pk else new).append(line)
+    if resent:
+        Registration.objects.bulk_update(
+            resent, ["target_award", "state", "submitted_at", "return_reason", "updated_at"]
+        )
+    try:
+        with transaction.atomic():
+            created = Registration.objects.bulk_create(new)
+    except IntegrityError:
+        raise ValidationError(
+            _("Some of these members were registered for %(round)s a moment ago: try again.")
+            % {"round": round.name},
+            code="already_registered",
+        ) from None
+    lines = resent + created
+    RegistrationTransition.objects.bulk_create(
+        [
+            _transition(registration, actor=actor, from_state=previous, comment=note),
+            *(
+                _transition(line, actor=actor, from_state=line_previous[line.member_id])
+                for line in lines
+            ),
+        ]
+    )
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="registration.submitted",
+        target=registration,
+        summary=_("Registered %(unit)s for %(round)s aiming at %(award)s, with %(count)d members")
+        % {
+            "unit": unit.name,
+            "round": round.name,
+            "award": collective_award.name_vi,
+            "count": len(lines),
+        },
+        data={
+            "round": round.pk,
+            "members": {str(member.pk): award.code for member, award in members},
+            "dropped": dropped_names,
+            "previous": previous,
+        },
+    )
+    return registration
+
+
+def annual_registration_of(round_, unit):
+    """The unit's one registration in an annual round (None: not filed yet)."""
+    return (
+        Registration.objects.filter(round=round_, unit=unit, member__isnull=True)
+        .select_related("target_award")
+        .first()
+    )
+
+
+def classification_refusal_for_unit(round_, unit):
+    """Why the unit cannot record classifications in this round now (None: it can)."""
+    if not round_.is_annual:
+        return ValidationError(
+            _("Task classifications are recorded in the rounds of an annual movement."),
+            code="not_annual",
+        )
+    if round_.movement.state != MovementState.OPEN:
+        return ValidationError(
+            _("Classifications are recorded only while the movement is open; it is %(state)s.")
+            % {"state": round_.movement.get_state_display()},
+            code="movement_not_open",
+        )
+    registration = annual_registration_of(round_, unit)
+    if registration is None or registration.state != RegistrationState.APPROVED:
+        return ValidationError(
+            _(
+                "The registration of %(unit)s for %(round)s must be approved by the level "
+                "above before the year's classification is recorded."
+            )
+            % {"unit": unit.name, "round": round_.name},
+            code="registration_not_approved",
+        )
+    return None
+
+
+@transaction.atomic
+def record_classifications(*, round, unit, grades, actor, collective=""):
+    """Record the year's task classification of the members on the unit's approved list
+    (`grades`: {member pk: classification}; empty values are left as they are) and, with
+    `collective`, of the unit itself. Only changes are written, each with a history row
+    (ClassificationRecord). All or nothing: a member who is not on the list, or a grade that
+    does not exist, changes nothing."""
+    if not actor.has_perm("movements.register_unit", unit):
+        raise PermissionDenied
+    if (error := classification_refusal_for_unit(round, unit)) is not None:
+        raise error
+    wanted = {int(pk): grade for pk, grade in (grades or {}).items() if grade}
+    valid = set(TaskClassification.values)
+    if any(grade not in valid for grade in [*wanted.values(), collective or ""] if grade):
+        raise ValidationError(_("Choose a classification from the list."), code="bad_grade")
+    registration = Registration.objects.select_for_update(of=("self",)).get(
+        round=round, unit=unit, member__isnull=True
+    )
+    lines = {
+        line.member_id: line
+        for line in Registration.objects.select_for_update(of=("self",)).filter(
+            filed_with=registration, member_id__in=list(wanted)
+        )
+    }
+    outside = set(wanted) - set(lines)
+    if outside:
+        names = Member.objects.filter(pk__in=outside).values_list("full_name", flat=True)
+        raise ValidationError(
+            _(
+                "Only the members on the approved list of %(unit)s are classified here; not "
+                "on it: %(names)s."
+            )
+            % {
+                "unit": unit.name,
+                "names": ", ".join(sorted(names)) or ", ".join(map(str, sorted(outside))),
+            },
+            code="not_registered",
+        )
+    changed, records = [], []
+    targets = [(lines[pk], grade) for pk, grade in wanted.items()]
+    if collective:
+        targets.append((registration, collective))
+    for line, grade in targets:
+        if line.classification == grade:
+            continue
+        records.append(
+            ClassificationRecord(
+                registration=line,
+                previous=line.classification,
+                classification=grade,
+                actor=_user(actor),
+            )
+        )
+        line.classification = grade
+        changed.append(line)
+    if not changed:
+        return 0
+    Registration.objects.bulk_update(changed, ["classification"])
+    ClassificationRecord.objects.bulk_create(records)
+    record_activity(
+        unit=unit,
+        actor=actor,
+        action="registration.classified",
+        target=registration,
+        summary=_("Recorded the task classification of %(count)d registrations for %(round)s")
+        % {"count": len(changed), "round": round.name},
+        data={
+            "round": round.pk,
+            "grades": {str(r.registration.member_id or "unit"): r.classification for r in records},
+        },
+    )
+    return len(changed)
+
+
+def classification_refusal(round_, award_kind, *, member=None, unit=None):
+    """Why the nominee's classification does not admit them to `award_kind` in this annual
+    round, as a ValidationError (None: it does, or the round is not annual, or the kind needs
+    no classification). What the awards app asks before a nomination is sent."""
+    if not round_.is_annual or not award_kind.min_classification:
+        return None
+    query = Registration.objects.filter(round=round_, state=RegistrationState.APPROVED)
+    if member is not None:
+        query = query.filter(member=member)
+        name = member.full_name
+    else:
+        query = query.filter(unit=unit, member__isnull=True)
+        name = unit.name
+    grade = query.values_list("classification", flat=True).first()
+    minimum = TaskClassification(award_kind.min_classification).label
+    if not grade:
+        return ValidationError(
+            _(
+                "%(award)s in an annual round is assessed on the year's task classification: "
+                "record the classification of %(nominee)s first (at least “%(minimum)s”)."
+            )
+            % {"award": award_kind.name, "nominee": name, "minimum": minimum},
+            code="classification_missing",
+        )
+    if not classification_meets(grade, award_kind.min_classification):
+        return ValidationError(
+            _(
+                "%(nominee)s is classified “%(grade)s”; %(award)s needs at least "
+                "“%(minimum)s” (%(basis)s)."
+            )
+            % {
+                "nominee": name,
+                "grade": TaskClassification(grade).label,
+                "award": award_kind.name,
+                "minimum": minimum,
+                "basis": award_kind.classification_basis or award_kind.legal_basis,
+            },
+            code="classification_below",
+        )
+    return None

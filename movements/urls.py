@@ -23,6 +23,16 @@ urlpatterns = [
         name="round_register_members",
     ),
     path(
+        "rounds/<int:round_pk>/units/<int:unit_pk>/annual-registration/",
+        views.round_annual_registration,
+        name="round_annual_registration",
+    ),
+    path(
+        "rounds/<int:round_pk>/units/<int:unit_pk>/classification/",
+        views.round_classification,
+        name="round_classification",
+    ),
+    path(
         "rounds/<int:round_pk>/units/<int:unit_pk>/children/",
         views.round_children,
         name="round_children",

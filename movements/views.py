@@ -12,16 +12,20 @@ from django.views.decorators.http import require_POST
 
 from movements import scoping, services
 from movements.forms import (
+    AnnualRegistrationForm,
+    ClassificationForm,
     CriterionFormSet,
     MemberRegistrationForm,
     MovementForm,
     RegistrationForm,
     ReturnForm,
     RoundFormSet,
+    award_kinds_for,
     formset_specs,
 )
 from movements.models import (
     SENDABLE_REGISTRATION_STATES,
+    ClassificationRecord,
     CriterionKind,
     CriterionTarget,
     Movement,
@@ -392,6 +396,9 @@ def round_unit(request, round_pk, unit_pk):
     )
     may_send = can_register and refusal is None
     may_send = may_send and (collective is None or collective.can_be_sent)
+    annual = round_.movement.is_annual
+    may_file_list = may_send and annual
+    may_send = may_send and not annual  # an annual round takes the unit's list at once
     form = None
     if may_send:
         initial = {"target_award": collective.target_award_id} if collective else None
@@ -401,6 +408,8 @@ def round_unit(request, round_pk, unit_pk):
     if request.method == "POST":
         _require(can_register)
         if form is None:
+            if annual and refusal is None:
+                return redirect("movements:round_annual_registration", round_.pk, unit.pk)
             messages.error(request, refusal or _("The unit is already registered for this round."))
             return redirect(request.path)
         if form.is_valid():
@@ -441,6 +450,8 @@ def round_unit(request, round_pk, unit_pk):
             "refusal": refusal,
             "can_review": user.has_perm("movements.review_unit_registrations", unit),
             "has_children": unit.numchild > 0,
+            "annual": annual,
+            "may_file_list": may_file_list,
         },
     )
 
@@ -451,6 +462,8 @@ def round_register_members(request, round_pk, unit_pk):
     user = request.user
     round_, unit = _round_and_unit(user, round_pk, unit_pk)
     _require(user.has_perm("movements.register_unit", unit))
+    if round_.is_annual:
+        return redirect("movements:round_annual_registration", round_.pk, unit.pk)
     back = reverse("movements:round_unit", args=[round_.pk, unit.pk])
     refusal = _registration_refusal(round_, unit)
     if refusal:
@@ -509,6 +522,160 @@ def round_register_members(request, round_pk, unit_pk):
             "form": form,
             "page_obj": page,
             "q": query,
+        },
+    )
+
+
+# --- Annual rounds: the unit's one list, and the year's task classification -----------------
+
+
+def _annual_round_and_unit(user, round_pk, unit_pk):
+    round_, unit = _round_and_unit(user, round_pk, unit_pk)
+    if not round_.movement.is_annual:
+        raise Http404
+    return round_, unit
+
+
+@login_required
+def round_annual_registration(request, round_pk, unit_pk):
+    """The unit's one registration for an annual round: its collective title and the list of
+    its members with the title each aims for, sent at once to the level above."""
+    user = request.user
+    round_, unit = _annual_round_and_unit(user, round_pk, unit_pk)
+    _require(user.has_perm("movements.register_unit", unit))
+    back = reverse("movements:round_unit", args=[round_.pk, unit.pk])
+    refusal = _registration_refusal(round_, unit)
+    registration = services.annual_registration_of(round_, unit)
+    if refusal is None and registration is not None and not registration.can_be_sent:
+        refusal = _("The unit's registration for %(round)s was already sent (%(state)s).") % {
+            "round": round_.name,
+            "state": registration.get_state_display(),
+        }
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(back)
+    members = list(
+        unit_scoping.managed_members(user)
+        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+        .select_related("unit")
+        .in_vietnamese_order()
+    )
+    individual_kinds = list(award_kinds_for(CriterionTarget.INDIVIDUAL).order_by("name_vi"))
+    initial = {}
+    if registration is not None:
+        initial["collective_award"] = registration.target_award_id
+        initial["note"] = registration.note
+        for member_id, award_id in Registration.objects.filter(filed_with=registration).values_list(
+            "member_id", "target_award_id"
+        ):
+            initial[f"title_{member_id}"] = str(award_id)
+    form = AnnualRegistrationForm(
+        request.POST or None,
+        unit=unit,
+        members=members,
+        individual_kinds=individual_kinds,
+        collective_kinds=award_kinds_for(CriterionTarget.COLLECTIVE).order_by("name_vi"),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_annual_registration(
+                round=round_,
+                unit=unit,
+                collective_award=form.cleaned_data["collective_award"],
+                members=form.cleaned_data["entries"],
+                note=form.cleaned_data["note"],
+                actor=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            count = len(form.cleaned_data["entries"])
+            messages.success(
+                request,
+                ngettext(
+                    "The unit's registration, with %(count)d member, was sent to the level above.",
+                    "The unit's registration, with %(count)d members, was sent to the level above.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "movements/round_annual_registration.html",
+        {
+            "round": round_,
+            "movement": round_.movement,
+            "unit": unit,
+            "form": form,
+            "registration": registration,
+        },
+    )
+
+
+@login_required
+def round_classification(request, round_pk, unit_pk):
+    """At the end of the year, the unit records the task classification of each member on its
+    approved list (one select each, one to set all the empty ones), and of itself."""
+    user = request.user
+    round_, unit = _annual_round_and_unit(user, round_pk, unit_pk)
+    can_record = user.has_perm("movements.register_unit", unit)
+    back = reverse("movements:round_unit", args=[round_.pk, unit.pk])
+    error = services.classification_refusal_for_unit(round_, unit)
+    if error is not None:
+        messages.error(request, _error_text(error))
+        return redirect(back)
+    registration = services.annual_registration_of(round_, unit)
+    lines = (
+        Registration.objects.filter(filed_with=registration, state=RegistrationState.APPROVED)
+        .select_related("member__unit", "target_award")
+        .order_by("member__name_sort_key", "pk")
+    )
+    form = ClassificationForm(
+        request.POST if request.method == "POST" else None,
+        lines=lines,
+        initial={"collective": registration.classification},
+    )
+    if request.method == "POST":
+        _require(can_record)
+        if form.is_valid():
+            try:
+                count = services.record_classifications(
+                    round=round_,
+                    unit=unit,
+                    grades=form.grades(),
+                    collective=form.cleaned_data["collective"],
+                    actor=user,
+                )
+            except ValidationError as error:
+                form.add_error(None, ValidationError(error.messages))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d classification was recorded.",
+                        "%(count)d classifications were recorded.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(request.path)
+    history = ClassificationRecord.objects.filter(
+        registration__in=[registration.pk, *(line.pk for line in form.lines)]
+    ).select_related("registration__member", "actor")[:20]
+    return render(
+        request,
+        "movements/round_classification.html",
+        {
+            "round": round_,
+            "movement": round_.movement,
+            "unit": unit,
+            "form": form,
+            "registration": registration,
+            "can_record": can_record,
+            "history": history,
+            "classification_page": True,
         },
     )
 
@@ -596,8 +763,10 @@ def _target_of(registration):
 def registration_detail(request, pk):
     user = request.user
     registration = scoping.get_registration_or_404(user, pk)
+    annual = registration.round.movement.is_annual
     can_resubmit = (
         registration.can_be_sent
+        and not annual  # an annual registration is sent again with the unit's list
         and user.has_perm("movements.register_unit", registration.unit)
         and _registration_refusal(registration.round, registration.unit) is None
     )
@@ -616,7 +785,13 @@ def registration_detail(request, pk):
             "movement": registration.round.movement,
             "transitions": registration.transitions.select_related("actor"),
             "can_review": registration.awaits_decision
+            and not registration.is_filed_with_unit
             and user.has_perm("movements.review_registration", registration),
+            "annual": annual,
+            "can_file_list": annual
+            and registration.member_id is None
+            and registration.can_be_sent
+            and user.has_perm("movements.register_unit", registration.unit),
             "resubmit_form": resubmit_form,
             "return_form": ReturnForm(),
         },

@@ -287,6 +287,14 @@ def nomination_scores(request, pk):
     nomination = scoping.get_nomination_or_404(user, pk)
     if (response := guard(request, nomination, "review_nomination")) is not None:
         return response
+    if nomination.quick:
+        messages.info(
+            request, _("A quick commendation has no scoring table: there is nothing to score.")
+        )
+        return redirect(nomination)
+    if nomination.round.is_annual:
+        messages.info(request, services.ANNUAL_ROUND_NOT_SCORED)
+        return redirect(nomination)
     mine = {
         s.criterion_id: (s.points, s.comment)
         for s in nomination.review_scores.filter(reviewer=user)
