@@ -418,19 +418,25 @@ class Command(BaseCommand):
                 extra["REMOTE_ADDR"] = (
                     f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
                 )
+            return client.get(page.url, secure=True, **extra)
+
+        def stale():
+            # Outside the timed and counted request: the change is not the page's work.
             if page.cold:
                 dashboard_cache.touch()
-            return client.get(page.url, secure=True, **extra)
 
         if page.cold:
             requests = min(requests, COLD_REQUESTS)
         for _ in range(warmup):
+            stale()
             get()
+        stale()
         with CaptureQueriesContext(connection) as captured:
             response = get()
         page.status = response.status_code
         page.queries = list(captured.captured_queries)
         for _ in range(requests):
+            stale()
             started = time.perf_counter()
             response = get()
             page.times.append(time.perf_counter() - started)
