@@ -1,10 +1,11 @@
 """The aggregates of a movement's dashboard over one unit's subtree.
 
 Everything is counted by the database: one GROUP BY query per table, whatever the number of
-units or members below (the national dashboard counts a million members in one query). The
-subtree is a prefix of the materialized path, and "which child unit" is the first
-(depth + 1) * steplen characters of a path: `Substr(path, 1, n)` buckets every row under the
-child it lies below, without a join per child. Python only loops over the handful of result
+units or members below (members from their per-unit counters), and the results are kept in the
+cache until the data they count changes (reports.dashboard_cache). The subtree is a prefix of
+the materialized path, and "which child unit" is the first (depth + 1) * steplen characters of
+a path: `Substr(path, 1, n)` buckets every row under the child it lies below, without a join
+per child. Python only loops over the handful of result
 rows (states, children, levels, years), never over members or nominations.
 
 The views check who may read the unit and the movement; nothing here looks at users.
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from awards.models import AWAITING_STATES, Nomination, NominationState, NominationTransition
 from commendations.models import Commendation
 from movements.models import Registration, RegistrationState
+from reports import dashboard_cache
 from unions.models import Gender, MemberCount, Unit, UnitLevel
 
 S = NominationState
@@ -41,6 +43,10 @@ class Scope:
     @property
     def child_path_length(self):
         return self.unit.child_path_length
+
+    def cache_key(self):
+        round_pk = self.round.pk if self.round else ""
+        return f"{self.movement.pk}:{round_pk}:{self.unit.pk}:{self.unit.path}"
 
     def nominations(self):
         query = Nomination.objects.filter(
@@ -204,22 +210,86 @@ class Dashboard:
 
 
 def build(scope):
-    """Every aggregate of the dashboard: a fixed number of queries (ten)."""
+    """Every aggregate of the dashboard. The numbers come from `aggregates()` through the
+    cache (reports.dashboard_cache: computed once per version of the data, seven queries, or
+    one query to read the version); the units below are read fresh (their names may change)."""
+    data = dashboard_cache.cached(scope.cache_key(), lambda: aggregates(scope))
     dashboard = Dashboard(scope=scope)
-    dashboard.states = by_state(scope)
+    dashboard.states = by_state(data)
     dashboard.total = sum(row["count"] for row in dashboard.states)
-    members = member_counts(scope)
-    dashboard.children = by_child(scope, members)
+    dashboard.children = by_child(scope, data)
     dashboard.coverage = coverage(dashboard.children)
-    dashboard.award_kinds = by_award_kind(scope)
-    dashboard.genders = by_gender(scope, members)
-    dashboard.levels = approval_by_level(scope)
-    dashboard.years = approved_by_year(scope)
+    dashboard.award_kinds = by_award_kind(data)
+    dashboard.genders = by_gender(data)
+    dashboard.levels = approval_by_level(data)
+    dashboard.years = approved_by_year(scope, data)
     return dashboard
 
 
-def by_state(scope):
-    counts = dict(scope.nominations().order_by().values_list("state").annotate(count=Count("pk")))
+def aggregates(scope):
+    """The numbers of a dashboard as plain data (what the cache keeps): one GROUP BY query per
+    table and shape, whatever the number of units, members or nominations below."""
+    length = scope.child_path_length
+    nominations = [
+        (row["award_kind__code"], row["award_kind__name_vi"], row["award_kind__name_en"],
+         row["state"], row["round__year"], row["count"])
+        for row in scope.nominations()
+        .order_by()
+        .values("award_kind__code", "award_kind__name_vi", "award_kind__name_en", "state",
+                "round__year")
+        .annotate(count=Count("pk"))
+    ]  # fmt: skip
+    children = {
+        row["bucket"]: (row["count"], row["awaiting"], row["approved"])
+        for row in scope.nominations()
+        .order_by()
+        .annotate(bucket=Substr("proposing_unit__path", 1, length))
+        .values("bucket")
+        .annotate(
+            count=Count("pk"),
+            awaiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
+            approved=Count("pk", filter=Q(state=S.APPROVED)),
+        )
+    }
+    registrations = dict(
+        scope.registrations()
+        .order_by()
+        .annotate(bucket=Substr("unit__path", 1, length))
+        .values_list("bucket")
+        .annotate(members=Count("member", distinct=True))
+    )
+    genders = {
+        gender or COLLECTIVE: (count, approved)
+        for gender, count, approved in scope.nominations()
+        .order_by()
+        .values_list("nominee_member__gender")
+        .annotate(count=Count("pk"), approved=Count("pk", filter=Q(state=S.APPROVED)))
+    }
+    levels = list(
+        scope.transitions()
+        .filter(to_state__in=DECISION_STATES)
+        .order_by()
+        .values_list("at_unit__level", "to_state")
+        .annotate(count=Count("pk"))
+    )
+    commended = dict(
+        scope.commendations().order_by().values_list("register_year").annotate(count=Count("pk"))
+    )
+    return {
+        "nominations": nominations,
+        "children": children,
+        "registrations": registrations,
+        "members": member_counts(scope),
+        "genders": genders,
+        "levels": levels,
+        "commended": commended,
+    }
+
+
+def by_state(data):
+    counts = {}
+    for _code, _vi, _en, state, _year, count in data["nominations"]:
+        counts[state] = counts.get(state, 0) + count
     return [
         {"state": value, "label": label, "count": counts.get(value, 0)}
         for value, label in NominationState.choices
@@ -239,46 +309,23 @@ def member_counts(scope):
     )
 
 
-def by_child(scope, members):
+def by_child(scope, data):
     """One row per child unit (and one for the unit itself when it has data of its own):
     nominations, registrations and active members of the child's whole subtree."""
-    length = scope.child_path_length
     children = list(Unit.objects.filter(Unit.children_q([scope.unit.path])).order_by("path"))
     rows = {scope.unit.path: ChildRow(unit=scope.unit, is_self=True)}
     rows.update((child.path, ChildRow(unit=child)) for child in children)
 
-    nominations = (
-        scope.nominations()
-        .order_by()
-        .annotate(bucket=Substr("proposing_unit__path", 1, length))
-        .values("bucket")
-        .annotate(
-            count=Count("pk"),
-            awaiting=Count("pk", filter=Q(state__in=AWAITING_STATES)),
-            approved=Count("pk", filter=Q(state=S.APPROVED)),
-        )
-    )
-    for item in nominations:
-        row = rows[item["bucket"]]
-        row.nominations, row.awaiting, row.approved = (
-            item["count"],
-            item["awaiting"],
-            item["approved"],
-        )
+    for bucket, (count, awaiting, approved) in data["children"].items():
+        row = rows[bucket]
+        row.nominations, row.awaiting, row.approved = count, awaiting, approved
 
-    registrations = (
-        scope.registrations()
-        .order_by()
-        .annotate(bucket=Substr("unit__path", 1, length))
-        .values("bucket")
-        .annotate(members=Count("member", distinct=True))
-    )
-    for item in registrations:
-        row = rows[item["bucket"]]
+    for bucket, members in data["registrations"].items():
+        row = rows[bucket]
         row.registered = True
-        row.registered_members = item["members"]
+        row.registered_members = members
 
-    for bucket, _gender, count in members:
+    for bucket, _gender, count in data["members"]:
         rows[bucket].members += count
 
     own = rows.pop(scope.unit.path)
@@ -304,40 +351,37 @@ def coverage(children):
     }
 
 
-def by_award_kind(scope):
-    rows = (
-        scope.nominations()
-        .order_by()
-        .values("award_kind__code", "award_kind__name_vi", "award_kind__name_en")
-        .annotate(count=Count("pk"), approved=Count("pk", filter=Q(state=S.APPROVED)))
-        .order_by("-count", "award_kind__code")
-    )
+def by_award_kind(data):
+    kinds = {}
+    for code, name_vi, name_en, state, _year, count in data["nominations"]:
+        row = kinds.setdefault(code, {"code": code, "vi": name_vi, "en": name_en, "count": 0,
+                                      "approved": 0})  # fmt: skip
+        row["count"] += count
+        if state == S.APPROVED:
+            row["approved"] += count
     english = translation.get_language() == "en"
     return [
         {
-            "code": row["award_kind__code"],
-            "name": (english and row["award_kind__name_en"]) or row["award_kind__name_vi"],
+            "code": row["code"],
+            "name": (english and row["en"]) or row["vi"],
             "count": row["count"],
             "approved": row["approved"],
         }
-        for row in rows
+        for row in sorted(kinds.values(), key=lambda row: (-row["count"], row["code"]))
     ]
 
 
 COLLECTIVE = "collective"
 
 
-def by_gender(scope, member_counts):
+def by_gender(data):
     """Members, nominations and approvals by gender; collectives apart (they have none)."""
     nominations = {
-        row["nominee_member__gender"] or COLLECTIVE: row
-        for row in scope.nominations()
-        .order_by()
-        .values("nominee_member__gender")
-        .annotate(count=Count("pk"), approved=Count("pk", filter=Q(state=S.APPROVED)))
+        gender: {"count": count, "approved": approved}
+        for gender, (count, approved) in data["genders"].items()
     }
     members = {}
-    for _bucket, gender, count in member_counts:
+    for _bucket, gender, count in data["members"]:
         members[gender] = members.get(gender, 0) + count
     total_members = sum(members.values())
     rows = []
@@ -359,7 +403,7 @@ def by_gender(scope, member_counts):
     return rows
 
 
-def approval_by_level(scope):
+def approval_by_level(data):
     """Per level of the deciding committee: what it decided on the dossiers before it.
 
     The approval rate is the share of its decisions that let a dossier through: approved there,
@@ -367,13 +411,7 @@ def approval_by_level(scope):
     found them incomplete), so a level that returns a lot shows it.
     """
     counts = {}
-    for level, state, count in (
-        scope.transitions()
-        .filter(to_state__in=DECISION_STATES)
-        .order_by()
-        .values_list("at_unit__level", "to_state")
-        .annotate(count=Count("pk"))
-    ):
+    for level, state, count in data["levels"]:
         counts.setdefault(level, {})[state] = count
     rows = []
     for value, label in reversed(UnitLevel.choices):  # from the grassroots up
@@ -397,20 +435,15 @@ def approval_by_level(scope):
     return rows
 
 
-def approved_by_year(scope):
+def approved_by_year(scope, data):
     """Per year over the movement's whole phase (a year without any shows as 0): nominations
     approved, by the year of their round, and commendations issued (not revoked), by the year of
     their decision."""
-    approved = dict(
-        scope.nominations()
-        .filter(state=S.APPROVED)
-        .order_by()
-        .values_list("round__year")
-        .annotate(count=Count("pk"))
-    )
-    commended = dict(
-        scope.commendations().order_by().values_list("register_year").annotate(count=Count("pk"))
-    )
+    approved = {}
+    for _code, _vi, _en, state, year, count in data["nominations"]:
+        if state == S.APPROVED:
+            approved[year] = approved.get(year, 0) + count
+    commended = data["commended"]
     movement = scope.movement
     first = movement.starts_on.year
     last = (movement.ends_on or timezone.localdate()).year

@@ -3,7 +3,8 @@
 `python manage.py seed_scale --grassroots N --members N --nominations N` calls `build()`. On top
 of the demo (`seed_demo`) it adds, for each of the 63 provinces, the provincial federation of
 labour under the Confederation (with its sectoral, industrial-zone and district unions) and the
-provincial civil servants' union under the Vietnam Civil Servants' Trade Union (the demo's
+provincial civil servants' union under that federation at the upper-grassroots level, guided by
+the Vietnam Civil Servants' Trade Union (`Unit.guiding_unit`: issue 11's two lines; the demo's
 Hà Nội, Hồ Chí Minh City and Đà Nẵng unions are reused); grassroots unions spread unevenly
 under them (a few provinces much larger); members with Vietnamese names; an account for every
 unit's officer, reviewer and clerk; two movements of the Confederation with criteria and rounds;
@@ -453,7 +454,7 @@ ROUND_SHARES = [((0, True), 0.64), ((0, False), 0.12), ((1, True), 0.19), ((1, F
 # Award kinds of individual nominations, by where the proposing unit sits.
 FEDERATION_KINDS = [(LDTT, 36), (GK_CDCS, 9), ("GK-CDCT", 10), ("BK-CDT", 34), ("BK-TLD", 11)]
 DIRECT_KINDS_AWARDS = [(LDTT, 38), (GK_CDCS, 10), ("BK-CDT", 40), ("BK-TLD", 12)]
-CIVIL_SERVANTS_KINDS = [(LDTT, 42), (GK_CDCS, 10), ("BK-CDT", 36), ("BK-TLD", 12)]
+CIVIL_SERVANTS_KINDS = [(LDTT, 40), (GK_CDCS, 9), ("GK-CDCT", 10), ("BK-CDT", 32), ("BK-TLD", 9)]
 COLLECTIVE_SHARE = 0.05
 # Outcomes in an open round and in last year's closed one. "awaiting" waits at some committee
 # on the way, more often at the higher ones (submissions pile up before a province's deadline).
@@ -463,6 +464,9 @@ CURRENT_OUTCOMES = [
 ]  # fmt: skip
 PAST_OUTCOMES = [("withdrawn", 6), ("returned", 4), ("rejected", 12), ("approved", 78)]
 RESUBMITTED_SHARE = 0.12  # returned once, completed and submitted again
+# Of the dossiers waiting above their first committee, those a higher committee sent back to
+# the level that forwarded them (awards.services.return_nomination): they wait there again.
+SENT_BACK_SHARE = 0.15
 SCORED_SHARE = 0.65  # of the committees that took a dossier up, those that scored it
 COMMENDED_SHARE = 0.2
 EXTRA_REGISTRATIONS = 1.0  # registered members without a nomination, per nomination
@@ -681,6 +685,7 @@ class Node:
     numchild: int = 0
     last_step: int = 0  # the last child's step in the path
     upper: bool = False  # a grassroots union below an upper-grassroots union
+    guiding: "Node | None" = None  # the unit guiding it on the second line (Unit.guiding_unit)
 
     @property
     def depth(self):
@@ -848,15 +853,18 @@ class Builder:
                 side="federation",
             )
             civil_code = DEMO_CIVIL_SERVANTS.get(code, f"CDVC-{code}")
+            # Issue 11's shape: the province's civil servants' union stands under its federation
+            # of labour (administrative line) and is guided by the Vietnam Civil Servants' Union.
             civil = self.upper_unit(
-                self.national,
+                federation,
                 civil_code,
                 f"Công đoàn Viên chức {place}",
                 f"CĐVC {name}",
-                L.PROVINCIAL,
+                L.UPPER_GRASSROOTS,
                 province=province,
                 side="civil_servants",
                 kind="agency",
+                guiding=self.national,
             )
             in_civil = round(count * CIVIL_SERVANTS_SHARE)
             grassroots += [civil] * in_civil
@@ -918,11 +926,11 @@ class Builder:
         copy_rows(
             Unit,
             ["id", "path", "depth", "numchild", "level", "code", "name", "short_name",
-             "agency", "is_active", "name_folded"],
+             "agency", "is_active", "name_folded", "guiding_unit_id"],
             # The agency stays empty: Unit.agency_name reads it from "Công đoàn cơ sở <agency>".
             (
                 (n.id, n.path, n.depth, n.numchild, n.level, n.code, n.name, n.short_name,
-                 "", True, self.folded(n.name))
+                 "", True, self.folded(n.name), n.guiding.id if n.guiding else None)
                 for n in created
             ),
         )  # fmt: skip
@@ -1365,7 +1373,7 @@ class Builder:
             if rng.random() < SCORED_SHARE:
                 given = self.scores(criteria, rng.uniform(0.7, 0.95))
                 scores = [[n, c, reviewer, committee, p] for c, p in given.items()]
-                n.review_score = self.total(given)
+                n.review_score = n.scored[committee.code] = self.total(given)
             if n.state != S.UNDER_REVIEW:
                 event(S.UNDER_REVIEW, committee, actor=reviewer, scores=scores)
             elif scores:
@@ -1383,6 +1391,17 @@ class Builder:
             committee = n.reviewing
             event(state, committee, actor=self.role_user(committee, Role.REVIEWER),
                   comment=comment, decide=True)  # fmt: skip
+
+        def send_back(index):
+            """The committee returns the dossier to the level below that forwarded it, which
+            holds it again with its own earlier score (return_nomination)."""
+            here, below = chain[index], chain[index - 1]
+            n.reviewing = below
+            n.review_score = n.scored.get(below.code)
+            event(S.SENT_BACK, here, below, actor=self.role_user(here, Role.REVIEWER),
+                  comment=rng.choice(RETURN_REASONS))  # fmt: skip
+
+        n.scored = {}  # the review total each committee gave, by unit code
 
         event(S.DRAFT, unit)
         if outcome == "draft" or (outcome == "withdrawn" and rng.random() < 0.3):
@@ -1414,7 +1433,10 @@ class Builder:
             forward(index)
         committee = chain[stop]
         if outcome == "awaiting":
-            if rng.random() < 0.5:
+            if stop > 0 and rng.random() < SENT_BACK_SHARE:
+                take_up(committee)
+                send_back(stop)
+            elif rng.random() < 0.5:
                 take_up(committee)
             return
         if outcome == "withdrawn":

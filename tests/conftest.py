@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import TestCase, override_settings
@@ -109,6 +111,15 @@ def _private_files_in_a_temporary_folder(tmp_path_factory):
         STORAGES={**settings.STORAGES, "default": default}, PRIVATE_STORAGE_ROOT=root
     ):
         yield root
+
+
+@pytest.fixture(autouse=True)
+def _an_empty_local_cache():
+    """Each test starts with an empty in-process cache: a test's rollback takes the database
+    back, and what the cache kept of it must not be read by the next test (the dashboards'
+    version, reports.dashboard_cache). A shared Redis cache is left alone."""
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 DATABASE_DUMP = "database.dump"
@@ -101,4 +102,7 @@ def restore(source, *, replace=False):
             if private.exists():
                 shutil.rmtree(private)
             shutil.copytree(work / PRIVATE, private)
+    # What the cache holds describes the database before the restore (the dashboards' version,
+    # reports.dashboard_cache, goes back with it).
+    cache.clear()
     return source

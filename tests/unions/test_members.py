@@ -1,6 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
+from tests.conftest import need_postgresql
 from tests.factories import MemberFactory
 from unions import services
 from unions.models import Activity, Gender, Member, MemberTransfer
@@ -17,6 +19,19 @@ def test_member_search_is_accent_insensitive(tree):
 def test_member_search_finds_the_card_number(tree):
     member = MemberFactory(unit=tree.unit_a, card_number="HN-0042")
     assert list(Member.objects.search("hn-0042")) == [member]
+
+
+def test_member_search_is_served_by_indexes_on_postgresql(postgresql, tree):
+    """The trigram index on the folded name and the index on the upper-cased card number
+    (migration unions 0005): with sequential scans off, the search reads through them."""
+    need_postgresql()
+    hang = MemberFactory(unit=tree.unit_a, full_name="Nguyễn Thị Hằng", card_number="HN-0042")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        query = Member.objects.search("nguyen thi").values("pk")
+        plan = query.explain()
+        assert "member_name_trigram" in plan and "member_card_number_upper" in plan
+        assert list(query) == [{"pk": hang.pk}]
 
 
 def test_member_name_is_stored_nfc(tree):
