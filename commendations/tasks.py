@@ -25,9 +25,12 @@ RENDER_OPTIONS = {
     "retry_backoff": 5,
     "retry_backoff_max": 120,
     "max_retries": 5,
-    # One chunk of 100 takes a few seconds: a task that runs for a minute is stuck.
-    "soft_time_limit": 60,
-    "time_limit": 90,
+    # A chunk takes one to two seconds of CPU. On a machine whose two cores were shared by
+    # a dozen processes a chunk of 100 took over a minute of wall clock, and was failed by the
+    # minute's limit: two minutes, and chunks of 50. The hard limit stays below
+    # RENDER_STALE_SECONDS (180), after which the sweep resumes the rendering.
+    "soft_time_limit": 120,
+    "time_limit": 150,
 }
 
 

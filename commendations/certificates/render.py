@@ -36,9 +36,11 @@ from commendations.certificates.templating import (
     compile_template,
 )
 
-# One chunk of 100 takes about two seconds here: far below a task's minute, and WeasyPrint's
-# memory, which grows with the pages of a document, stays bounded whatever the batch size.
-CHUNK_SIZE = 100
+# One chunk of 50 takes about a second and a half of CPU here: far below a task's time limit,
+# and WeasyPrint's memory, which grows with the pages of a document, stays bounded whatever the
+# batch size. Chunks of 50 cost the same CPU per certificate as chunks of 100, and give the
+# worker's processes twice as many pieces to share (docs/benchmark-notes-certificates.md).
+CHUNK_SIZE = 50
 
 _COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
