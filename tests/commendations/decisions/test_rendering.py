@@ -255,3 +255,33 @@ def test_each_download_is_its_page_of_the_print_file_and_the_zip_holds_the_same_
         assert [page.extract_text() for page in pdf_pages(download)] == [page_text]
         assert image_count(download) == 1
         assert zipped[documents.certificate_download_name(commendation)] == download
+
+
+def test_a_chunk_that_overran_its_time_limit_is_rendered_again(
+    approve, users, tree, kinds, monkeypatch, private_storage
+):
+    """On a busy machine a chunk may overrun its soft time limit: it is retried, not failed."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from commendations import tasks
+
+    monkeypatch.setattr(rendering, "CHUNK_SIZE", 2)
+    real_render_chunk, overruns = rendering.render_chunk, []
+
+    def slow_once(source, certificates):
+        if not overruns:
+            overruns.append(1)
+            raise SoftTimeLimitExceeded()
+        return real_render_chunk(source, certificates)
+
+    monkeypatch.setattr(rendering, "render_chunk", slow_once)
+    approve(3)
+    decision = services.issue_decision(draft(users, tree, kinds), actor=users.clerk)
+    assert rendering.begin_rendering(decision.pk) == 2
+    for index in (0, 1):  # as the worker runs them (eagerly here: the retry runs at once)
+        tasks.render_decision_chunk.apply(args=(decision.pk, index), throw=False)
+    decision.refresh_from_db()
+    assert overruns == [1]
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 3)
+    print_file = (private_storage / f"decisions/{decision.pk}/print.pdf").read_bytes()
+    assert len(pdf_pages(print_file)) == 3
