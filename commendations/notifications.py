@@ -48,6 +48,6 @@ def tell_about_issued(decision, commendations, *, actor):
                 },
             )
         )
-    # All at once: a decision of 1,000 awardees told one by one spent 2 s asking, 1,000 times,
-    # who may read the same unit.
+    # All at once: a decision of 1,000 awardees told one by one spent about 2.7 s of CPU and
+    # 2,000 queries asking, 1,000 times, who may read the same unit.
     notify_many(COMMENDED, notices, actor=actor)

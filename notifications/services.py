@@ -47,7 +47,7 @@ def notify_many(kind, notices, *, actor=None, once=False):
     readers = {}
     pending = []
     for notice in notices:
-        ids = frozenset(getattr(user, "pk", user) for user in notice.recipients if user)
+        ids = frozenset(getattr(user, "pk", user) for user in notice.recipients if user is not None)
         key = (ids, notice.scope_unit.pk)
         if key not in readers:
             readers[key] = [u for u in readers_among(ids, notice.scope_unit) if u.pk != actor_id]

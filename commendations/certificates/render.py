@@ -38,8 +38,9 @@ from commendations.certificates.templating import (
 
 # One chunk of 50 takes about a second and a half of CPU here: far below a task's time limit,
 # and WeasyPrint's memory, which grows with the pages of a document, stays bounded whatever the
-# batch size. Chunks of 50 cost the same CPU per certificate as chunks of 100, and give the
-# worker's processes twice as many pieces to share (docs/benchmark-notes-certificates.md).
+# batch size. Chunks of 50 cost about as much CPU per certificate as chunks of 100 (6 % more in
+# one run on a loaded machine), finish well within the time limit when the machine is busy, and
+# give the worker's processes twice as many pieces to share (docs/benchmark-notes-certificates.md).
 CHUNK_SIZE = 50
 
 _COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
