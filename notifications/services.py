@@ -4,6 +4,9 @@ The apps above call notify() from their own services, inside their transaction: 
 written with the change, and the emails of those who want them at once are queued on commit.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from notifications.models import Delivery, Notification, Preference
@@ -15,38 +18,68 @@ def _label(target):
     return target._meta.label_lower
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell: about `target`, to those of `recipients` who may read `scope_unit`."""
+
+    recipients: Iterable
+    target: object
+    scope_unit: object
+    url: str
+    data: dict | None = None
+
+
 def notify(kind, *, recipients, target, scope_unit, url, data=None, actor=None, once=False):
     """Tell each of `recipients` about `target`; returns the notifications made.
 
     Only those who may read `scope_unit` are told, never the actor themself. `once`: not
     those already told this kind about this target (a reminder sent by a daily job).
     """
+    notice = Notice(recipients, target, scope_unit, url, data)
+    return notify_many(kind, [notice], actor=actor, once=once)
+
+
+def notify_many(kind, notices, *, actor=None, once=False):
+    """notify() for many notices at once (a decision tells about each of its 1,000 awardees):
+    who may read is asked once per set of recipients and unit, the notifications are written
+    in one INSERT and the emails queued in one task."""
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    users = [u for u in readers_among(recipients, scope_unit) if u.pk != actor_id]
-    if once and users:
-        told = set(
-            Notification.objects.filter(
-                kind=kind, target_type=_label(target), target_id=target.pk, recipient__in=users
-            ).values_list("recipient_id", flat=True)
-        )
-        users = [u for u in users if u.pk not in told]
-    if not users:
+    readers = {}
+    pending = []
+    for notice in notices:
+        ids = frozenset(getattr(user, "pk", user) for user in notice.recipients if user is not None)
+        key = (ids, notice.scope_unit.pk)
+        if key not in readers:
+            readers[key] = [u for u in readers_among(ids, notice.scope_unit) if u.pk != actor_id]
+        users = readers[key]
+        if once and users:
+            told = set(
+                Notification.objects.filter(
+                    kind=kind,
+                    target_type=_label(notice.target),
+                    target_id=notice.target.pk,
+                    recipient__in=users,
+                ).values_list("recipient_id", flat=True)
+            )
+            users = [u for u in users if u.pk not in told]
+        pending += [
+            Notification(
+                recipient=user,
+                kind=kind,
+                actor_id=actor_id,
+                target_type=_label(notice.target),
+                target_id=notice.target.pk,
+                scope_unit=notice.scope_unit,
+                url=notice.url,
+                data=notice.data or {},
+            )
+            for user in users
+        ]
+    if not pending:
         return []
-    made = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            kind=kind,
-            actor_id=actor_id,
-            target_type=_label(target),
-            target_id=target.pk,
-            scope_unit=scope_unit,
-            url=url,
-            data=data or {},
-        )
-        for user in users
-    )
+    made = Notification.objects.bulk_create(pending, batch_size=1000)
     later = set(
-        Preference.objects.filter(user__in=users)
+        Preference.objects.filter(user__in={n.recipient_id for n in made})
         .exclude(delivery=Delivery.IMMEDIATELY)
         .values_list("user_id", flat=True)
     )

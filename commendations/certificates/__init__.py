@@ -2,7 +2,7 @@
 
     from commendations.certificates import render_chunk, sample_certificate, default_template_source
     chunk = render_chunk(default_template_source("bang_khen"), [sample_certificate()])
-    files = chunk.split()  # one PDF per certificate
+    files = chunk.split()  # one PDF per certificate (qpdf, through pikepdf)
 
 See render.py for the batch pipeline (chunks, split, print file) and data.py for the fields.
 """
@@ -12,6 +12,8 @@ import logging
 # WeasyPrint logs every step of every document at INFO, even while it loads its own default
 # stylesheets on import: set this before anything imports it, or a batch floods the worker log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+# pikepdf says at INFO, once per process, that its C++ log goes to Python's.
+logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
 
 from commendations.certificates.data import (  # noqa: E402
     AnnexRow,

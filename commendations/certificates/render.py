@@ -2,7 +2,7 @@
 
 A batch is rendered as one WeasyPrint document per chunk (150 certificates took 2.8 s as one
 document, 9.7 s as 150 documents: docs/benchmarks.md), then split into one PDF per
-certificate with pypdf, and the chunks' documents are merged into the print file for the
+certificate with qpdf (pikepdf), and the chunks' documents are merged into the print file for the
 ceremony. Each certificate is exactly one page: that invariant maps pages to certificates, and
 it is checked on every chunk.
 
@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -37,9 +36,12 @@ from commendations.certificates.templating import (
     compile_template,
 )
 
-# One chunk of 100 takes about two seconds here: far below a task's minute, and WeasyPrint's
-# memory, which grows with the pages of a document, stays bounded whatever the batch size.
-CHUNK_SIZE = 100
+# One chunk of 50 takes about a second and a half of CPU here: far below a task's time limit,
+# and WeasyPrint's memory, which grows with the pages of a document, stays bounded whatever the
+# batch size. Chunks of 50 cost about as much CPU per certificate as chunks of 100 (6 % more in
+# one run on a loaded machine), finish well within the time limit when the machine is busy, and
+# give the worker's processes twice as many pieces to share (docs/benchmark-notes-certificates.md).
+CHUNK_SIZE = 50
 
 _COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}|{#.*?#}", re.DOTALL)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
@@ -243,54 +245,77 @@ def render_certificate_pdf(template_source, certificate):
 
 
 def split_pdf(pdf, page_ranges):
-    """Cut a PDF into one file per (first, stop) page range."""
-    reader = PdfReader(io.BytesIO(pdf))
+    """Cut a PDF into one file per (first, stop) page range.
+
+    With qpdf (pikepdf): pypdf, in pure Python, took 0.51 s of CPU to cut a chunk of 100 into
+    files and qpdf takes 0.08 s (docs/benchmark-notes-certificates.md).
+    """
     files = []
-    for start, stop in page_ranges:
-        writer = PdfWriter()
-        for number in range(start, stop):
-            writer.add_page(_own_resources(reader.pages[number]))
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        files.append(buffer.getvalue())
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        for page in source.pages:
+            _keep_own_images(page)
+        for start, stop in page_ranges:
+            with pikepdf.new() as single:
+                single.pages.extend(source.pages[start:stop])
+                buffer = io.BytesIO()
+                # The same certificate gives the same bytes: a re-render changes nothing.
+                single.save(buffer, deterministic_id=True)
+            files.append(buffer.getvalue())
     return files
 
 
 _DRAW_XOBJECT = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+Do\b")
 
 
-def _own_resources(page):
-    """The page, its resources cut down to the images its own content draws.
+def _page_content(page):
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes()
+
+
+def _keep_own_images(page):
+    """Cut the page's resources down to the images its own content draws, before the page is
+    copied anywhere.
 
     WeasyPrint gives every page of a document one shared dictionary of images. Copied as it is,
     each certificate's file would carry every QR code of its chunk: other awardees' verification
     links in one person's download, and a split that grows with the square of the chunk.
     """
-    resources = page.get("/Resources")
+    resources = page.obj.get("/Resources")
     if resources is None:
-        return page
-    resources = resources.get_object()
+        return
     images = resources.get("/XObject")
     if images is None:
-        return page
-    images = images.get_object()
-    drawn = {b"/" + name for name in _DRAW_XOBJECT.findall(page.get_contents().get_data())}
-    own = DictionaryObject(
-        {NameObject(name): ref for name, ref in images.items() if name.encode() in drawn}
+        return
+    drawn = {b"/" + name for name in _DRAW_XOBJECT.findall(_page_content(page))}
+    trimmed = pikepdf.Dictionary(resources)  # a copy: the shared dictionary stays as it is
+    trimmed.XObject = pikepdf.Dictionary(
+        {name: image for name, image in images.items() if name.encode() in drawn}
     )
-    trimmed = DictionaryObject(resources)
-    trimmed[NameObject("/XObject")] = own
-    page[NameObject("/Resources")] = trimmed
-    return page
+    page.obj.Resources = trimmed
 
 
 def merge_pdfs(sources, output):
-    """Append PDFs (bytes, paths or binary files) into one, written to `output` (path or file)."""
-    writer = PdfWriter()
-    for source in sources:
-        writer.append(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source)
-    writer.write(output)
-    writer.close()
+    """Append PDFs (bytes, paths or binary files) into one, written to `output` (path or file).
+
+    qpdf copies the pages: 0.27 s of CPU for 1,000 certificates, where pypdf took 1.5 s.
+    """
+    opened = []
+    try:
+        with pikepdf.new() as merged:
+            for source in sources:
+                if isinstance(source, bytes | bytearray):
+                    source = io.BytesIO(source)
+                document = pikepdf.open(source)
+                opened.append(document)  # the pages are copied from it when `merged` is saved
+                merged.pages.extend(document.pages)
+            merged.save(output, deterministic_id=True)
+    finally:
+        for document in opened:
+            document.close()
 
 
 def chunks(items, size=CHUNK_SIZE):

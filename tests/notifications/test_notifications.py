@@ -259,3 +259,28 @@ def test_opening_a_notification_permission_matrix(client_for, users, round_, kin
     if user_name is None:
         assert response.url.startswith(reverse("account_login"))
     assert client.get(url).status_code == (302 if user_name is None else 405)  # POST only
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_many_notices_are_told_in_the_same_queries_as_one(
+    users, tree, round_, kinds, member_a, count, django_assert_num_queries
+):
+    """A decision of 1,000 awardees tells about each of them: who may read the unit is asked
+    once for the same recipients and unit, and the notifications are written in one INSERT."""
+    nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a)
+    notices = [
+        services.Notice(
+            recipients=[users.officer_a, users.outsider],
+            target=nomination,
+            scope_unit=tree.unit_a,
+            url=f"/{index}",
+            data={"nominee": "x", "award": "y", "unit": "z"},
+        )
+        for index in range(count)
+    ]
+    # The two accounts, their roles above the unit, the INSERT, their delivery preferences.
+    with django_assert_num_queries(4):
+        made = services.notify_many("nomination.returned", notices, actor=users.clerk)
+    assert [(n.recipient.username, n.url) for n in made] == [
+        ("officer_a", f"/{index}") for index in range(count)
+    ]

@@ -222,3 +222,66 @@ def test_every_chunk_is_queued_at_once_and_each_certificate_is_rendered_once(
     tasks.render_decision_chunk.delay(decision.pk, 1)
     assert print_file.stat().st_mtime_ns == written
     assert len(rendered) == 5
+
+
+def test_each_download_is_its_page_of_the_print_file_and_the_zip_holds_the_same_files(
+    approve, users, tree, kinds, monkeypatch, private_storage, client_for,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Chunks of 2 for 5 awardees: every certificate's own file, cut from its chunk by qpdf, is
+    the page the print file holds for it, with its own QR code only; the print file holds each
+    certificate once, in the register's order."""
+    from tests.commendations.certificates.test_render import image_count
+
+    monkeypatch.setattr(rendering, "CHUNK_SIZE", 2)
+    approve(5)
+    decision = issue(draft(users, tree, kinds), users.clerk, django_capture_on_commit_callbacks)
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 5)
+    print_file = (private_storage / f"decisions/{decision.pk}/print.pdf").read_bytes()
+    printed = [page.extract_text() for page in pdf_pages(print_file)]
+    commendations = list(decision.commendations.order_by("position"))
+    numbers = [c.register_number for c in commendations]
+    assert [[n for n in numbers if n in text] for text in printed] == [[n] for n in numbers]
+    client = client_for(users.clerk)
+    with zipfile.ZipFile(
+        io.BytesIO((private_storage / f"decisions/{decision.pk}/certificates.zip").read_bytes())
+    ) as archive:
+        zipped = {name: archive.read(name) for name in archive.namelist()}
+    for commendation, page_text in zip(commendations, printed, strict=True):
+        response = client.get(
+            reverse("commendations:certificate_download", args=[decision.pk, commendation.pk])
+        )
+        download = b"".join(response.streaming_content)
+        assert [page.extract_text() for page in pdf_pages(download)] == [page_text]
+        assert image_count(download) == 1
+        assert zipped[documents.certificate_download_name(commendation)] == download
+
+
+def test_a_chunk_that_overran_its_time_limit_is_rendered_again(
+    approve, users, tree, kinds, monkeypatch, private_storage
+):
+    """On a busy machine a chunk may overrun its soft time limit: it is retried, not failed."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from commendations import tasks
+
+    monkeypatch.setattr(rendering, "CHUNK_SIZE", 2)
+    real_render_chunk, overruns = rendering.render_chunk, []
+
+    def slow_once(source, certificates):
+        if not overruns:
+            overruns.append(1)
+            raise SoftTimeLimitExceeded()
+        return real_render_chunk(source, certificates)
+
+    monkeypatch.setattr(rendering, "render_chunk", slow_once)
+    approve(3)
+    decision = services.issue_decision(draft(users, tree, kinds), actor=users.clerk)
+    assert rendering.begin_rendering(decision.pk) == 2
+    for index in (0, 1):  # as the worker runs them (eagerly here: the retry runs at once)
+        tasks.render_decision_chunk.apply(args=(decision.pk, index), throw=False)
+    decision.refresh_from_db()
+    assert overruns == [1]
+    assert (decision.render_state, decision.rendered_count) == (RenderState.DONE, 3)
+    print_file = (private_storage / f"decisions/{decision.pk}/print.pdf").read_bytes()
+    assert len(pdf_pages(print_file)) == 3

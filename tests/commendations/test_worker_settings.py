@@ -1,0 +1,25 @@
+"""The worker that renders certificates: its processes are bounded in memory."""
+
+from tests.test_settings import PRODUCTION, _load_settings
+
+WORKER = (
+    "s.app.conf.worker_max_memory_per_child, s.app.conf.worker_concurrency, "
+    "s.app.conf.worker_prefetch_multiplier, s.app.conf.task_acks_late"
+)
+
+
+def test_worker_processes_are_replaced_past_700_mb_by_default():
+    # One process per core (Celery's default concurrency), one task at a time each; a process
+    # that grew past the bound after a chunk is replaced (a chunk of 100 peaks near 200 MB).
+    result = _load_settings(show=WORKER, module="config.celery", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["700000", "None", "1", "True"]
+
+
+def test_worker_memory_bound_is_set_by_the_environment():
+    result = _load_settings(
+        show=WORKER, module="config.celery", CELERY_WORKER_MAX_MEMORY_PER_CHILD="400000",
+        **PRODUCTION,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "400000"
