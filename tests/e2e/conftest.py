@@ -12,7 +12,7 @@ services, as the pages would; what the journey is about goes through the pages.
 
 import os
 import re
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfWriter
 
@@ -308,5 +309,9 @@ def write_pdf(path, pages=1):
 
 
 def screenshot(page, name, full_page=True):
+    """The page as docs/screenshots shows it, reduced to a 256-colour palette without
+    dithering: flat interface colours and text stay sharp at about 40 % of the bytes."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    image = Image.open(BytesIO(page.screenshot(full_page=full_page))).convert("RGB")
+    reduced = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    reduced.save(SCREENSHOTS / f"{name}.png", optimize=True)
