@@ -190,16 +190,17 @@ def registrations_to_file(user):
 
 def deadlines_ahead_for(user, *, until, now=None):
     """The round deadlines of open movements that bind a unit where the user is an officer or a
-    reviewer (a deadline of the unit's level, in a movement covering the unit), from now until
-    `until`, soonest first."""
+    reviewer (a deadline of the unit's level, in a movement covering the unit on either line),
+    from now until `until`, soonest first. One query, however many roles."""
     from movements.models import RoundDeadline
 
     query = Q(pk__in=[])
+    launched = "round__movement__launching_unit__"
     for held in scoping.held_roles(user):
         if held.role in (Role.OFFICER, Role.REVIEWER):
-            query |= Q(
-                level=held.level,
-                round__movement__launching_unit__path__in=Unit.ancestor_paths_of(held.path),
+            query |= Q(level=held.level) & (
+                Q(**{f"{launched}path__in": Unit.ancestor_paths_of(held.path)})
+                | Unit.guides_above_q([held.path], prefix=launched)
             )
     return RoundDeadline.objects.filter(
         query,

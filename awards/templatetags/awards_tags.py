@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 from django import template
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from awards import scoping
 from awards.models import ConflictOfInterest, CouncilVote, NominationTransition, ReviewScore
 from awards.models import NominationState as S
+from movements.models import RoundDeadline
 from unions import scoping as unions_scoping
 from unions.models import Role
 
@@ -19,10 +20,20 @@ HOME_AWAITING = 20
 OUTCOME_DAYS = 60
 
 
+def _deadline_of(level):
+    """The deadline of the nomination's round for units of `level` (an expression), as a
+    subquery of the list's own query rather than a prefetch of every round's deadlines."""
+    deadlines = RoundDeadline.objects.filter(round=OuterRef("round_id"), level=level)
+    return Subquery(deadlines.values("deadline")[:1])
+
+
 def _officer_part(user):
     """Drafts, returned dossiers (with the reason and the deadline) and recent outcomes of
-    the nominations of the officer's units: one query for the counts, then one list (and its
-    prefetches) for each kind that has rows."""
+    the nominations of the officer's units: one query for the counts, then one query for each
+    kind that has rows (the reason and the deadline are subqueries of the returned list's)."""
+    last_return = NominationTransition.objects.filter(
+        nomination=OuterRef("pk"), to_state=S.RETURNED
+    ).order_by("-at", "-pk")
     since = timezone.now() - timedelta(days=OUTCOME_DAYS)
     mine = scoping.proposed_by_units_of(user)
     counts = mine.aggregate(
@@ -39,24 +50,16 @@ def _officer_part(user):
             .order_by("-updated_at", "-pk")[:HOME_ITEMS]
         )
     if counts["returned"]:
-        returns = NominationTransition.objects.filter(to_state=S.RETURNED).select_related("at_unit")
-        returned = list(
+        part["returned"] = list(
             mine.filter(state=S.RETURNED)
-            .select_related(*related, "proposing_unit")
-            .prefetch_related(
-                "round__deadlines",
-                Prefetch("transitions", queryset=returns.order_by("-at", "-pk"), to_attr="returns"),
+            .select_related(*related)
+            .annotate(
+                deadline=_deadline_of(OuterRef("proposing_unit__level")),
+                return_comment=Subquery(last_return.values("comment")[:1]),
+                return_unit=Subquery(last_return.values("at_unit__name")[:1]),
             )
             .order_by("decided_at", "pk")[:HOME_ITEMS]
         )
-        for nomination in returned:
-            nomination.last_return = nomination.returns[0] if nomination.returns else None
-            nomination.deadline = (
-                None  # a quick commendation has no round, so no deadline
-                if nomination.quick
-                else nomination.round.deadline_for(nomination.proposing_unit.level)
-            )
-        part["returned"] = returned
     if counts["outcomes"]:
         part["outcomes"] = list(
             scoping.recent_outcomes_for(user, since)
@@ -69,7 +72,7 @@ def _officer_part(user):
 def _reviewer_part(user):
     """What awaits the reviewer's committees, grouped by movement and round (the groups in the
     order of their oldest nomination), with the deadline by which their level sends it on; and
-    the scores and votes the reviewer still owes. Three queries."""
+    the scores and votes the reviewer still owes. Two queries."""
     awaiting = scoping.awaiting_decision_by(user)
     own_score = ReviewScore.objects.filter(
         nomination=OuterRef("pk"), reviewer=user, unit=OuterRef("reviewing_unit")
@@ -101,17 +104,11 @@ def _reviewer_part(user):
                 "reviewing_unit",
                 "round__movement",
             )
-            .prefetch_related("round__deadlines")
+            .annotate(deadline=_deadline_of(OuterRef("reviewing_unit__level")))
             .order_by("submitted_at", "pk")[:HOME_AWAITING]
         )
         by_round = {}
         for nomination in items:
-            # Quick commendations (no round, no deadline) make one group of their own.
-            nomination.deadline = (
-                None
-                if nomination.quick
-                else nomination.round.deadline_for(nomination.reviewing_unit.level)
-            )
             group = by_round.get(nomination.round_id)
             if group is None:
                 group = by_round[nomination.round_id] = {"round": nomination.round, "items": []}
@@ -124,8 +121,8 @@ def _reviewer_part(user):
 def awards_home_panel(context):
     """The home page's worklists of the awards app: the officer's and the reviewer's.
 
-    A bounded number of queries whatever the number of nominations (at most five for an
-    officer, three for a reviewer), and none for a user without either role.
+    A bounded number of queries whatever the number of nominations (at most four for an
+    officer, two for a reviewer), and none for a user without either role.
     """
     user = context["request"].user
     panel = {"officer": None, "reviewer": None}

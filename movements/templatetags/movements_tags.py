@@ -4,7 +4,8 @@ from django import template
 from django.utils import timezone
 
 from movements import scoping
-from movements.models import MovementState, RegistrationState
+from movements.models import MovementState
+from unions import nav_counts
 from unions import scoping as unions_scoping
 from unions.models import Role
 
@@ -21,23 +22,22 @@ def movements_home_panel(context):
     """The home page's movements card: open movements, registrations awaiting my decision,
     my units' registrations still to send, and the deadlines of the next 14 days.
 
-    At most five queries, whatever the numbers: the card sits on every user's first page.
+    At most three queries, whatever the numbers (the card sits on every user's first page):
+    the counts are the navigation's badges (unions/nav_counts.py), read in its one query.
     """
     user = context["request"].user
+    counts = context.get("nav_counts") or nav_counts.counts_for(user)
     movements = (
         scoping.visible_movements(user)
         .filter(state=MovementState.OPEN)
         .select_related("launching_unit")
         .order_by("-starts_on", "code")[:HOME_MOVEMENTS]
     )
-    waiting = (
-        scoping.registrations_reviewable_by(user).filter(state=RegistrationState.AWAITING).count()
-    )
-    panel = {"movements": movements, "waiting": waiting, "to_file": [], "to_file_count": 0,
-             "deadlines": None}  # fmt: skip
+    panel = {"movements": movements, "waiting": counts["registrations_waiting"], "to_file": [],
+             "to_file_count": 0, "deadlines": None}  # fmt: skip
     if unions_scoping.role_paths(user, Role.OFFICER):
         to_file = scoping.registrations_to_file(user)
-        panel["to_file_count"] = count = to_file.count()
+        panel["to_file_count"] = count = counts["registrations_to_file"]
         if count:
             panel["to_file"] = list(
                 to_file.select_related(

@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from awards import services
 from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
     approved_by_the_national_union,
     screenshot,
     sign_in,
@@ -27,8 +29,13 @@ def test_journey_worklists_and_notifications(page, site):
     queue = page.locator("[data-testid=worklist-reviewer]")
     expect(queue).to_contain_text(name)
     expect(page.locator("[data-testid=unread-count]")).to_be_visible()
-    screenshot(page, "worklist-reviewer")
+    screenshot(page, "20-worklist-reviewer")
     page.click("[data-testid=nav-notifications]")
+    expect(page.locator("[data-testid=notification-list]")).to_contain_text(name)
+    screenshot(page, "22-notifications")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "24-notifications-phone")
+    page.set_viewport_size(DESKTOP)
     notice = page.locator("[data-testid=notification-list] li", has_text=name).first
     notice.locator("button").click()
     page.wait_for_url(f"**{nomination.get_absolute_url()}")
@@ -42,11 +49,14 @@ def test_journey_worklists_and_notifications(page, site):
     expect(returned).to_contain_text(name)
     expect(returned).to_contain_text("Bổ sung biên bản họp bình xét")
     expect(page.locator("[data-testid=nav-badge-total]")).to_be_visible()
-    screenshot(page, "worklist-officer")
+    screenshot(page, "19-worklist-officer")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "23-worklist-officer-phone")
+    page.set_viewport_size(DESKTOP)
 
     # The national clerk: an approved nomination waits for a decision.
     approved = approved_by_the_national_union(submitted_nomination("BK-LDLD", granted_by="CDVC"))
     sign_in(page, site, "cdvc.clerk")
     waiting = page.locator("[data-testid=awaiting-decision]")
     expect(waiting).to_contain_text(str(approved.award_kind.name_vi))
-    screenshot(page, "worklist-clerk")
+    screenshot(page, "21-worklist-clerk")
