@@ -37,7 +37,7 @@ from awards.models import Nomination
 from movements import catalogue
 from movements import services as movements_services
 from movements.demo import CURRENT_ROUND_DAYS
-from movements.models import AwardKind, Beneficiary, Movement
+from movements.models import AwardKind, Beneficiary, Movement, Registration
 from unions.demo import story_clock
 from unions.models import Member, MemberStatus, Unit
 
@@ -164,8 +164,25 @@ def _tell(round_, rng, clock, stdout):
             round=round_, unit=coso2, target_award=kinds["CDCS-HTXSNV"], actor=officer2
         ),
     ]
+    # In the other two cities, one grassroots union each registers two members (their officers'
+    # accounts are commendations.demo_phase's, from 2024).
+    elsewhere = []
+    for city in ("CDVC-HCM", "CDVC-DN"):
+        unit = Unit.objects.get(code=f"{city}-001")
+        officer = get_user_model().objects.filter(username=f"{unit.code.lower()}.officer").first()
+        if officer is not None:
+            members = members_of(unit)[:2]
+            elsewhere.append((city, unit, officer, members))
+            movements_services.register_members(
+                round=round_, unit=unit, members=members, target_award=kinds["LDTT"], actor=officer
+            )
     clock.at(CURRENT_ROUND_DAYS - 2, hour=10)
     movements_services.approve_registrations(registered, actor=hanoi)
+    for city, unit, _officer, _members in elsewhere:
+        account = {"CDVC-HCM": "hcm.reviewer", "CDVC-DN": "danang.reviewer"}[city]
+        movements_services.approve_registrations(
+            list(Registration.objects.filter(round=round_, unit=unit)), actor=_user(account)
+        )
 
     counter = iter(range(1000))
 
@@ -392,12 +409,18 @@ def _tell(round_, rng, clock, stdout):
     clock.at(2, hour=8)
     services.publish_notice(actor=national, unit=cdvc, award_kind=flag_kind, nominations=[flag2])
 
-    # A collective, and CDVC-HN-002's own way up, this week.
+    # This week: a collective, CDVC-HN-002's own way up, a title for each grassroots
+    # committee's chair to decide, and the other cities' Giấy khen for their committees.
     clock.at(1, hour=9)
     nominate(None, "CDCS-HTXSNV", officer1, unit=coso1)
     nominate(people2[0], "GK-CDCT", officer2)
     nominate(people2[1], "GK-CDCT", officer2, submit=False)
+    nominate(people1[11], "LDTT", officer1)
+    nominate(people2[6], "LDTT", officer2)
+    for _city, _unit, officer, members in elsewhere:
+        for member in members:
+            nominate(member, "GK-CDCT", officer)
     stdout.write(
         f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
-        f"{MEMBERS_REGISTERED - 11} registered members of CDVC-HN-001 left to nominate"
+        f"{MEMBERS_REGISTERED - 12} registered members of CDVC-HN-001 left to nominate"
     )

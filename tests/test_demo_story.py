@@ -2,6 +2,7 @@
 phục vụ tốt" ends with the 150 honoured on 04/09/2024, and the current round is in progress with
 nominations in every state, every date in order."""
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -136,10 +137,35 @@ def test_no_one_holds_two_forms_of_commendation_for_one_round(seeded):
     assert held and max(held.values()) == 1
 
 
+# What each demo account finds on its home page (README, "The story the demo tells").
+HOME_WORK = {
+    "cdvc.officer": "movement",
+    "cdvc.reviewer": "nomination",
+    "cdvc.clerk": "decision",
+    "hanoi.officer": "nomination",
+    "hanoi.reviewer": "nomination",
+    "hanoi.clerk": "decision",
+    "coso1.officer": "nomination",
+    "coso2.officer": "nomination",
+    "coso1.reviewer": "nomination",
+    "coso2.reviewer": "nomination",
+    "hcm.reviewer": "nomination",
+    "danang.reviewer": "nomination",
+}
+
+
 def test_each_demo_account_finds_work_on_its_home_page(seeded, client):
     from django.contrib.auth import get_user_model
 
-    for username in ACCOUNTS:
+    assert set(HOME_WORK) == set(ACCOUNTS)
+    movement = Movement.objects.get(code="TMGPVT")
+    for username, work in HOME_WORK.items():
         client.force_login(get_user_model().objects.get(username=username))
         page = client.get(reverse("home")).content.decode()
-        assert "/nominations/" in page or "/decisions/" in page, username
+        main = page[page.index("<main") :]
+        if work == "nomination":  # a dossier waiting for them, linked
+            assert re.search(r'href="/nominations/\d+/"', main), username
+        elif work == "decision":  # approved nominations waiting for their decision
+            assert reverse("commendations:decision_create") + "?unit=" in main, username
+        else:
+            assert movement.get_absolute_url() in main, username
