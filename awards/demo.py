@@ -5,6 +5,10 @@ award kinds are the union's catalogue (movements.catalogue), found by code; regi
 nominations are made only when the current round of TMGPVT has none yet, so a second run
 creates and changes nothing.
 
+Dates: the round opened movements.demo.CURRENT_ROUND_DAYS before the seeding day, and each step
+runs on its own day since (unions.demo.story_clock), so that registrations come before
+nominations, bình xét before sending, votes before approvals, postings before decisions.
+
 What the demo shows, in the current round of TMGPVT:
 - grassroots union CDVC-HN-001 (coso1.officer) has a nomination in every state: a draft, one
   submitted to the Hanoi union, one under review there (scored), one returned for completion,
@@ -15,7 +19,12 @@ What the demo shows, in the current round of TMGPVT:
   agency's Giấy khen approved, to propose; a Giấy khen of the Hanoi union (an upper-grassroots
   union); and the national union's Bằng khen, the movement's honour as its occasion, after the
   grassroots union's bình xét and the national council's vote;
+- the Cờ thi đua of the national union for CDVC-HN-001 after its bình xét and the council's
+  vote, posted publicly (công khai) with an objection received and answered, and CDVC-HN-002's
+  on the public list now (commendations.demo issues the decisions);
 - CDVC-HN-002 (coso2.officer) has its own, which coso1.officer never sees, and the reverse;
+- this week's dossiers: a title awaiting each grassroots chair (coso1.reviewer,
+  coso2.reviewer), and a Giấy khen awaiting the Hồ Chí Minh City and Đà Nẵng committees;
 - registered members of CDVC-HN-001 without any nomination are left for the walk-through:
   coso1.officer nominates one with evidence, hanoi.reviewer returns it, coso1.officer completes
   and resubmits it, hanoi.reviewer forwards it and cdvc.reviewer approves it.
