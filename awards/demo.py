@@ -5,6 +5,10 @@ award kinds are the union's catalogue (movements.catalogue), found by code; regi
 nominations are made only when the current round of TMGPVT has none yet, so a second run
 creates and changes nothing.
 
+Dates: the round opened movements.demo.CURRENT_ROUND_DAYS before the seeding day, and each step
+runs on its own day since (unions.demo.story_clock), so that registrations come before
+nominations, bình xét before sending, votes before approvals, postings before decisions.
+
 What the demo shows, in the current round of TMGPVT:
 - grassroots union CDVC-HN-001 (coso1.officer) has a nomination in every state: a draft, one
   submitted to the Hanoi union, one under review there (scored), one returned for completion,
@@ -15,7 +19,12 @@ What the demo shows, in the current round of TMGPVT:
   agency's Giấy khen approved, to propose; a Giấy khen of the Hanoi union (an upper-grassroots
   union); and the national union's Bằng khen, the movement's honour as its occasion, after the
   grassroots union's bình xét and the national council's vote;
+- the Cờ thi đua of the national union for CDVC-HN-001 after its bình xét and the council's
+  vote, posted publicly (công khai) with an objection received and answered, and CDVC-HN-002's
+  on the public list now (commendations.demo issues the decisions);
 - CDVC-HN-002 (coso2.officer) has its own, which coso1.officer never sees, and the reverse;
+- this week's dossiers: a title awaiting each grassroots chair (coso1.reviewer,
+  coso2.reviewer), and a Giấy khen awaiting the Hồ Chí Minh City and Đà Nẵng committees;
 - registered members of CDVC-HN-001 without any nomination are left for the walk-through:
   coso1.officer nominates one with evidence, hanoi.reviewer returns it, coso1.officer completes
   and resubmits it, hanoi.reviewer forwards it and cdvc.reviewer approves it.
@@ -23,6 +32,7 @@ What the demo shows, in the current round of TMGPVT:
 
 import logging
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -35,7 +45,9 @@ from awards import outside, services
 from awards.models import Nomination
 from movements import catalogue
 from movements import services as movements_services
+from movements.demo import CURRENT_ROUND_DAYS
 from movements.models import AwardKind, Beneficiary, Movement, Registration
+from unions.demo import story_clock
 from unions.models import Member, MemberStatus, Unit
 
 # The award kinds are the union's catalogue (movements/catalogue.py), loaded first.
@@ -50,6 +62,8 @@ ACHIEVEMENTS = [
 ]
 
 MEMBERS_REGISTERED = 24
+# Công khai of the Cờ thi đua, in days (illustrative: the catalogue leaves it to each union).
+NOTICE_DAYS = 7
 
 
 def _user(username):
@@ -97,15 +111,6 @@ def _evidence_pdf(title, name, text):
         progress.setLevel(level)
 
 
-def _register(round_, unit, members, officer, reviewer, target):
-    fresh = [m for m in members if not Registration.objects.filter(round=round_, member=m).exists()]
-    if fresh:
-        registrations = movements_services.register_members(
-            round=round_, unit=unit, members=fresh, target_award=target, actor=officer
-        )
-        movements_services.approve_registrations(registrations, actor=reviewer)
-
-
 @transaction.atomic
 def seed(stdout):
     # The history and activity rows keep their texts as written: write them in the users'
@@ -129,11 +134,20 @@ def _seed(stdout):
         stdout.write("  nominations: already there")
         return
     rng = random.Random(20190816)  # the day of Resolution 04/NQ-CĐVC
+    # The round opened movements.demo.CURRENT_ROUND_DAYS ago: its history is told on the days
+    # since, each step a day (or several) before today, in order.
+    with story_clock(CURRENT_ROUND_DAYS - 1, hour=8) as clock:
+        _tell(round_, rng, clock, stdout)
+
+
+def _tell(round_, rng, clock, stdout):
+    year = round_.year
     kinds = {kind.code: kind for kind in AwardKind.objects.all()}
     coso1, coso2 = Unit.objects.get(code="CDVC-HN-001"), Unit.objects.get(code="CDVC-HN-002")
     officer1, officer2 = _user("coso1.officer"), _user("coso2.officer")
     chair1, chair2 = _user("coso1.reviewer"), _user("coso2.reviewer")
     hanoi, national = _user("hanoi.reviewer"), _user("cdvc.reviewer")
+    cdvc = Unit.objects.get(code="CDVC")
 
     def members_of(unit):
         return list(
@@ -142,15 +156,42 @@ def _seed(stdout):
             ]
         )
 
+    # Registrations: the members aim at Lao động tiên tiến, the grassroots unions at their
+    # annual classification; the Hanoi union's committee approves them the next day.
     people1, people2 = members_of(coso1), members_of(coso2)
-    _register(round_, coso1, people1, officer1, hanoi, kinds["LDTT"])
-    _register(round_, coso2, people2, officer2, hanoi, kinds["LDTT"])
-    unit_registration = Registration.objects.filter(round=round_, unit=coso1, member=None)
-    if not unit_registration.exists():
-        registration = movements_services.register(
+    registered = [
+        *movements_services.register_members(
+            round=round_, unit=coso1, members=people1, target_award=kinds["LDTT"], actor=officer1
+        ),
+        *movements_services.register_members(
+            round=round_, unit=coso2, members=people2, target_award=kinds["LDTT"], actor=officer2
+        ),
+        movements_services.register(
             round=round_, unit=coso1, target_award=kinds["CDCS-HTXSNV"], actor=officer1
+        ),
+        movements_services.register(
+            round=round_, unit=coso2, target_award=kinds["CDCS-HTXSNV"], actor=officer2
+        ),
+    ]
+    # In the other two cities, one grassroots union each registers two members (their officers'
+    # accounts are commendations.demo_phase's, from 2024).
+    elsewhere = []
+    for city in ("CDVC-HCM", "CDVC-DN"):
+        unit = Unit.objects.get(code=f"{city}-001")
+        officer = get_user_model().objects.filter(username=f"{unit.code.lower()}.officer").first()
+        if officer is not None:
+            members = members_of(unit)[:2]
+            elsewhere.append((city, unit, officer, members))
+            movements_services.register_members(
+                round=round_, unit=unit, members=members, target_award=kinds["LDTT"], actor=officer
+            )
+    clock.at(CURRENT_ROUND_DAYS - 2, hour=10)
+    movements_services.approve_registrations(registered, actor=hanoi)
+    for city, unit, _officer, _members in elsewhere:
+        account = {"CDVC-HCM": "hcm.reviewer", "CDVC-DN": "danang.reviewer"}[city]
+        movements_services.approve_registrations(
+            list(Registration.objects.filter(round=round_, unit=unit)), actor=_user(account)
         )
-        movements_services.approve_registration(registration, actor=hanoi)
 
     counter = iter(range(1000))
 
@@ -186,12 +227,19 @@ def _seed(stdout):
     # officer, approved by the committee's chair (whoever proposes does not decide), proposed
     # to the agency head, whose decision coso1.officer records with its scan. CDVC-HN-002's
     # approved titles are left to propose.
-    titles1 = []
+    clock.at(40, hour=9)
+    proposed = []
     for person in people1[:8] + people2[:6]:
-        officer, chair = (officer1, chair1) if person.unit_id == coso1.pk else (officer2, chair2)
-        approved = services.approve_nomination(nominate(person, "LDTT", officer), actor=chair)
-        if person.unit_id == coso1.pk:
+        officer = officer1 if person.unit_id == coso1.pk else officer2
+        proposed.append(nominate(person, "LDTT", officer))
+    clock.at(38, hour=14)
+    titles1 = []
+    for nomination in proposed:
+        chair = chair1 if nomination.proposing_unit_id == coso1.pk else chair2
+        approved = services.approve_nomination(nomination, actor=chair)
+        if nomination.proposing_unit_id == coso1.pk:
             titles1.append(approved)
+    clock.at(36, hour=9)
     agency = "Giám đốc Sở Tư pháp thành phố Hà Nội"
     proposal = outside.send_outside_proposal(
         actor=officer1,
@@ -202,6 +250,7 @@ def _seed(stdout):
         letter_date=timezone.localdate(),
         nominations=titles1,
     )
+    clock.at(30, hour=10)
     scan = _evidence_pdf(
         "QUYẾT ĐỊNH công nhận danh hiệu Lao động tiên tiến",
         agency,
@@ -212,48 +261,38 @@ def _seed(stdout):
         proposal,
         actor=officer1,
         number=f"112/QĐ-STP-{year}",
-        date=timezone.localdate(),
+        date=timezone.localdate() - timedelta(days=1),
         issuer=agency,
         upload=SimpleUploadedFile("quyet-dinh-ldtt.pdf", scan, "application/pdf"),
     )
-    services.approve_nomination(nominate(people1[0], "CSTD-CS", officer1), actor=chair1)
-    # One achievement, one award: each form of commendation goes to someone who has no other
-    # form in the round (the titles above are not forms of commendation).
-    services.approve_nomination(nominate(people1[8], "GK-CQ", officer1), actor=chair1)
+    # Chiến sĩ thi đua cơ sở (its prerequisite, Lao động tiên tiến, now granted) and the
+    # agency's Giấy khen. One achievement, one award: each form of commendation goes to someone
+    # who has no other form in the round (the titles above are not forms of commendation).
+    clock.at(29, hour=9)
+    title = nominate(people1[0], "CSTD-CS", officer1)
+    merit = nominate(people1[8], "GK-CQ", officer1)
+    clock.at(27, hour=14)
+    services.approve_nomination(title, actor=chair1)
+    services.approve_nomination(merit, actor=chair1)
 
-    # The way up to the Hanoi union, whose Giấy khen it grants itself (an
-    # upper-grassroots union): every state.
+    # The way up to the Hanoi union, whose Giấy khen it grants itself (an upper-grassroots
+    # union), and to the national union, whose Bằng khen carries the movement's honour as its
+    # occasion: the dossiers of the round, drafted and sent the same week.
+    clock.at(26, hour=9)
     nominate(people1[2], "GK-CDCT", officer1, submit=False)  # draft
     nominate(people1[3], "GK-CDCT", officer1, evidence=True)  # submitted
     under_review = nominate(people1[4], "GK-CDCT", officer1)
-    services.record_review_scores(under_review, actor=hanoi, scores=_scores(round_, rng, 0.75))
     returned = nominate(people1[5], "GK-CDCT", officer1)
-    services.return_nomination(
-        returned,
-        actor=hanoi,
-        reason="Đề nghị bổ sung bản sao quyết định công nhận sáng kiến và xác nhận của thủ trưởng cơ quan.",
-    )
     rejected = nominate(people1[6], "GK-CQ", officer1)
-    services.reject_nomination(
-        rejected,
-        actor=chair1,
-        reason="Hội đồng thi đua cơ sở xét thấy thành tích chưa đủ tiêu chuẩn khen thưởng năm nay.",
-    )
     withdrawn = nominate(people1[7], "GK-CQ", officer1)
-    services.withdraw_nomination(
-        withdrawn, actor=officer1, comment="Đoàn viên chuyển công tác, đơn vị rút hồ sơ."
-    )
     granted = nominate(people1[0], "GK-CDCT", officer1, evidence=True)
-    services.record_review_scores(granted, actor=hanoi, scores=_scores(round_, rng, 0.9))
-    services.approve_nomination(granted, actor=hanoi, comment="Hội đồng thống nhất đề nghị.")
-
-    # The national union's Bằng khen, with the movement's honour as its occasion: one
-    # forwarded and awaiting, one granted after the national council's vote.
-    cdvc = Unit.objects.get(code="CDVC")
     forwarded = nominate(people1[1], "BK-LDLD", officer1, evidence=True, by=cdvc)
-    services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
     exemplary = nominate(people1[9], "BK-LDLD", officer1, evidence=True, submit=False, by=cdvc)
-    # The exemplary one has the grassroots union's bình xét recorded before it is sent.
+    sent_back = nominate(people1[10], "BK-LDLD", officer1, evidence=True, by=cdvc)
+    flag = nominate(None, "CTD-LDLD", officer1, unit=coso1, submit=False, by=cdvc)
+    # The exemplary one and the emulation flag have the grassroots union's bình xét recorded
+    # before they are sent.
+    clock.at(24, hour=15)
     minutes = _evidence_pdf(
         "BIÊN BẢN HỌP BÌNH XÉT", coso1.name, "Hội nghị bình xét điển hình tiêu biểu (minh họa)."
     )
@@ -265,35 +304,132 @@ def _seed(stdout):
         members_total=11,
         members_present=10,
         minutes=SimpleUploadedFile("bien-ban-binh-xet.pdf", minutes, "application/pdf"),
-        ballots={exemplary: (9, 1, 0)},
+        ballots={exemplary: (9, 1, 0), flag: (10, 0, 0)},
     )
+    clock.at(24, hour=16)
     exemplary = services.submit_nomination(exemplary, actor=officer1)
-    services.forward_nomination(exemplary, actor=hanoi, comment="Tiêu biểu của đơn vị.")
-    services.record_vote(
-        exemplary,
-        actor=national,
-        meeting_date=timezone.localdate(),
-        members_total=15,
-        present=12,
-        votes_for=11,
-        votes_against=1,
-        abstain=0,
+    flag = services.submit_nomination(flag, actor=officer1)
+
+    # The Hanoi union's committee at work.
+    clock.at(22, hour=10)
+    services.record_review_scores(under_review, actor=hanoi, scores=_scores(round_, rng, 0.75))
+    services.return_nomination(
+        returned,
+        actor=hanoi,
+        reason="Đề nghị bổ sung bản sao quyết định công nhận sáng kiến và xác nhận của thủ trưởng cơ quan.",
     )
-    services.approve_nomination(exemplary, actor=national)
-    # Returned by the national union to the level that sent it: the Hanoi union's committee.
-    sent_back = nominate(people1[10], "BK-LDLD", officer1, evidence=True, by=cdvc)
+    services.reject_nomination(
+        rejected,
+        actor=chair1,
+        reason="Hội đồng thi đua cơ sở xét thấy thành tích chưa đủ tiêu chuẩn khen thưởng năm nay.",
+    )
+    clock.at(21, hour=9)
+    services.withdraw_nomination(
+        withdrawn, actor=officer1, comment="Đoàn viên chuyển công tác, đơn vị rút hồ sơ."
+    )
+    clock.at(20, hour=10)
+    services.record_review_scores(granted, actor=hanoi, scores=_scores(round_, rng, 0.9))
+    services.approve_nomination(granted, actor=hanoi, comment="Hội đồng thống nhất đề nghị.")
+    clock.at(18, hour=10)
+    services.forward_nomination(forwarded, actor=hanoi, comment="Đủ điều kiện, đề nghị cấp trên.")
+    services.forward_nomination(exemplary, actor=hanoi, comment="Tiêu biểu của đơn vị.")
     services.forward_nomination(sent_back, actor=hanoi, comment="Đề nghị cấp trên xem xét.")
+    services.forward_nomination(flag, actor=hanoi, comment="Đơn vị dẫn đầu phong trào.")
+
+    # The national union's council: its vote, then its approval.
+    clock.at(12, hour=14)
+    for nomination in (exemplary, flag):
+        services.record_vote(
+            nomination,
+            actor=national,
+            meeting_date=timezone.localdate(),
+            members_total=15,
+            present=12,
+            votes_for=11,
+            votes_against=1,
+            abstain=0,
+        )
+        services.approve_nomination(nomination, actor=national)
+    # Công khai: the emulation flag is posted publicly before its decision (the number of days
+    # is the kind's rule: illustrative, the demo's administrator sets it, as staff would in the
+    # catalogue, where the catalogue leaves it empty); an objection comes in and is answered.
+    clock.at(11, hour=8)
+    flag_kind = kinds["CTD-LDLD"]
+    if not flag_kind.public_notice_days:
+        flag_kind = movements_services.update_award_kind(
+            flag_kind, actor=_user("admin"), public_notice_days=NOTICE_DAYS
+        )
+    notice = services.publish_notice(
+        actor=national, unit=cdvc, award_kind=flag_kind, nominations=[flag]
+    )
+    # Returned by the national union to the level that sent it: the Hanoi union's committee.
+    clock.at(10, hour=9)
     services.return_nomination(
         sent_back,
         actor=national,
         reason="Đề nghị Công đoàn Viên chức thành phố bổ sung tờ trình và biên bản họp xét.",
     )
+    clock.at(9, hour=15)
+    objection = services.record_objection(
+        notice,
+        actor=national,
+        nomination=flag,
+        received_on=timezone.localdate(),
+        sender="Một đoàn viên công đoàn cơ sở (thư không ký tên)",
+        text="Đề nghị làm rõ việc đơn vị còn hồ sơ hành chính trễ hạn trong quý II.",
+    )
+    clock.at(8, hour=10)
+    services.answer_objection(
+        objection,
+        actor=national,
+        answer=(
+            "Đã xác minh với Sở Tư pháp: 02 hồ sơ trễ hạn do lỗi hệ thống liên thông, đã được "
+            "khắc phục và xin lỗi người dân; không ảnh hưởng đến tiêu chuẩn Cờ thi đua."
+        ),
+    )
+    # CDVC-HN-002's emulation flag: approved this week, on the public list now.
+    clock.at(7, hour=9)
+    flag2 = nominate(None, "CTD-LDLD", officer2, unit=coso2, submit=False, by=cdvc)
+    services.record_assessment(
+        actor=officer2,
+        unit=coso2,
+        round=round_,
+        meeting_date=timezone.localdate(),
+        members_total=9,
+        members_present=9,
+        minutes=SimpleUploadedFile("bien-ban-binh-xet.pdf", minutes, "application/pdf"),
+        ballots={flag2: (9, 0, 0)},
+    )
+    flag2 = services.submit_nomination(flag2, actor=officer2)
+    clock.at(6, hour=10)
+    services.forward_nomination(flag2, actor=hanoi, comment="Đơn vị dẫn đầu khối.")
+    clock.at(3, hour=14)
+    services.record_vote(
+        flag2,
+        actor=national,
+        meeting_date=timezone.localdate(),
+        members_total=15,
+        present=13,
+        votes_for=13,
+        votes_against=0,
+        abstain=0,
+    )
+    services.approve_nomination(flag2, actor=national)
+    clock.at(2, hour=8)
+    services.publish_notice(actor=national, unit=cdvc, award_kind=flag_kind, nominations=[flag2])
 
-    # A collective, and CDVC-HN-002's own way up.
+    # This week: a collective, CDVC-HN-002's own way up, a title for each grassroots
+    # committee's chair to decide, and the other cities' Giấy khen for their committees.
+    clock.at(1, hour=9)
     nominate(None, "CDCS-HTXSNV", officer1, unit=coso1)
     nominate(people2[0], "GK-CDCT", officer2)
     nominate(people2[1], "GK-CDCT", officer2, submit=False)
+    nominate(people1[11], "LDTT", officer1)
+    nominate(people2[6], "LDTT", officer2)
+    for _city, _unit, officer, members in elsewhere:
+        for member in members:
+            nominate(member, "GK-CDCT", officer)
     stdout.write(
         f"  nominations: {Nomination.objects.filter(round=round_).count()} in {round_}; "
-        f"{MEMBERS_REGISTERED - 11} registered members of {coso1.code} left to nominate"
+        f"{MEMBERS_REGISTERED - 12} registered members of CDVC-HN-001 left to nominate"
     )

@@ -305,6 +305,8 @@ CONTENT_SECURITY_POLICY = {
 DEMO_SEEDERS = [
     "unions.demo.seed",
     "movements.demo.seed",
+    # The phase 2019–2024 of "Tham mưu giỏi, phục vụ tốt", told before the current round.
+    "commendations.demo_phase.seed",
     "awards.demo.seed",
     "commendations.demo.seed",
 ]

@@ -6,6 +6,13 @@ rounds, criteria and history included), so a second run creates and changes noth
 The demo must be usable on the day it is seeded: each movement gets a round that is open now,
 with deadlines counted from that day. Fixed dates would have passed by the time someone runs
 the demo, and every submission would then be refused as late.
+
+"Tham mưu giỏi, phục vụ tốt" is told as it happened: the Vietnam Civil Servants' Union launched
+it on 16/8/2019 (Resolution 04/NQ-CĐVC) with its phase 2019–2024, whose closing round took the
+exemplary members' registrations and nominations in June–July 2024 (the award kinds of the
+union's regulation 999/QĐ-TLĐ apply from 1/6/2024); commendations.demo tells that round. The
+current round was added to the movement CURRENT_ROUND_DAYS before the seeding day, so that the
+awards demo's nominations in it have a history of their own.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -23,6 +30,7 @@ from movements.models import (
     Movement,
     MovementKind,
 )
+from unions.demo import story_clock
 from unions.models import Unit, UnitLevel
 
 IND, COL = CriterionTarget.INDIVIDUAL, CriterionTarget.COLLECTIVE
@@ -34,6 +42,22 @@ STD, BONUS, PENALTY = CriterionKind.STANDARD, CriterionKind.BONUS, CriterionKind
 REGISTRATION_DAYS = 30
 GRASSROOTS_DAYS = 60
 CITY_DAYS = 90
+# The current round opened this many days before the seeding day (its deadlines are still ahead).
+CURRENT_ROUND_DAYS = 45
+
+# The phase 2019–2024: launched with the resolution; its closing round took registrations until
+# mid-June 2024, the grassroots unions' nominations until the end of June, the city unions' until
+# 19 July; the national union's council met in August and honoured 150 on 4/9/2024.
+PHASE_ROUND = {
+    "name": "Giai đoạn 2019–2024",
+    "year": 2024,
+    "opens_on": date(2019, 8, 16),
+}
+PHASE_REGISTRATION_DEADLINE = date(2024, 6, 14)
+PHASE_DEADLINES = {
+    UnitLevel.GRASSROOTS: date(2024, 6, 28),
+    UnitLevel.UPPER_GRASSROOTS: date(2024, 7, 19),
+}
 
 TMGPVT = {
     "code": "TMGPVT",
@@ -126,11 +150,19 @@ def _at_five(day):
     return timezone.make_aware(datetime.combine(day, time(17, 0)))
 
 
-def _current_round(today):
+def phase_round():
+    return {
+        **PHASE_ROUND,
+        "registration_deadline": _at_five(PHASE_REGISTRATION_DEADLINE),
+        "deadlines": {level: _at_five(day) for level, day in PHASE_DEADLINES.items()},
+    }
+
+
+def _current_round(today, opened_days_ago=0):
     return {
         "name": f"Đợt năm {today.year}",
         "year": today.year,
-        "opens_on": today,
+        "opens_on": today - timedelta(days=opened_days_ago),
         "registration_deadline": _at_five(today + timedelta(days=REGISTRATION_DAYS)),
         "deadlines": {
             UnitLevel.GROUP: _at_five(today + timedelta(days=GRASSROOTS_DAYS - 14)),
@@ -166,25 +198,26 @@ def seed(stdout):
 
 def _seed(stdout):
     today = timezone.localdate()
-    past_round = {
-        # The first phase, kept as history: its deadlines passed long ago.
-        "name": "Giai đoạn 2019–2024",
-        "year": 2024,
-        "opens_on": date(2019, 8, 16),
-        "registration_deadline": _at_five(date(2019, 10, 31)),
-        "deadlines": {
-            UnitLevel.GRASSROOTS: _at_five(date(2024, 5, 31)),
-            UnitLevel.UPPER_GRASSROOTS: _at_five(date(2024, 6, 30)),
-        },
-    }
-    _seed_movement(
-        TMGPVT,
-        unit_code="CDVC",
-        officer="cdvc.officer",
-        rounds=[past_round, _current_round(today)],
-        criteria=TMGPVT_CRITERIA,
-        stdout=stdout,
-    )
+    if not Movement.objects.filter(code=TMGPVT["code"]).exists():
+        # Launched on the day of the resolution with its phase; the current round added later.
+        with story_clock(TMGPVT["starts_on"], hour=10) as clock:
+            _seed_movement(
+                TMGPVT,
+                unit_code="CDVC",
+                officer="cdvc.officer",
+                rounds=[phase_round()],
+                criteria=TMGPVT_CRITERIA,
+                stdout=stdout,
+            )
+            clock.at(CURRENT_ROUND_DAYS, hour=8)
+            movement = Movement.objects.get(code=TMGPVT["code"])
+            services.update_movement(
+                movement,
+                actor=get_user_model().objects.get(username="cdvc.officer"),
+                rounds=[_current_round(today, CURRENT_ROUND_DAYS)],
+            )
+    else:
+        stdout.write(f"  {TMGPVT['code']}: already there")
     _seed_movement(
         {**CSVH, "starts_on": date(today.year, 1, 1), "ends_on": None},
         unit_code="CDVC-HN",

@@ -11,11 +11,14 @@ number and accounts by username, so a second run creates nothing and changes not
 """
 
 import random
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from unions.models import Gender, Member, Role, RoleAssignment, Unit, UnitLevel
 
@@ -152,6 +155,9 @@ ACCOUNTS = {
     # The grassroots committees' chairs: whoever proposes a nomination does not decide it.
     "coso1.reviewer": ("CDVC-HN-001", [Role.REVIEWER]),
     "coso2.reviewer": ("CDVC-HN-002", [Role.REVIEWER]),
+    # The other cities' committees: they forwarded their exemplary members in 2024.
+    "hcm.reviewer": ("CDVC-HCM", [Role.REVIEWER]),
+    "danang.reviewer": ("CDVC-DN", [Role.REVIEWER]),
 }
 ACCOUNT_NAMES = {
     "cdvc.officer": "Trần Quốc Bảo",
@@ -164,8 +170,74 @@ ACCOUNT_NAMES = {
     "coso2.officer": "Bùi Thị Lan",
     "coso1.reviewer": "Ngô Thị Thu Hà",
     "coso2.reviewer": "Dương Văn Khải",
+    "hcm.reviewer": "Trương Thị Ngọc Hân",
+    "danang.reviewer": "Phan Văn Lộc",
     "admin": "Quản trị viên",
 }
+
+
+# --- The story's clock ---------------------------------------------------------------------
+
+
+class _StoryDatetime(datetime):
+    """What django.utils.timezone calls for the time while a story clock runs. Every other use
+    of the name there is `isinstance(value, datetime)`, which must still hold for real ones."""
+
+    clock = None
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.clock.tick().astimezone(tz) if tz else cls.clock.tick()
+
+
+class _AnyDatetime(type(datetime)):
+    def __instancecheck__(cls, value):
+        return isinstance(value, datetime)
+
+
+class StoryClock:
+    """The moment of the demo's story: the services then stamp their history rows, check
+    deadlines and date meetings as on that day.
+
+    The demo's history happened over weeks (2024's round over months): a service stamps
+    `timezone.now()` and refuses a meeting or a posting dated after today, so the story is told
+    by running the same services on the story's days, in order. Each reading is a microsecond
+    after the previous one, so rows written in one step keep their order; the clock never goes
+    back, so every nomination's history reads forward.
+    """
+
+    def __init__(self, moment):
+        self.moment = moment
+
+    def at(self, day, hour=9, minute=0):
+        """Move the clock forward to `day` (a date, or a number of days before today) at
+        `hour`:`minute`, Hanoi time."""
+        if isinstance(day, int):
+            day = self.today - timedelta(days=day)
+        moment = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+        if moment < self.moment - timedelta(minutes=1):
+            raise ValueError(f"The story's clock does not go back: {moment} < {self.moment}")
+        # Asked again for the moment it is at (a few readings later): it goes on from there.
+        self.moment = max(moment, self.moment)
+        return self
+
+    def tick(self):
+        self.moment += timedelta(microseconds=1)
+        return self.moment
+
+
+@contextmanager
+def story_clock(day, hour=9):
+    """Run the services inside on the story's days (StoryClock.at moves on). `day`: a date or a
+    number of days before today. Leave it before the transaction commits: what runs on commit
+    (rendering, mail) happens now."""
+    today = timezone.localdate()
+    clock = StoryClock(timezone.now() - timedelta(days=365 * 100))
+    clock.today = today
+    clock.at(day, hour)
+    clocked = _AnyDatetime("StoryDatetime", (_StoryDatetime,), {"clock": clock})
+    with mock.patch.object(timezone, "datetime", clocked):
+        yield clock
 
 
 def _unit(parent, code, name, short_name, level):

@@ -22,12 +22,15 @@ def demo(db, settings, django_capture_on_commit_callbacks):
         call_command("seed_demo", stdout=StringIO())
 
 
-def test_demo_issues_a_national_decision_with_rendered_certificates(demo, private_storage):
-    decision = Decision.objects.get(issuing_unit__code="CDVC")
-    assert decision.state == DecisionState.ISSUED
-    assert decision.render_state == RenderState.DONE
-    for commendation in decision.commendations.all():
-        assert (private_storage / commendation.file_name).is_file()
+def test_demo_issues_national_decisions_with_rendered_certificates(demo, private_storage):
+    # 256/QĐ-CĐVC of 04/09/2024 (the phase 2019–2024), 45/ and 46/QĐ-CĐVC of the current round.
+    decisions = Decision.objects.filter(issuing_unit__code="CDVC")
+    assert sorted(d.number for d in decisions) == ["256/QĐ-CĐVC", "45/QĐ-CĐVC", "46/QĐ-CĐVC"]
+    for decision in decisions:
+        assert decision.state == DecisionState.ISSUED
+        assert decision.render_state == RenderState.DONE
+        for commendation in decision.commendations.all():
+            assert (private_storage / commendation.file_name).is_file()
 
 
 def test_demo_second_run_changes_nothing(demo, django_capture_on_commit_callbacks):
