@@ -611,13 +611,25 @@ def _qn(name):
 
 def copy_rows(model, fields, rows):
     """COPY `rows` (tuples in the order of `fields`, model field names) into the model's
-    table; returns how many were written."""
-    columns = ", ".join(_qn(model._meta.get_field(name).column) for name in fields)
+    table; returns how many were written. A NOT NULL column left out gets its field's default,
+    as the ORM would give it: COPY knows only the database's defaults, and a field added later
+    must not break the generator."""
+    defaulted = [
+        field
+        for field in model._meta.concrete_fields
+        if field.name not in fields
+        and not field.null
+        and not field.primary_key
+        and field.get_default() is not None  # '' for text, or the field's own default
+    ]
+    names = [*fields, *(field.name for field in defaulted)]
+    defaults = tuple(field.get_default() for field in defaulted)
+    columns = ", ".join(_qn(model._meta.get_field(name).column) for name in names)
     count = 0
     statement = f"COPY {_qn(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as wrapper, wrapper.cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row((*row, *defaults))
             count += 1
     return count
 
@@ -1740,6 +1752,7 @@ class Builder:
                             nominee_member_id=n.member_id,
                             nominee_member=nominee,
                             nominee_unit=SimpleNamespace(name=n.unit.name),
+                            quick=False,  # the generator makes no quick commendations
                         ),
                         prize,
                     )
