@@ -195,6 +195,11 @@ def published_commendations(movement):
     return Commendation.objects.filter(published_q(), nomination__round__movement=movement)
 
 
+def published_quick_commendations():
+    """Published quick commendations (khen thưởng đột xuất), which belong to no movement."""
+    return Commendation.objects.filter(published_q(), nomination__quick=True)
+
+
 # --- The clerk's worklist (the home page and the navigation's badge) -------------------------
 
 

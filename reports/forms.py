@@ -54,8 +54,11 @@ class HonourRollFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, movement, years, **kwargs):
         super().__init__(*args, **kwargs)
-        # The units directly below the launching unit: the provinces of a national movement.
-        self.fields["unit"].queryset = Unit.objects.get_children(movement.launching_unit).order_by(
-            "path"
-        )
+        if movement is None:  # the quick commendations' roll: granted anywhere, by year only
+            del self.fields["unit"]
+        else:
+            # The units directly below the launching unit: the provinces of a national movement.
+            self.fields["unit"].queryset = Unit.objects.get_children(
+                movement.launching_unit
+            ).order_by("path")
         self.fields["year"].choices = [("", _("All years")), *[(y, str(y)) for y in years]]

@@ -15,7 +15,11 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from commendations.models import Commendation
-from commendations.scoping import published_commendations, published_q
+from commendations.scoping import (
+    published_commendations,
+    published_q,
+    published_quick_commendations,
+)
 from movements.models import Movement, MovementState
 
 PUBLIC_CACHE_SECONDS = 60
@@ -31,7 +35,8 @@ def public_movements():
 
 
 def honoured_counts():
-    """{movement id: how many people and collectives it honours}, cached for a minute."""
+    """{movement id: how many people and collectives it honours}, cached for a minute; quick
+    commendations, outside any movement, are counted under None."""
 
     def count():
         return dict(
@@ -45,17 +50,21 @@ def honoured_counts():
 
 
 def published_years(movement):
-    """The years of a movement's published commendations, newest first, cached for a minute."""
+    """The years of a movement's published commendations (None: of the quick commendations),
+    newest first, cached for a minute."""
+    commendations = (
+        published_quick_commendations() if movement is None else published_commendations(movement)
+    )
 
     def years():
         return list(
-            published_commendations(movement)
-            .order_by("-register_year")
+            commendations.order_by("-register_year")
             .values_list("register_year", flat=True)
             .distinct()
         )
 
-    return cache.get_or_set(f"honour-roll:{movement.pk}:years", years, PUBLIC_CACHE_SECONDS)
+    key = "quick" if movement is None else movement.pk
+    return cache.get_or_set(f"honour-roll:{key}:years", years, PUBLIC_CACHE_SECONDS)
 
 
 def cached_count(queryset, key):

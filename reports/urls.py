@@ -11,4 +11,5 @@ urlpatterns = [
     # The public honour roll (bảng vàng), no sign-in.
     path("bang-vang/", views.public_movement_list, name="honour_roll_index"),
     path("bang-vang/<int:pk>/", views.movement_honour_roll, name="honour_roll"),
+    path("bang-vang/dot-xuat/", views.quick_honour_roll, name="honour_roll_quick"),
 ]

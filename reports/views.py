@@ -113,7 +113,11 @@ def public_movement_list(request):
     honoured = honour_roll.honoured_counts()
     for movement in page.object_list:
         movement.honoured = honoured.get(movement.pk, 0)
-    return render(request, "reports/honour_roll/index.html", {"page_obj": page})
+    return render(
+        request,
+        "reports/honour_roll/index.html",
+        {"page_obj": page, "quick_honoured": honoured.get(None, 0)},
+    )
 
 
 def movement_honour_roll(request, pk):
@@ -145,3 +149,26 @@ def movement_honour_roll(request, pk):
         "reports/honour_roll/movement.html",
         {"movement": movement, "form": form, "page_obj": page},
     )
+
+
+def quick_honour_roll(request):
+    """The people and collectives honoured by quick commendations (khen thưởng đột xuất), for a
+    deed outside any movement, as their units chose to publish them."""
+    commendations = commendations_scoping.published_quick_commendations()
+    form = HonourRollFilterForm(
+        request.GET or None, movement=None, years=honour_roll.published_years(None)
+    )
+    key = "quick"
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["year"]:
+            commendations = commendations.filter(register_year=form.cleaned_data["year"])
+        key = f"quick:{form.cleaned_data['year'] or ''}"
+    elif form.is_bound:
+        commendations = commendations.none()
+        key = None
+    count = 0 if key is None else honour_roll.cached_count(commendations, key)
+    commendations = commendations.select_related("decision", "nomination").order_by(
+        "-register_year", "-decision__date", "decision_id", "position"
+    )
+    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE, count=count)
+    return render(request, "reports/honour_roll/quick.html", {"form": form, "page_obj": page})

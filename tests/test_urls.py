@@ -57,6 +57,7 @@ PUBLIC = {
     "commendations:verify": "the QR code of a certificate: public, rate-limited",
     "reports:honour_roll_index": "the public honour roll (bảng vàng)",
     "reports:honour_roll": "a movement's public honour roll",
+    "reports:honour_roll_quick": "the public honour roll of quick commendations",
     "awards:public_notice_list": "công khai: the lists posted publicly before a decision",
     "awards:public_notice": "công khai: one posted list (names, units, award)",
     # The interface.

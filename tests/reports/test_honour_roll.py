@@ -1,9 +1,10 @@
 """The public honour roll: only published, standing commendations of issued decisions, with
 their citation escaped, filtered by unit and year, paginated, open to everyone."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,3 +255,99 @@ def test_public_movement_list_query_count_does_not_grow(
     with django_assert_num_queries(2):
         response = client.get(reverse("reports:honour_roll_index"))
     assert len(response.context["page_obj"]) == rows
+
+
+# --- Quick commendations (khen thưởng đột xuất): a roll of their own, outside any movement ---
+
+
+def _quick_commendation(users, tree, kinds, name, *, publishable, citation=""):
+    kinds.bk_city.allows_quick = True
+    kinds.bk_city.save(update_fields=["allows_quick"])
+    nomination = services.create_quick_nomination(
+        actor=users.officer_a,
+        proposing_unit=tree.unit_a,
+        award_kind=kinds.bk_city,
+        deed="trong việc cứu người bị đuối nước",
+        deed_date=timezone.localdate() - timedelta(days=10),
+        achievement="Đã cứu hai học sinh.",
+        member=MemberFactory(unit=tree.unit_a, full_name=name),
+        publishable=publishable,
+        public_citation=citation,
+    )
+    nomination = services.submit_nomination(nomination, actor=users.officer_a)
+    return services.approve_nomination(nomination, actor=users.city_reviewer)
+
+
+@pytest.fixture
+def quick_honoured(users, tree, kinds):
+    """Dũng (published) and Hoa (not publishable), commended by one issued decision."""
+    dung = _quick_commendation(
+        users, tree, kinds, "Đỗ Văn Dũng", publishable=True, citation=f"Dũng cảm {XSS}"
+    )
+    hoa = _quick_commendation(users, tree, kinds, "Phạm Thị Hoa", publishable=False)
+    _issue(users, tree, kinds, [dung, hoa], "70/QĐ-CĐVCHN", timezone.localdate())
+    return {"dung": dung, "hoa": hoa}
+
+
+def test_published_quick_commendations_have_their_own_roll(client_for, quick_honoured):
+    client = client_for(None)
+    response = client.get(reverse("reports:honour_roll_quick"))
+    assert response.status_code == 200
+    assert _names(response) == ["Đỗ Văn Dũng"]
+    content = response.content.decode()
+    assert "Phạm Thị Hoa" not in content
+    assert "Dũng cảm &lt;script&gt;" in content and XSS not in content
+    code = quick_honoured["dung"].commendation.verification_code
+    assert reverse("commendations:verify", args=[code]) in content
+    year = timezone.localdate().year
+    assert _names(client.get(reverse("reports:honour_roll_quick"), {"year": year})) == [
+        "Đỗ Văn Dũng"
+    ]
+    refused = client.get(reverse("reports:honour_roll_quick"), {"year": 1999})
+    assert refused.status_code == 200 and _names(refused) == []
+
+
+def test_the_index_links_the_quick_roll_with_its_count_only_when_it_has_someone(
+    client_for, users, tree, kinds
+):
+    client = client_for(None)
+    index = client.get(reverse("reports:honour_roll_index")).content.decode()
+    assert 'data-testid="quick-honour-roll"' not in index
+    dung = _quick_commendation(users, tree, kinds, "Đỗ Văn Dũng", publishable=True)
+    _issue(users, tree, kinds, [dung], "71/QĐ-CĐVCHN", timezone.localdate())
+    cache.clear()  # the public counts are kept for a minute
+    index = client.get(reverse("reports:honour_roll_index")).content.decode()
+    assert 'data-testid="quick-honour-roll"' in index
+    assert reverse("reports:honour_roll_quick") in index
+
+
+def test_a_revoked_quick_commendation_leaves_the_roll(client_for, users, quick_honoured):
+    commendation_services.revoke_commendation(
+        quick_honoured["dung"].commendation,
+        actor=users.clerk,
+        number="72/QĐ-CĐVCHN",
+        date=timezone.localdate(),
+        reason="Thành tích không đúng sự thật",
+    )
+    cache.clear()
+    assert _names(client_for(None).get(reverse("reports:honour_roll_quick"))) == []
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_quick_honour_roll_query_count_does_not_grow(
+    client_for, users, tree, kinds, rows, django_assert_num_queries
+):
+    nominations = [
+        _quick_commendation(users, tree, kinds, f"Người {n:02d}", publishable=True)
+        for n in range(rows)
+    ]
+    _issue(users, tree, kinds, nominations, "73/QĐ-CĐVCHN", timezone.localdate())
+    client = client_for(None)
+    year = timezone.localdate().year
+    with django_assert_num_queries(3):
+        response = client.get(reverse("reports:honour_roll_quick"), {"year": year})
+    assert len(_names(response)) == rows
+    # Within the minute the years and the roll's length come from the cache.
+    with django_assert_num_queries(1):
+        response = client.get(reverse("reports:honour_roll_quick"), {"year": year})
+    assert len(_names(response)) == rows
