@@ -1041,6 +1041,12 @@ def update_nomination(nomination, *, actor, files=(), **changes):
         raise _duplicate_error(
             nominee_name=nomination.nominee_name, award_kind=award_kind, round_=nomination.round
         ) from None
+    _record_edit(nomination, award_kind, checked_files, actor)
+    return nomination
+
+
+def _record_edit(nomination, award_kind, checked_files, actor):
+    """The files added by an edit, and its activity row (a round's nomination or a quick one)."""
     _save_files(nomination, checked_files, actor)
     _activity(
         nomination,
@@ -1051,7 +1057,6 @@ def update_nomination(nomination, *, actor, files=(), **changes):
         units=[nomination.proposing_unit],
         data={"files": [upload.name for upload, _type in checked_files]},
     )
-    return nomination
 
 
 @transaction.atomic
@@ -2226,16 +2231,7 @@ def update_quick_nomination(nomination, *, actor, files=(), **changes):
         nomination.publishable = changes["publishable"]
     nomination.full_clean(exclude=["round", "award_kind", "proposing_unit", "reviewing_unit"])
     nomination.save()
-    _save_files(nomination, checked_files, actor)
-    _activity(
-        nomination,
-        actor=actor,
-        action="nomination.updated",
-        summary=_("Edited the nomination of %(nominee)s for %(award)s")
-        % {"nominee": nomination.nominee_name, "award": award_kind.name_vi},
-        units=[nomination.proposing_unit],
-        data={"files": [upload.name for upload, _type in checked_files]},
-    )
+    _record_edit(nomination, award_kind, checked_files, actor)
     return nomination
 
 
