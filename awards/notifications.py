@@ -77,7 +77,7 @@ def _data(nomination, unit, comment=""):
 
 
 def tell_about_transition(entry):
-    """Called by awards.services._transition, in its transaction."""
+    """Called by awards.services.history._transition, in its transaction."""
     nomination = entry.nomination
     state = entry.to_state
     url = nomination.get_absolute_url()

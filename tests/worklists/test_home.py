@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from awards import scoping as award_scoping
 from awards import services as award_services
 from commendations import services as decision_services
 from commendations.models import DecisionState, RenderState
@@ -123,7 +124,7 @@ def test_the_reviewers_worklist(client_for, users, tree, round_, kinds, soon):
 
 def test_a_score_given_is_no_longer_owed(client_for, users, tree, round_, kinds):
     build_work(users, tree, round_, kinds, 1)
-    nomination = award_services.scoping.awaiting_decision_by(users.city_reviewer).get()
+    nomination = award_scoping.awaiting_decision_by(users.city_reviewer).get()
     scores = {c.pk: (10, "") for c in award_services.criteria_for(round_, "individual")}
     award_services.record_review_scores(nomination, actor=users.city_reviewer, scores=scores)
     assert "still owe" not in home(client_for, users.city_reviewer)
