@@ -455,8 +455,8 @@ def test_dashboard_query_count_does_not_grow_with_units_and_members(
     client = client_for(users.city_reviewer)
     url = reverse("reports:unit_dashboard", args=[tree.city.pk])
     # With the navigation's badges (one query) and the dashboards' data version (one): the
-    # first request counts (seven queries), the next reads the counts from the cache.
-    with django_assert_num_queries(20):
+    # first request counts (five queries), the next reads the counts from the cache.
+    with django_assert_num_queries(18):
         response = client.get(url, {"movement": movement.pk})
     assert len(response.context["dashboard"].children) == units + 2
     assert response.context["dashboard"].total == units
