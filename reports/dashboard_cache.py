@@ -20,6 +20,11 @@ Read before computing: an aggregate computed after reading version v includes ev
 committed up to v (and maybe later ones, which only carry a higher version and are recomputed
 under it). The version goes back only if the database itself does: restoring a backup (which
 clears the cache: unions.backups) or a test's rollback (the tests clear the local cache).
+
+The public honour roll keeps what it counts under a version of its own (`PUBLIC_TABLE`, the
+same mechanism): it shows commendations, their decisions, the movements and what a nomination
+lets the public read, which change far less often than the nominations' states; with the
+dashboards' version every submission anywhere would make each public page count again.
 """
 
 from django.core.cache import cache
@@ -97,51 +102,137 @@ SQLITE_DROP = [
 ]
 
 
-def install(schema_editor):
-    statements = POSTGRESQL if schema_editor.connection.vendor == "postgresql" else SQLITE
-    for statement in statements:
+# --- The public honour roll's version ---------------------------------------------------------
+
+PUBLIC_TABLE = "reports_publicchange"
+_PUBLIC_INSERT = f"INSERT INTO {PUBLIC_TABLE} (weight) VALUES (1)"
+# Any write to these: the roll shows the commendations' texts, their decisions' numbers, dates
+# and states, and the launched movements.
+PUBLIC_WATCHED = ["commendations_commendation", "commendations_decision", "movements_movement"]
+# Only a real change of these columns (row triggers with WHEN): a nomination is saved whole at
+# every step of its review, and only what the roll shows or filters on matters to it.
+PUBLIC_WATCHED_ROWS = [
+    ("awards_nomination", ["publishable", "public_citation", "nominee_unit_id", "round_id",
+                           "proposing_unit_id", "quick"]),
+    ("unions_unit", ["path"]),  # the roll filtered by a province is its subtree
+]  # fmt: skip
+
+
+def _changed(columns, postgresql):
+    operator = "IS DISTINCT FROM" if postgresql else "IS NOT"
+    return " OR ".join(f"OLD.{column} {operator} NEW.{column}" for column in columns)
+
+
+PUBLIC_POSTGRESQL = [
+    f"""
+    CREATE FUNCTION reports_public_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {_PUBLIC_INSERT};
+        RETURN NULL;
+    END $$
+    """,
+    *(
+        f"CREATE TRIGGER reports_public_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+        f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION reports_public_changed()"
+        for table in PUBLIC_WATCHED
+    ),
+    *(
+        f"CREATE TRIGGER reports_public_{table} AFTER UPDATE OF {', '.join(columns)} ON {table} "
+        f"FOR EACH ROW WHEN ({_changed(columns, True)}) "
+        "EXECUTE FUNCTION reports_public_changed()"
+        for table, columns in PUBLIC_WATCHED_ROWS
+    ),
+]
+PUBLIC_POSTGRESQL_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS reports_public_{table} ON {table}"
+        for table in [*PUBLIC_WATCHED, *(table for table, _columns in PUBLIC_WATCHED_ROWS)]
+    ),
+    "DROP FUNCTION IF EXISTS reports_public_changed()",
+]
+_SQLITE_ANY = [("insert", "INSERT"), ("update", "UPDATE"), ("delete", "DELETE")]
+PUBLIC_SQLITE = [
+    *(
+        f"CREATE TRIGGER reports_public_{table}_{name} AFTER {event} ON {table} "
+        f"BEGIN {_PUBLIC_INSERT}; END"
+        for table in PUBLIC_WATCHED
+        for name, event in _SQLITE_ANY
+    ),
+    *(
+        f"CREATE TRIGGER reports_public_{table} AFTER UPDATE OF {', '.join(columns)} ON {table} "
+        f"WHEN {_changed(columns, False)} BEGIN {_PUBLIC_INSERT}; END"
+        for table, columns in PUBLIC_WATCHED_ROWS
+    ),
+]
+PUBLIC_SQLITE_DROP = [
+    *(
+        f"DROP TRIGGER IF EXISTS reports_public_{table}_{name}"
+        for table in PUBLIC_WATCHED
+        for name, _event in _SQLITE_ANY
+    ),
+    *(f"DROP TRIGGER IF EXISTS reports_public_{table}" for table, _columns in PUBLIC_WATCHED_ROWS),
+]
+
+
+def _execute(schema_editor, postgresql, sqlite):
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for statement in postgresql if postgres else sqlite:
         schema_editor.execute(statement)
+
+
+def install(schema_editor):
+    _execute(schema_editor, POSTGRESQL, SQLITE)
 
 
 def uninstall(schema_editor):
-    statements = POSTGRESQL_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
-    for statement in statements:
-        schema_editor.execute(statement)
+    _execute(schema_editor, POSTGRESQL_DROP, SQLITE_DROP)
 
 
-def version():
-    """The current version of what the dashboards count (one query; compacts now and then).
+def install_public(schema_editor):
+    _execute(schema_editor, PUBLIC_POSTGRESQL, PUBLIC_SQLITE)
+
+
+def uninstall_public(schema_editor):
+    _execute(schema_editor, PUBLIC_POSTGRESQL_DROP, PUBLIC_SQLITE_DROP)
+
+
+def version(table=TABLE):
+    """The current version of what the dashboards count (`table`: of what the public pages
+    show, PUBLIC_TABLE); one query, compacts now and then.
 
     The total weight is what makes it right; the last row's id is there because a rolled-back
     transaction takes its weight back but not, on PostgreSQL, its id: two different histories
     after a rollback (tests) cannot share a version."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id) FROM {TABLE}")
+        cursor.execute(f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id) FROM {table}")
         total, rows, last = cursor.fetchone()
     if rows > COMPACT_AFTER:
-        compact()
+        compact(table)
     return f"{total}.{last or 0}"
 
 
-def compact():
+def compact(table=TABLE):
     """Replace the change rows by one row of their total weight: the version stays. Rows that
     a transaction still in progress writes are not seen, so not deleted: they add later."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} RETURNING weight")
+        cursor.execute(f"DELETE FROM {table} RETURNING weight")
         total = sum(weight for (weight,) in cursor.fetchall())
         if total:
-            cursor.execute(f"INSERT INTO {TABLE} (weight) VALUES (%s)", [total])
+            cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s)", [total])
 
 
-def touch():
+def touch(table=TABLE):
     """Record a change without changing anything (the page benchmark's cold dashboards)."""
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT)
+        cursor.execute(f"INSERT INTO {table} (weight) VALUES (1)")
 
 
-def cached(key, compute):
-    """`compute()` for the current version of the data: from the cache, or computed and kept."""
-    full_key = f"dashboard:{version()}:{key}"
+def cached(key, compute, table=TABLE, known_version=None):
+    """`compute()` for the current version of the data: from the cache, or computed and kept.
+    `known_version`: the version read earlier in the same request (a page caching several
+    values reads it once)."""
+    prefix = "dashboard" if table == TABLE else "public"
+    full_key = f"{prefix}:{known_version or version(table)}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

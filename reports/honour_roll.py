@@ -5,13 +5,14 @@ appears when its nomination is marked publishable, its decision is issued, and i
 revoked. What it shows is the certificate's snapshot (name, unit, award as printed) and the
 proposer's public citation, never the dossier.
 
-Anyone can ask for these pages as often as they like, so what costs more than an index lookup
-(how many each movement honours, a movement's years, the length of a filtered roll) is kept in
-the cache for PUBLIC_CACHE_SECONDS: a new or revoked commendation shows on the public pages
-within a minute. Nothing signed-in reads these cached values.
+Anyone can ask for these pages as often as they like, so everything that costs more than an
+index lookup (how many each movement honours, a movement's years, a roll's length and its
+pages) is kept in the cache under the version of what the public pages show
+(reports.dashboard_cache.PUBLIC_TABLE, kept by database triggers on the commendations, their
+decisions, the movements and the published fields of the nominations): a new, issued or revoked
+commendation shows at once, and nothing is counted again until one of those changes.
 """
 
-from django.core.cache import cache
 from django.db.models import Count
 
 from commendations.models import Commendation
@@ -21,8 +22,27 @@ from commendations.scoping import (
     published_quick_commendations,
 )
 from movements.models import Movement, MovementState
+from reports import dashboard_cache
 
-PUBLIC_CACHE_SECONDS = 60
+# What a roll's card shows: the rest of the rows (the nomination's report, the decision's
+# text) is never read.
+ROLL_FIELDS = [
+    "awardee_name", "unit_name", "award_name", "verification_code", "register_year", "position",
+    "decision__number", "decision__date", "nomination__nominee_unit", "nomination__public_citation",
+]  # fmt: skip
+ROLL_ORDER = ["-register_year", "-decision__date", "decision_id", "position"]
+
+
+def version():
+    """The version of what the public pages show (one query): read once per request, before
+    anything is counted, and passed to the functions below."""
+    return dashboard_cache.version(dashboard_cache.PUBLIC_TABLE)
+
+
+def _cached(key, compute, version):
+    return dashboard_cache.cached(
+        f"honour-roll:{key}", compute, dashboard_cache.PUBLIC_TABLE, known_version=version
+    )
 
 
 def public_movements():
@@ -34,9 +54,9 @@ def public_movements():
     )
 
 
-def honoured_counts():
-    """{movement id: how many people and collectives it honours}, cached for a minute; quick
-    commendations, outside any movement, are counted under None."""
+def honoured_counts(version):
+    """{movement id: how many people and collectives it honours}; quick commendations, outside
+    any movement, are counted under None."""
 
     def count():
         return dict(
@@ -46,12 +66,12 @@ def honoured_counts():
             .annotate(count=Count("pk"))
         )
 
-    return cache.get_or_set("honour-roll:honoured", count, PUBLIC_CACHE_SECONDS)
+    return _cached("honoured", count, version)
 
 
-def published_years(movement):
+def published_years(movement, version):
     """The years of a movement's published commendations (None: of the quick commendations),
-    newest first, cached for a minute."""
+    newest first."""
     commendations = (
         published_quick_commendations() if movement is None else published_commendations(movement)
     )
@@ -63,10 +83,22 @@ def published_years(movement):
             .distinct()
         )
 
-    key = "quick" if movement is None else movement.pk
-    return cache.get_or_set(f"honour-roll:{key}:years", years, PUBLIC_CACHE_SECONDS)
+    return _cached(f"{'quick' if movement is None else movement.pk}:years", years, version)
 
 
-def cached_count(queryset, key):
-    """The length of a roll (a movement's, filtered or not), cached for a minute."""
-    return cache.get_or_set(f"honour-roll:{key}:count", queryset.count, PUBLIC_CACHE_SECONDS)
+def cached_count(queryset, key, version):
+    """The length of a roll (a movement's, filtered or not)."""
+    return _cached(f"{key}:count", queryset.count, version)
+
+
+def cached_page(queryset, key, page, version):
+    """The commendations of one page of a roll (a Django Page over `queryset`), read once per
+    version of the public data: a page number past the end reads nothing more."""
+    if not page.paginator.count:
+        return []
+    start, end = page.start_index() - 1, page.end_index()
+
+    def rows():
+        return list(queryset.select_related("decision", "nomination").only(*ROLL_FIELDS)[start:end])
+
+    return _cached(f"{key}:page:{page.number}", rows, version)

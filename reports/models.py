@@ -16,3 +16,17 @@ class DashboardChange(models.Model):
 
     def __str__(self):
         return f"+{self.weight}"
+
+
+class PublicChange(models.Model):
+    """A change to what the public honour roll shows, written by database triggers: the
+    version its cached counts and pages are filed under (reports/dashboard_cache.py)."""
+
+    weight = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("public page change")
+        verbose_name_plural = _("public page changes")
+
+    def __str__(self):
+        return f"+{self.weight}"

@@ -21,6 +21,10 @@ from unions.views import unit_ancestors
 
 # --- Dashboards -------------------------------------------------------------------------------
 
+# The tables of the units below show this many a page: a province federation has 1,450 units
+# directly below it, and rendering every row was most of the page's time (issue 13).
+CHILDREN_PER_PAGE = 50
+
 
 @login_required
 def dashboard_index(request):
@@ -82,12 +86,15 @@ def unit_dashboard(request, pk):
         if first is not None:
             params["movement"] = str(first.pk)
     form = DashboardFilterForm(params, movements=movements)
-    dashboard = None
+    dashboard = children_page = None
     if params.get("movement") and form.is_valid():
         scope = dashboards.Scope(
             movement=form.cleaned_data["movement"], unit=unit, round=form.cleaned_data["round"]
         )
         dashboard = dashboards.build(scope)
+        # The rows are already in memory (the totals and the charts need them all): a page of
+        # them costs no query.
+        children_page = page_or_404(request, dashboard.children, CHILDREN_PER_PAGE)
     return render(
         request,
         "reports/dashboards/dashboard.html",
@@ -96,6 +103,7 @@ def unit_dashboard(request, pk):
             "ancestors": unit_ancestors(user, unit),
             "form": form,
             "dashboard": dashboard,
+            "children_page": children_page,
             "charts": dashboard.charts() if dashboard else None,
             "no_movement": not params.get("movement"),
         },
@@ -107,10 +115,24 @@ def unit_dashboard(request, pk):
 HONOUR_ROLL_PER_PAGE = 30
 
 
+def _roll_page(request, commendations, key, version):
+    """The page of a roll that ?page= asks for, its length and its rows from the cache (`key`
+    names the roll and its filters; None: an invalid filter, an empty roll)."""
+    if key is None:
+        return page_or_404(request, commendations.none(), HONOUR_ROLL_PER_PAGE, count=0)
+    count = honour_roll.cached_count(commendations, key, version)
+    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE, count=count)
+    page.object_list = honour_roll.cached_page(
+        commendations.order_by(*honour_roll.ROLL_ORDER), key, page, version
+    )
+    return page
+
+
 def public_movement_list(request):
     """Every launched movement, each linking to its honour roll. No sign-in needed."""
+    version = honour_roll.version()
     page = page_or_404(request, honour_roll.public_movements(), 25)
-    honoured = honour_roll.honoured_counts()
+    honoured = honour_roll.honoured_counts(version)
     for movement in page.object_list:
         movement.honoured = honoured.get(movement.pk, 0)
     return render(
@@ -122,11 +144,11 @@ def public_movement_list(request):
 
 def movement_honour_roll(request, pk):
     """The people and collectives a movement honoured, as their units chose to publish them."""
+    version = honour_roll.version()
     movement = unions_scoping.get_or_404(honour_roll.public_movements(), pk)
     commendations = commendations_scoping.published_commendations(movement)
-    form = HonourRollFilterForm(
-        request.GET or None, movement=movement, years=honour_roll.published_years(movement)
-    )
+    years = honour_roll.published_years(movement, version)
+    form = HonourRollFilterForm(request.GET or None, movement=movement, years=years)
     key = f"{movement.pk}"
     if form.is_bound and form.is_valid():
         if form.cleaned_data["unit"]:
@@ -139,11 +161,7 @@ def movement_honour_roll(request, pk):
     elif form.is_bound:
         commendations = commendations.none()
         key = None
-    count = 0 if key is None else honour_roll.cached_count(commendations, key)
-    commendations = commendations.select_related("decision", "nomination").order_by(
-        "-register_year", "-decision__date", "decision_id", "position"
-    )
-    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE, count=count)
+    page = _roll_page(request, commendations, key, version)
     return render(
         request,
         "reports/honour_roll/movement.html",
@@ -154,10 +172,10 @@ def movement_honour_roll(request, pk):
 def quick_honour_roll(request):
     """The people and collectives honoured by quick commendations (khen thưởng đột xuất), for a
     deed outside any movement, as their units chose to publish them."""
+    version = honour_roll.version()
     commendations = commendations_scoping.published_quick_commendations()
-    form = HonourRollFilterForm(
-        request.GET or None, movement=None, years=honour_roll.published_years(None)
-    )
+    years = honour_roll.published_years(None, version)
+    form = HonourRollFilterForm(request.GET or None, movement=None, years=years)
     key = "quick"
     if form.is_bound and form.is_valid():
         if form.cleaned_data["year"]:
@@ -166,9 +184,5 @@ def quick_honour_roll(request):
     elif form.is_bound:
         commendations = commendations.none()
         key = None
-    count = 0 if key is None else honour_roll.cached_count(commendations, key)
-    commendations = commendations.select_related("decision", "nomination").order_by(
-        "-register_year", "-decision__date", "decision_id", "position"
-    )
-    page = page_or_404(request, commendations, HONOUR_ROLL_PER_PAGE, count=count)
+    page = _roll_page(request, commendations, key, version)
     return render(request, "reports/honour_roll/quick.html", {"form": form, "page_obj": page})

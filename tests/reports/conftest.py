@@ -92,8 +92,9 @@ def dataset(tree, users, round_, kinds):
 
 @pytest.fixture(autouse=True)
 def _public_pages_cache_is_empty():
-    """The public pages keep counts in the cache for a minute (reports/honour_roll.py): each
-    test starts without what an earlier one left there (ids are reused after a rollback)."""
+    """The public pages and the dashboards keep what they count in the cache under a version of
+    the data (reports/dashboard_cache.py), which a rollback takes back: each test starts
+    without what an earlier one left there."""
     from django.core.cache import cache
 
     cache.clear()

@@ -55,7 +55,7 @@ def test_a_cached_dashboard_is_read_without_counting_again(
     tree, movement, dataset, django_assert_num_queries
 ):
     scope = dashboards.Scope(movement=movement, unit=tree.city)
-    with django_assert_num_queries(8):  # the version, then the seven counts
+    with django_assert_num_queries(6):  # the version, then the five counts
         first = _through_cache(scope)
     with django_assert_num_queries(1):  # the version only
         assert _through_cache(scope) == first

@@ -13,7 +13,7 @@ from awards.models import NominationState
 from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import Movement, MovementKind, MovementState
-from reports import dashboards
+from reports import dashboards, views
 from tests.factories import (
     MemberFactory,
     backdate_approvals,
@@ -455,8 +455,8 @@ def test_dashboard_query_count_does_not_grow_with_units_and_members(
     client = client_for(users.city_reviewer)
     url = reverse("reports:unit_dashboard", args=[tree.city.pk])
     # With the navigation's badges (one query) and the dashboards' data version (one): the
-    # first request counts (seven queries), the next reads the counts from the cache.
-    with django_assert_num_queries(20):
+    # first request counts (five queries), the next reads the counts from the cache.
+    with django_assert_num_queries(18):
         response = client.get(url, {"movement": movement.pk})
     assert len(response.context["dashboard"].children) == units + 2
     assert response.context["dashboard"].total == units
@@ -464,6 +464,42 @@ def test_dashboard_query_count_does_not_grow_with_units_and_members(
         again = client.get(url, {"movement": movement.pk})
     assert again.context["dashboard"].total == units
     assert again.context["dashboard"].coverage == response.context["dashboard"].coverage
+
+
+def _table_units(content, testid):
+    table = content.split(f'data-testid="{testid}"')[1].split("</table>")[0]
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
+    return [row.split("</td>")[0] for row in body.split("<tr>")[1:]]
+
+
+def test_dashboard_tables_of_the_units_below_are_paginated(
+    client_for, users, tree, movement, round_, kinds, monkeypatch, django_assert_num_queries
+):
+    """A province has hundreds of units directly below it: the tables show one page of them,
+    the next page the rest, at the same cost; the charts and the totals still count them all."""
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 3)
+    _grow(users, tree, round_, kinds, 2)  # with units A and B: four units below the city
+    client = client_for(users.city_reviewer)
+    url = reverse("reports:unit_dashboard", args=[tree.city.pk])
+    first = client.get(url, {"movement": movement.pk})
+    with django_assert_num_queries(13):  # the same as one page of all the units (above)
+        second = client.get(url, {"movement": movement.pk, "page": 2})
+    pages = [first.content.decode(), second.content.decode()]
+    names = [unit.display_name for unit in Unit.objects.get_children(tree.city).order_by("path")]
+    assert len(names) == 4
+    for testid in ("table-children", "table-coverage"):
+        shown = [_table_units(content, testid) for content in pages]
+        assert [len(rows) for rows in shown] == [3, 1]
+        assert [next(n for n in names if n in row) for row in shown[0] + shown[1]] == names
+    # The charts and the totals do not depend on the page.
+    assert first.context["charts"] == second.context["charts"]
+    assert len(first.context["charts"]["children"]["labels"]) == 4
+    assert second.context["dashboard"].coverage["units"] == 4
+    # The pages' links keep the movement; a unit's link drops the page number.
+    assert f"?movement={movement.pk}&amp;page=2" in pages[0]
+    assert second.context["children_page"].number == 2 and "Trang 2/2" in pages[1]
+    assert "page=2" not in pages[1].split('data-testid="table-children"')[1].split("</tbody>")[0]
+    assert client.get(url, {"movement": movement.pk, "page": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -4,13 +4,13 @@ their citation escaped, filtered by unit and year, paginated, open to everyone."
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from awards import services
+from awards.models import Nomination
 from commendations import services as commendation_services
-from commendations.models import Commendation
+from commendations.models import Commendation, Decision
 from movements.models import Movement, MovementKind, MovementState
 from reports.views import HONOUR_ROLL_PER_PAGE
 from tests.factories import MemberFactory, backdate_approvals, nominate, register
@@ -225,10 +225,13 @@ def test_honour_roll_query_count_does_not_grow(
     ]
     _issue(users, tree, kinds, nominations, "1/QĐ-CĐVCHN", date(2025, 1, 2))
     client = client_for(None)
-    with django_assert_num_queries(6):
+    # The public data's version, the movement, its years, the unit of the filter, the roll's
+    # length and page, the units of the filter's choices.
+    with django_assert_num_queries(7):
         response = _roll(client, movement, year=2025, unit=tree.city.pk)
     assert len(_names(response)) == rows
-    # Within the minute the years and the roll's length come from the cache.
+    # Until what the public pages show changes, the years, the length and the page come from
+    # the cache.
     with django_assert_num_queries(4):
         response = _roll(client, movement, year=2025, unit=tree.city.pk)
     assert len(_names(response)) == rows
@@ -248,11 +251,11 @@ def test_public_movement_list_query_count_does_not_grow(
             state=MovementState.OPEN,
         )
     client = client_for(None)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the version, the movements, their count, the counts
         response = client.get(reverse("reports:honour_roll_index"))
     assert len(response.context["page_obj"]) == rows
-    # Within the minute, how many each movement honours comes from the cache.
-    with django_assert_num_queries(2):
+    # Until what the public pages show changes, how many each movement honours is cached.
+    with django_assert_num_queries(3):
         response = client.get(reverse("reports:honour_roll_index"))
     assert len(response.context["page_obj"]) == rows
 
@@ -315,7 +318,6 @@ def test_the_index_links_the_quick_roll_with_its_count_only_when_it_has_someone(
     assert 'data-testid="quick-honour-roll"' not in index
     dung = _quick_commendation(users, tree, kinds, "Đỗ Văn Dũng", publishable=True)
     _issue(users, tree, kinds, [dung], "71/QĐ-CĐVCHN", timezone.localdate())
-    cache.clear()  # the public counts are kept for a minute
     index = client.get(reverse("reports:honour_roll_index")).content.decode()
     assert 'data-testid="quick-honour-roll"' in index
     assert reverse("reports:honour_roll_quick") in index
@@ -329,7 +331,6 @@ def test_a_revoked_quick_commendation_leaves_the_roll(client_for, users, quick_h
         date=timezone.localdate(),
         reason="Thành tích không đúng sự thật",
     )
-    cache.clear()
     assert _names(client_for(None).get(reverse("reports:honour_roll_quick"))) == []
 
 
@@ -344,10 +345,68 @@ def test_quick_honour_roll_query_count_does_not_grow(
     _issue(users, tree, kinds, nominations, "73/QĐ-CĐVCHN", timezone.localdate())
     client = client_for(None)
     year = timezone.localdate().year
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # the version, the years, the length, the page
         response = client.get(reverse("reports:honour_roll_quick"), {"year": year})
     assert len(_names(response)) == rows
-    # Within the minute the years and the roll's length come from the cache.
+    # Until what the public pages show changes: the version only.
     with django_assert_num_queries(1):
         response = client.get(reverse("reports:honour_roll_quick"), {"year": year})
     assert len(_names(response)) == rows
+
+
+# --- The public pages' cache follows every change of what they show ---------------------------
+
+
+def _index_counts(client):
+    page = client.get(reverse("reports:honour_roll_index")).context["page_obj"]
+    return {movement.code: movement.honoured for movement in page}
+
+
+def test_cached_public_pages_show_a_change_at_once(client_for, users, tree, movement, honoured):
+    """Each write goes through the services or the ORM the way the app makes it; the next
+    request shows it without waiting for any cache to expire."""
+    client = client_for(None)
+    assert _names(_roll(client, movement)) == ["Nguyễn Thị Hằng", "Hoàng Văn Bình"]
+    assert _index_counts(client) == {"TMGPVT": 2}
+    # A commendation revoked.
+    commendation_services.revoke_commendation(
+        honoured["binh"].commendation,
+        actor=users.clerk,
+        number="61/QĐ-CĐVCHN",
+        date=date(2025, 7, 2),
+        reason="Thành tích không đúng sự thật",
+    )
+    assert _names(_roll(client, movement)) == ["Nguyễn Thị Hằng"]
+    assert _index_counts(client) == {"TMGPVT": 1}
+    assert [c for c, _label in _roll(client, movement).context["form"].fields["year"].choices][
+        1:
+    ] == [2025]
+    # A decision issued (Mai's draft).
+    draft = Decision.objects.get(number="50/QĐ-CĐVCHN")
+    commendation_services.issue_decision(draft, actor=users.clerk)
+    assert _names(_roll(client, movement)) == ["Vũ Thị Mai", "Nguyễn Thị Hằng"]
+    # A nomination no longer publishable, and a citation changed, by a queryset update.
+    Nomination.objects.filter(pk=honoured["mai"].pk).update(publishable=False)
+    assert _names(_roll(client, movement)) == ["Nguyễn Thị Hằng"]
+    Nomination.objects.filter(pk=honoured["hang"].pk).update(public_citation="Tấm gương mới")
+    assert "Tấm gương mới" in _roll(client, movement).content.decode()
+    assert _index_counts(client) == {"TMGPVT": 1}
+    # A movement taken back to draft leaves the index.
+    Movement.objects.filter(pk=movement.pk).update(state=MovementState.DRAFT)
+    assert _index_counts(client) == {}
+
+
+def test_a_review_step_elsewhere_keeps_the_public_pages_cached(
+    client_for, users, tree, round_, kinds, movement, honoured, django_assert_num_queries
+):
+    """Nominations change state all day long: that does not change what the public pages show,
+    so they keep their counts and pages (a nomination is saved whole at each step)."""
+    client = client_for(None)
+    _roll(client, movement)
+    member = MemberFactory(unit=tree.unit_a, full_name="Người mới")
+    register(round_, member)
+    nomination = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member, submit=True)
+    services.approve_nomination(nomination, actor=users.city_reviewer)
+    with django_assert_num_queries(3):  # the version, the movement, the filter's units
+        response = _roll(client, movement)
+    assert _names(response) == ["Nguyễn Thị Hằng", "Hoàng Văn Bình"]

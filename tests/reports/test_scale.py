@@ -158,7 +158,7 @@ def test_bench_pages_prints_a_row_per_page(demo_then_scale, settings):
     ]  # fmt: skip
     for label in labels:
         assert any(row.startswith(f"| {label}") or label in row for row in rows), label
-    assert len(rows) == 24
+    assert len(rows) == 25
     assert all("| 200 |" in row for row in rows), rows
     assert "## Targets" in output
     # The query target is reported, met or missed (docs/benchmarks.md keeps the figures); the
@@ -166,6 +166,17 @@ def test_bench_pages_prints_a_row_per_page(demo_then_scale, settings):
     target = rf"≤ {bench_pages.QUERIES_TARGET} queries per page: (met|MISSED by .+)"
     assert re.search(target, output)
     assert "EXPLAIN ANALYZE" in output
+    # --only measures the pages named, and the two reference pages.
+    out = StringIO()
+    call_command(
+        "bench_pages", "--requests=1", "--warmup=0", "--explain=0", "--only=honour roll",
+        stdout=out,
+    )  # fmt: skip
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][2:]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| Honour roll (public)", "| Honour roll, the movements (public)",
+        "| Stock admin changelist of nominations", "| Ceiling: a trivial view",
+    ]  # fmt: skip
 
 
 def test_bench_pages_needs_the_generated_data(demo_then_scale):

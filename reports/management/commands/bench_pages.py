@@ -164,8 +164,16 @@ class Command(BaseCommand):
             default=3,
             help="EXPLAIN ANALYZE the slowest query of this many slowest pages (default 3)",
         )
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            metavar="WORDS",
+            help="measure only the pages whose label contains WORDS (case-insensitive; "
+            "repeatable); the two reference pages are always measured",
+        )
 
-    def handle(self, *args, requests, warmup, explain, **options):
+    def handle(self, *args, requests, warmup, explain, only, **options):
         if requests < 1:
             raise CommandError("--requests must be at least 1.")
         if connection.vendor != "postgresql":
@@ -179,6 +187,9 @@ class Command(BaseCommand):
                 "seed_scale` on this database first."
             )
         pages = self.pages()
+        if only:
+            words = [w.casefold() for w in only]
+            pages = [p for p in pages if p.reference or any(w in p.label.casefold() for w in words)]
         overrides = {
             "ROOT_URLCONF": __name__,
             "ALLOWED_HOSTS": [*settings.ALLOWED_HOSTS, "testserver"],
@@ -386,6 +397,12 @@ class Command(BaseCommand):
                 "Honour roll (public)",
                 None,
                 reverse("reports:honour_roll", args=[movement.pk]),
+                "visitor",
+            ),
+            Page(
+                "Honour roll, the movements (public)",
+                None,
+                reverse("reports:honour_roll_index"),
                 "visitor",
             ),
             Page("Home", national, home, "national officer"),
