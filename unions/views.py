@@ -95,8 +95,9 @@ def unit_detail(request, pk):
 
 
 def filtered_members(user, unit, params):
-    """The members the list page shows for these GET parameters (search, status)."""
-    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
+    """The members the list page shows for these GET parameters (search, status); `unit` is
+    one the user may read (scoping.get_unit_or_404)."""
+    members = scoping.readable_members_below(user, unit)
     status = choice_or_404(params, "status", MemberStatus.values)
     if status:
         members = members.filter(status=status)
