@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,43 @@ class UnitQuerySet(MP_NodeQuerySet):
             .values("total")
         )
         return self.annotate(member_count=Coalesce(models.Subquery(counts), models.Value(0)))
+
+
+def attach_member_counts(units):
+    """Set member_count on each of `units` (active members in its whole subtree) and return
+    them as a list: one query per distinct depth among them (one for a unit's children).
+
+    The counts come from the MemberCount rows (one per unit and gender, kept by the database),
+    summed by each unit's path prefix in a single grouped query over the subtrees asked for:
+    the prefixes are constants, so the path index finds the subtrees. (The annotation of
+    `with_member_counts` compares each unit's path to every unit's, a join of the whole tree
+    per unit.)
+    """
+    units = list(units)
+    by_length = {}
+    for unit in units:
+        by_length.setdefault(len(unit.path), []).append(unit.path)
+    totals = {}
+    for length, paths in by_length.items():
+        parents = {Unit.parent_path_of(path) for path in paths}
+        if len(paths) > 1 and len(parents) == 1 and "" not in parents:
+            # Siblings (a unit's children): one range of the path index, the parent's subtree,
+            # reads less than one range per child (0.07 s instead of 0.13 s for 64 provinces).
+            subtrees = Q(unit__path__startswith=parents.pop())
+        else:
+            subtrees = Unit.subtrees_q(paths, prefix="unit__")
+        rows = (
+            MemberCount.objects.filter(subtrees)
+            .annotate(top=Substr("unit__path", 1, length))
+            .order_by()
+            .values("top")
+            .annotate(total=Sum("count"))
+            .values_list("top", "total")
+        )
+        totals.update(rows)
+    for unit in units:
+        unit.member_count = totals.get(unit.path) or 0
+    return units
 
 
 class UnitManager(MP_NodeManager):

@@ -192,6 +192,19 @@ def readable_members(user):
     return Member.objects.filter(Unit.subtrees_q(role_paths(user), prefix="unit__"))
 
 
+def readable_members_below(user, unit):
+    """The members at or below `unit` that the user may read: all of them when the unit lies in
+    their readable scope (its subtree then does too), none otherwise.
+
+    The same rows as `readable_members(user)` within the unit's subtree, with one path filter
+    instead of two: PostgreSQL multiplies the selectivities of the two (equal) prefix filters and
+    expects a province's 100,000 members to be 15,000, which sends it to the wrong plan.
+    """
+    if is_superuser(user) or any(unit.is_within(path) for path in role_paths(user)):
+        return Member.objects.filter(unit__path__startswith=unit.path)
+    return Member.objects.none()
+
+
 def managed_members(user):
     if is_superuser(user):
         return Member.objects.all()

@@ -14,7 +14,8 @@ from unions.forms import (
     MemberSearchForm,
     MoveMemberForm,
 )
-from unions.models import Activity, Gender, MemberStatus, Unit
+from unions.models import Activity, Gender, MemberStatus, Unit, attach_member_counts
+from unions.paging import bounded_page_or_404
 from unions.query_params import choice_or_404, page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
 
@@ -47,7 +48,7 @@ def home(request):
 
 @login_required
 def unit_tree(request):
-    units = scoping.top_units(request.user).with_member_counts()
+    units = attach_member_counts(scoping.top_units(request.user))
     return render(request, "unions/unit_tree.html", {"units": units})
 
 
@@ -55,7 +56,7 @@ def unit_tree(request):
 def unit_children(request, pk):
     """The children of a unit, as a fragment for the lazy-expanding tree."""
     unit = scoping.get_unit_or_404(request.user, pk)
-    children = Unit.objects.get_children(unit).with_member_counts()[:CHILDREN_PER_PAGE]
+    children = attach_member_counts(Unit.objects.get_children(unit)[:CHILDREN_PER_PAGE])
     return render(
         request,
         "unions/_unit_children.html",
@@ -72,9 +73,8 @@ def unit_detail(request, pk):
         .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
         .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
     )
-    children_page = page_or_404(
-        request, Unit.objects.get_children(unit).with_member_counts(), CHILDREN_PER_PAGE
-    )
+    children_page = page_or_404(request, Unit.objects.get_children(unit), CHILDREN_PER_PAGE)
+    children_page.object_list = attach_member_counts(children_page.object_list)
     roles = (
         unit.role_assignments.current().select_related("user").order_by("role", "user__username")
     )
@@ -95,8 +95,9 @@ def unit_detail(request, pk):
 
 
 def filtered_members(user, unit, params):
-    """The members the list page shows for these GET parameters (search, status)."""
-    members = scoping.readable_members(user).filter(unit__path__startswith=unit.path)
+    """The members the list page shows for these GET parameters (search, status); `unit` is
+    one the user may read (scoping.get_unit_or_404)."""
+    members = scoping.readable_members_below(user, unit)
     status = choice_or_404(params, "status", MemberStatus.values)
     if status:
         members = members.filter(status=status)
@@ -113,7 +114,8 @@ def member_list(request, pk):
     form = MemberSearchForm(request.GET)
     status = request.GET.get("status")
     members = filtered_members(user, unit, request.GET)
-    page = page_or_404(request, members, MEMBERS_PER_PAGE)
+    # A province reads ~100,000 members: counted up to a thousand, not every one of them.
+    page = bounded_page_or_404(request, members, MEMBERS_PER_PAGE)
     return render(
         request,
         "unions/member_list.html",

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import MemberFactory
 from unions import services
 from unions.member_counts import member_count_problems, rebuild_member_counts
-from unions.models import Gender, Member, MemberCount, MemberStatus
+from unions.models import Gender, Member, MemberCount, MemberStatus, attach_member_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,24 @@ def test_bulk_writes_are_counted_and_a_rebuild_recounts(tree):
     rebuild_member_counts()
     assert counts() == {(tree.unit_c.code, Gender.MALE): 5}
     assert member_count_problems() == []
+
+
+def test_attached_counts_sum_each_units_subtree_at_any_depth(tree, django_assert_num_queries):
+    MemberFactory.create_batch(2, unit=tree.unit_a, gender=Gender.FEMALE)
+    MemberFactory(unit=tree.group_a1, gender=Gender.MALE)
+    MemberFactory(unit=tree.unit_b, gender=Gender.MALE)
+    MemberFactory(unit=tree.unit_b, gender=Gender.MALE, status=MemberStatus.LEFT)
+    MemberFactory(unit=tree.unit_c, gender=Gender.OTHER)
+    MemberFactory(unit=tree.unit_g, gender=Gender.FEMALE)
+    units = [tree.confederation, tree.city, tree.other_city, tree.unit_a, tree.unit_b, tree.guided]
+    with django_assert_num_queries(3):  # one a depth: 1, 3 (the cities; the guided union), 4
+        counted = attach_member_counts(units)
+    assert {unit.code: unit.member_count for unit in counted} == {
+        "TLD": 6,
+        "HN": 4,
+        "DN": 1,
+        "HN-A": 3,
+        "HN-B": 1,
+        "HP": 1,
+    }
+    assert attach_member_counts([]) == []

@@ -79,3 +79,26 @@ def test_roles_are_read_once_per_user_object(users, django_assert_num_queries):
     with django_assert_num_queries(1):
         scoping.held_roles(user)
         scoping.held_roles(user)
+
+
+@pytest.mark.parametrize(
+    "user_name",
+    ["officer_a", "officer_b", "city_officer", "city_reviewer", "national_reviewer", "clerk"]
+    + ["outsider", "nobody"],
+)
+def test_readable_members_below_a_unit_are_the_readable_members_of_its_subtree(
+    users, tree, user_name
+):
+    """The member lists' one-filter scope reads what the general scope reads in a unit the
+    user may read, and nothing of a unit above or beside their scope (its page is a 404)."""
+    user = getattr(users, user_name)
+    for unit in Unit.objects.all():
+        MemberFactory(unit=unit)
+    readable = set(scoping.readable_units(user))
+    for unit in Unit.objects.all():
+        below = set(scoping.readable_members_below(user, unit))
+        if unit in readable:
+            expected = set(scoping.readable_members(user).filter(unit__path__startswith=unit.path))
+        else:
+            expected = set()
+        assert (unit.code, below) == (unit.code, expected)

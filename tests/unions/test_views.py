@@ -142,6 +142,63 @@ def test_member_list_query_count_does_not_grow(
     assert response.status_code == 200
 
 
+@pytest.fixture
+def small_cap(monkeypatch):
+    """Count at most 3 members, 2 a page: a province's list past the cap, in five rows."""
+    monkeypatch.setattr("unions.paging.COUNT_CAP", 3)
+    monkeypatch.setattr("unions.views.MEMBERS_PER_PAGE", 2)
+
+
+def test_member_list_past_the_count_cap_says_more_than_and_pages_on(
+    client_for, users, tree, small_cap
+):
+    names = ["Trần Thị An", "Nguyễn Văn Bình", "Lê Văn Dũng", "Lê Văn Đức", "Phạm Thị Em"]
+    for name in names:
+        MemberFactory(unit=tree.unit_a, full_name=name)
+    client = client_for(users.city_reviewer)
+    url = reverse("unions:member_list", args=[tree.city.pk])
+    seen = []
+    for number, has_next in [(1, True), (2, True), (3, False)]:
+        response = client.get(url, {"page": number})
+        page = response.context["page_obj"]
+        assert (page.number, page.has_next(), page.has_previous()) == (
+            number,
+            has_next,
+            number > 1,
+        )
+        assert "Tìm thấy hơn 3 đoàn viên" in response.content.decode()
+        seen += [member.full_name for member in page]
+    assert seen == names
+    # Past the end: an empty page that leads back, not an error.
+    response = client.get(url, {"page": 9})
+    assert list(response.context["page_obj"]) == []
+    assert "?page=8" in response.content.decode()
+
+
+def test_member_list_within_the_count_cap_is_numbered(client_for, users, tree, small_cap):
+    MemberFactory.create_batch(3, unit=tree.unit_a)
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:member_list", args=[tree.city.pk])
+    )
+    page = response.context["page_obj"]
+    assert (page.paginator.count, page.paginator.num_pages) == (3, 2)
+    assert "Tìm thấy 3 đoàn viên" in response.content.decode()
+    assert "Trang 1/2" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_member_list_past_the_count_cap_query_count_does_not_grow(
+    client_for, users, tree, rows, small_cap, django_assert_num_queries
+):
+    MemberFactory.create_batch(rows, unit=tree.unit_a, full_name="Nguyễn Thị Hằng")
+    client = client_for(users.city_reviewer)
+    with django_assert_num_queries(9):  # the same as within the cap
+        response = client.get(
+            reverse("unions:member_list", args=[tree.city.pk]), {"q": "nguyen thi", "page": 2}
+        )
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("children", [1, 40])
 def test_unit_detail_and_tree_query_counts_do_not_grow(
     client_for, users, tree, children, django_assert_num_queries
@@ -153,9 +210,9 @@ def test_unit_detail_and_tree_query_counts_do_not_grow(
     client = client_for(users.city_reviewer)
     # A full page: the navigation's badges (one query); the unit's page, its commendations.
     for url, queries in [
-        (reverse("unions:unit_detail", args=[tree.unit_b.pk]), 12),
-        (reverse("unions:unit_children", args=[tree.unit_b.pk]), 5),
-        (reverse("unions:unit_tree"), 6),
+        (reverse("unions:unit_detail", args=[tree.unit_b.pk]), 13),
+        (reverse("unions:unit_children", args=[tree.unit_b.pk]), 6),
+        (reverse("unions:unit_tree"), 7),
         (reverse("home"), 9),
     ]:
         with django_assert_num_queries(queries):
