@@ -233,6 +233,14 @@ class Nomination(models.Model):
             ),
             # The admin's changelist, in the model's order.
             models.Index(fields=["-created_at", "-id"], name="nomination_newest_first"),
+            # The officers' "to complete" badge and worklist: the drafts and returned dossiers
+            # of a subtree (a national officer's: of the whole country) from this small index
+            # alone, not from every nomination.
+            models.Index(
+                fields=["proposing_unit", "state"],
+                condition=Q(state__in=EDITABLE_STATES),
+                name="nomination_to_complete",
+            ),
         ]
 
     def __str__(self):
