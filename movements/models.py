@@ -337,7 +337,7 @@ class Registration(models.Model):
                 name="registration_awaiting",
             ),
             models.Index(
-                fields=["unit", "round"],
+                fields=["unit", "round", "id"],
                 condition=Q(state__in=SENDABLE_REGISTRATION_STATES, filed_with__isnull=True),
                 name="registration_to_send",
             ),

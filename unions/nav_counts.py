@@ -38,14 +38,21 @@ def counts_for(user):
     if not getattr(user, "is_authenticated", False):
         return counts
     querysets = {name: counter(user) for name, counter in _counters.items()}
-    annotations = {f"n_{name}": _count(qs) for name, qs in querysets.items() if qs is not None}
-    if annotations:
-        row = (
-            get_user_model()
-            .objects.filter(pk=user.pk)
-            .annotate(**annotations)
-            .values(*annotations)
-            .first()
-        )
-        counts.update({name[2:]: value for name, value in (row or {}).items()})
+    counts.update(count_in_one_query(user, querysets))
     return counts
+
+
+def count_in_one_query(user, querysets):
+    """{name: number of rows} of each queryset that is not None, read in one query of scalar
+    subqueries (each COUNT(*), see _count); no query when there is nothing to count."""
+    annotations = {f"n_{name}": _count(qs) for name, qs in querysets.items() if qs is not None}
+    if not annotations:
+        return {}
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(**annotations)
+        .values(*annotations)
+        .first()
+    )
+    return {name[2:]: value for name, value in (row or {}).items()}

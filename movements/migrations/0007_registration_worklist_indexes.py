@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='registration',
-            index=models.Index(condition=models.Q(('filed_with__isnull', True), ('state__in', ('draft', 'returned'))), fields=['unit', 'round'], name='registration_to_send'),
+            index=models.Index(condition=models.Q(('filed_with__isnull', True), ('state__in', ('draft', 'returned'))), fields=['unit', 'round', 'id'], name='registration_to_send'),
         ),
     ]
