@@ -233,6 +233,37 @@ class Nomination(models.Model):
             ),
             # The admin's changelist, in the model's order.
             models.Index(fields=["-created_at", "-id"], name="nomination_newest_first"),
+            # The officers' "to complete" badge and worklist: the drafts and returned dossiers
+            # of a subtree (a national officer's: of the whole country) from this small index
+            # alone, not from every nomination.
+            models.Index(
+                fields=["proposing_unit", "state"],
+                condition=Q(state__in=EDITABLE_STATES),
+                name="nomination_to_complete",
+            ),
+            # The officers' worklist on the home page, newest first within each kind: the
+            # first five of a subtree read in order (the unit, to test the subtree, carried).
+            models.Index(
+                fields=["-updated_at", "-id", "proposing_unit"],
+                condition=Q(state=S.DRAFT),
+                name="nomination_drafts_by_update",
+            ),
+            models.Index(
+                fields=["decided_at", "id", "proposing_unit"],
+                condition=Q(state=S.RETURNED),
+                name="nomination_returned_by_date",
+            ),
+            models.Index(
+                fields=["-decided_at", "-id", "proposing_unit"],
+                condition=Q(state__in=(S.APPROVED, S.REJECTED)),
+                name="nomination_outcomes_by_date",
+            ),
+            # The reviewer's worklist on the home page: what awaits a committee, oldest first.
+            models.Index(
+                fields=["reviewing_unit", "submitted_at", "id"],
+                condition=Q(state__in=AWAITING_STATES),
+                name="nomination_awaiting_by_date",
+            ),
         ]
 
     def __str__(self):

@@ -96,10 +96,7 @@ def _reached_q(roles):
 
 def nominations_to_complete(user):
     """Drafts and returned nominations of the units the user manages as an officer."""
-    paths = scoping.role_paths(user, Role.OFFICER)
-    return Nomination.objects.filter(
-        Unit.subtrees_q(paths, prefix="proposing_unit__"), state__in=EDITABLE_STATES
-    )
+    return proposed_by_units_of(user).filter(state__in=EDITABLE_STATES)
 
 
 def review_queue_for(user):
@@ -259,9 +256,12 @@ def get_objection_or_404(user, notice_pk, pk):
 
 
 def proposed_by_units_of(user):
-    """Nominations proposed by the units the user manages as an officer (their subtree)."""
+    """Nominations proposed by the units the user manages as an officer (their subtree).
+
+    The subtree as a set of unit ids (Unit.within_q), not a join to every unit: the worklists
+    and the badges of an officer high in the tree count it on every page."""
     paths = scoping.role_paths(user, Role.OFFICER)
-    return Nomination.objects.filter(Unit.subtrees_q(paths, prefix="proposing_unit__"))
+    return Nomination.objects.filter(Unit.within_q(paths, "proposing_unit"))
 
 
 def recent_outcomes_for(user, since):

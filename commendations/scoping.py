@@ -210,9 +210,12 @@ def _clerk_unit_ids(user):
 def awaiting_decision_at_clerk_units(user):
     """Nominations approved by the committee of a unit where the user is a clerk, that no
     issued decision commends yet: `approved_at` over all of the clerk's units."""
+    units = _clerk_unit_ids(user)
     return Nomination.objects.filter(
         state=NominationState.APPROVED,
-        deciding_unit__in=_clerk_unit_ids(user),
+        deciding_unit__in=units,
+        # Said twice, for the (reviewing_unit, state) index: the same rows.
+        reviewing_unit__in=units,
         reviewing_unit=F("deciding_unit"),
         commendation__isnull=True,
     )

@@ -326,7 +326,22 @@ class Registration(models.Model):
             ),
         ]
         # The level above asks "what is the state of each child's registrations in this round".
-        indexes = [models.Index(fields=["round", "unit", "state"])]
+        indexes = [
+            models.Index(fields=["round", "unit", "state"]),
+            # The navigation's badges and the home page's worklists: what awaits a reviewer's
+            # decision, and what an officer's units still have to send, found by unit (an
+            # annual list's lines go with their unit's registration: never counted alone).
+            models.Index(
+                fields=["unit", "round"],
+                condition=Q(state=RegistrationState.AWAITING, filed_with__isnull=True),
+                name="registration_awaiting",
+            ),
+            models.Index(
+                fields=["unit", "round", "id"],
+                condition=Q(state__in=SENDABLE_REGISTRATION_STATES, filed_with__isnull=True),
+                name="registration_to_send",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.member or self.unit} · {self.round}"

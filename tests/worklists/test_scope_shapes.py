@@ -1,0 +1,190 @@
+"""The worklists' and badges' querysets are asked in index-friendly shapes (issue 13): each
+must hold exactly the rows of the plain definition it replaced, which these tests keep as the
+reference, for every named user, on both lines of the tree and with a second root."""
+
+import pytest
+from django.db.models import F, Q
+
+from awards import scoping as award_scoping
+from awards.models import EDITABLE_STATES, Nomination, NominationState
+from movements import scoping as movement_scoping
+from movements.models import (
+    SENDABLE_REGISTRATION_STATES,
+    MovementState,
+    Registration,
+    RegistrationState,
+)
+from tests.factories import MemberFactory, grant, make_movement, make_unit, nominate
+from unions import scoping
+from unions.models import Role, Unit
+
+USER_NAMES = [
+    "officer_a", "officer_b", "city_officer", "city_reviewer", "national_reviewer", "clerk",
+    "outsider", "nobody", "federation_reviewer", "guided_reviewer", "guided_officer",
+    "officer_g", "root_officer", "two_roots", "everywhere",
+]  # fmt: skip
+
+
+@pytest.fixture
+def other_root(tree):
+    """A second tree beside the Confederation's: a root's subtree is then not the whole tree."""
+    root = make_unit(name="Công đoàn khác", code="ROOT-2")
+    child = make_unit(root, name="Con của gốc khác", code="ROOT-2-A")
+    return root, child
+
+
+@pytest.fixture
+def more_users(users, tree, other_root):
+    root, _ = other_root
+    users.root_officer = _account("root_officer", [(tree.confederation, Role.OFFICER)])
+    users.two_roots = _account(
+        "two_roots", [(tree.confederation, Role.OFFICER), (root, Role.OFFICER)]
+    )
+    # Officer, reviewer and clerk in several places, nested and on both lines.
+    users.everywhere = _account(
+        "everywhere",
+        [
+            (tree.unit_a, Role.OFFICER),
+            (tree.city, Role.OFFICER),
+            (tree.other_city, Role.OFFICER),
+            (tree.city, Role.REVIEWER),
+            (tree.national, Role.REVIEWER),
+            (tree.federation, Role.REVIEWER),
+            (root, Role.REVIEWER),
+        ],
+    )
+    return users
+
+
+def _account(name, roles):
+    from tests.factories import UserFactory
+
+    account = UserFactory(username=name)
+    for unit, role in roles:
+        grant(account, unit, role)
+    return account
+
+
+def _fresh(user):
+    """The user as a new request reads it (held roles are cached on the object)."""
+    scoping.forget_roles(user)
+    return user
+
+
+@pytest.fixture
+def work(more_users, tree, other_root, round_, kinds):
+    """Nominations in every state and registrations in every state on both lines, in an open
+    and a closed movement, including annual lists' lines (filed with their unit's)."""
+    root, root_child = other_root
+    units = [tree.unit_a, tree.unit_b, tree.unit_c, tree.unit_g, tree.guided, tree.city,
+             tree.group_a1, root_child]  # fmt: skip
+    federation_movement = make_movement(tree.federation, code="PT-LDLD")
+    closed = make_movement(tree.national, code="PT-CLOSED", state=MovementState.CLOSED)
+    other_root_movement = make_movement(root, code="PT-ROOT-2")
+    rounds = [round_, federation_movement.rounds.get(), closed.rounds.get(),
+              other_root_movement.rounds.get()]  # fmt: skip
+    states = list(RegistrationState.values)
+    index = 0
+    for unit in units:
+        for each in rounds:
+            collective = Registration.objects.create(
+                round=each, unit=unit, target_award=kinds.collective,
+                state=states[index % len(states)],
+            )  # fmt: skip
+            index += 1
+            for _ in range(2):
+                Registration.objects.create(
+                    round=each, unit=unit, member=MemberFactory(unit=unit),
+                    target_award=kinds.ldtt, state=states[index % len(states)],
+                    filed_with=collective if index % 3 == 0 else None,
+                )  # fmt: skip
+                index += 1
+    nomination_states = list(NominationState.values)
+    officers = {tree.unit_a: more_users.officer_a, tree.unit_b: more_users.officer_b,
+                tree.unit_c: more_users.outsider, tree.unit_g: more_users.officer_g}  # fmt: skip
+    for unit, officer in officers.items():
+        for state in nomination_states:
+            award = kinds.bk_national if unit == tree.unit_g else kinds.bk_city
+            nomination = nominate(round_, award, actor=officer,
+                                  member=MemberFactory(unit=unit))  # fmt: skip
+            Nomination.objects.filter(pk=nomination.pk).update(state=state)
+    return more_users
+
+
+def _ids(queryset):
+    return sorted(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("user_name", USER_NAMES)
+def test_the_officers_nominations_are_the_subtrees(work, user_name):
+    user = _fresh(getattr(work, user_name))
+    paths = scoping.role_paths(user, Role.OFFICER)
+    proposed = Nomination.objects.filter(Unit.subtrees_q(paths, prefix="proposing_unit__"))
+    assert _ids(award_scoping.proposed_by_units_of(user)) == _ids(proposed)
+    assert _ids(award_scoping.nominations_to_complete(user)) == _ids(
+        proposed.filter(state__in=EDITABLE_STATES)
+    )
+
+
+@pytest.mark.parametrize("user_name", USER_NAMES)
+def test_the_registrations_to_file_are_the_subtrees(work, user_name):
+    user = _fresh(getattr(work, user_name))
+    paths = scoping.role_paths(user, Role.OFFICER)
+    expected = Registration.objects.filter(
+        Unit.subtrees_q(paths, prefix="unit__"),
+        state__in=SENDABLE_REGISTRATION_STATES,
+        round__movement__state=MovementState.OPEN,
+        filed_with__isnull=True,
+    )
+    assert _ids(movement_scoping.registrations_to_file(user)) == _ids(expected)
+
+
+@pytest.mark.parametrize("user_name", USER_NAMES)
+def test_the_registrations_a_reviewer_decides_are_both_lines(work, user_name):
+    user = _fresh(getattr(work, user_name))
+    reviewer_units = scoping.reviewer_units(user).values("pk")
+    expected = Registration.objects.filter(
+        Unit.children_q(scoping.role_paths(user, Role.REVIEWER), prefix="unit__")
+        | Q(
+            unit__guiding_unit_id__in=reviewer_units,
+            round__movement__launching_unit_id=F("unit__guiding_unit_id"),
+        ),
+        filed_with__isnull=True,
+    )
+    reviewable = movement_scoping.registrations_reviewable_by(user)
+    assert _ids(reviewable) == _ids(expected)
+    assert _ids(reviewable.filter(state=RegistrationState.AWAITING)) == _ids(
+        expected.filter(state=RegistrationState.AWAITING)
+    )
+
+
+def test_the_work_reaches_both_lines(work, tree):
+    """The data above is not trivially empty for the shapes it checks."""
+    national = _fresh(work.national_reviewer)
+    units = set(
+        movement_scoping.registrations_reviewable_by(national).values_list("unit", flat=True)
+    )
+    assert tree.guided.pk in units  # the guidance line
+    assert tree.city.pk in units  # a child
+    assert movement_scoping.registrations_to_file(_fresh(work.root_officer)).exists()
+    assert award_scoping.nominations_to_complete(_fresh(work.two_roots)).exists()
+
+
+def test_within_q_is_subtrees_q_on_a_nullable_key(work, tree, other_root):
+    """Unit.within_q keeps subtrees_q's meaning where the key may be empty (a unit's guiding
+    unit): a root's subtree, asked as "not outside it", takes in no row without a unit."""
+    root, _ = other_root
+    cases = [
+        [tree.confederation.path],
+        [root.path],
+        [tree.confederation.path, root.path],
+        [tree.national.path],
+        [tree.confederation.path, tree.city.path],
+        [tree.city.path, tree.federation.path],
+        [],
+    ]
+    for paths in cases:
+        assert _ids(Unit.objects.filter(Unit.within_q(paths, "guiding_unit"))) == _ids(
+            Unit.objects.filter(Unit.subtrees_q(paths, prefix="guiding_unit__"))
+        ), paths
+    assert Unit.objects.filter(Unit.within_q([tree.confederation.path], "guiding_unit")).exists()
