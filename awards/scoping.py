@@ -71,48 +71,27 @@ def _reached_q(roles):
     A committee at unit U holds what is proposed below U once it has come up to U (or past it),
     and what U itself proposes only when U grants it: what U sends up goes to the unit above.
     On the guidance line, it holds what was sent to it.
-
-    Written as `id IN (… UNION ALL …)` of one small query per case, each answered by its own
-    index, rather than one OR over joined units: the planner cannot estimate such an OR (it
-    guessed 1 row for 4,465 at national scale) and read every nomination joined to the whole
-    unit table twice to evaluate it (docs/benchmarks.md, "National scale").
     """
-    parts = []
+    query = Q(pk__in=[])
     for held in roles:
         depth = Unit.depth_of(held.path)
-        parts.append(
-            Nomination.objects.filter(
-                # Two subqueries of units, not joins: the units below U (a path range on the
-                # path index), and the few units at or above U's level.
-                proposing_unit__in=Unit.objects.filter(
-                    path__startswith=held.path, depth__gt=depth
-                ).values("pk"),
-                furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
-                guided_unit__isnull=True,
-            ).filter(
-                # A quick commendation goes straight to the unit that grants it: the committees
-                # on the way never held it.
-                Q(quick=False) | Q(deciding_unit_id=held.unit_id)
-            )
+        query |= Q(
+            proposing_unit__path__startswith=held.path,
+            proposing_unit__depth__gt=depth,
+            # A subquery of the few units at or above this level, not a join of the whole tree
+            # for one column (a national queue hashed all 100,000 units to read their depth).
+            furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
+            guided_unit__isnull=True,
+        ) & (
+            # A quick commendation goes straight to the unit that grants it: the committees
+            # on the way never held it.
+            Q(quick=False) | Q(deciding_unit_id=held.unit_id)
+        ) | Q(
+            proposing_unit_id=held.unit_id,
+            deciding_unit_id=held.unit_id,
+            furthest_unit__isnull=False,
         )
-        parts.append(
-            Nomination.objects.filter(
-                proposing_unit_id=held.unit_id,
-                deciding_unit_id=held.unit_id,
-                furthest_unit__isnull=False,
-            )
-        )
-    if not parts:
-        return Q(pk__in=[])
-    unit_ids = {held.unit_id for held in roles}
-    # On the guidance line: the history says which committees it was sent to.
-    sent = NominationTransition.objects.filter(
-        to_unit_id__in=unit_ids,
-        to_state__in=SENT_UP_STATES,
-        nomination__guided_unit__isnull=False,
-    ).values("nomination_id")
-    ids = [part.order_by().values("pk") for part in parts]
-    return Q(pk__in=ids[0].union(*ids[1:], sent.order_by(), all=True))
+    return query | _sent_to_q({held.unit_id for held in roles})
 
 
 def nominations_to_complete(user):

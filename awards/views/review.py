@@ -28,6 +28,7 @@ from awards.forms import (
     ReviewScoreForm,
     VoteForm,
 )
+from awards.models import Nomination
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import Beneficiary, Round
@@ -108,7 +109,15 @@ def review_queue(request):
     user = request.user
     is_reviewer = scoping.sits_on_a_committee(user)
     form, nominations = filtered_review_queue(user, request.GET)
-    page = page_or_404(request, nominations.only(*QUEUE_ROW_FIELDS), PER_PAGE)
+    # The page's ids first, from the nomination table alone (the queue's scope, filters and
+    # sort), then those 25 rows with their units, award and round. Joined before OFFSET …
+    # LIMIT, PostgreSQL joined every dossier of the queue to six tables (a scan of every member)
+    # to keep 25 (docs/benchmarks.md, "National scale"). The ids come from the scoped queue in
+    # this request: the rows are read by id alone.
+    page = page_or_404(request, nominations.values_list("pk", flat=True), PER_PAGE)
+    ids = list(page.object_list)
+    rows = Nomination.objects.select_related(*LIST_RELATED).only(*QUEUE_ROW_FIELDS).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     if form.is_valid() and form.cleaned_data["state"] == AWAITING:
         # That page is awaiting_decision_by() itself: every row on it awaits the user's decision.
         awaiting_ids = {nomination.pk for nomination in page.object_list}

@@ -129,12 +129,13 @@ def test_review_queue_queries_do_not_grow(client_for, users, tree, round_, kinds
                                           django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    # The same at 1 and at 30 rows, in every state filter and on a later page; the unit filter
-    # reads its chosen unit only, and a row reads no column it left out (QUEUE_ROW_FIELDS).
-    # "Awaiting our decision" has one query fewer: each of its rows awaits the user's decision,
-    # which the other states ask the database about.
+    # The same at 1 and at 30 rows, in every state filter and on a later page: the page's ids,
+    # then its rows (with their units, award and round); the unit filter reads its chosen unit
+    # only, and a row reads no column it left out (QUEUE_ROW_FIELDS). "Awaiting our decision"
+    # has one query fewer: each of its rows awaits the user's decision, which the other states
+    # ask the database about.
     awaiting = params.get("state", AWAITING) == AWAITING
-    with django_assert_num_queries(12 if awaiting else 13):  # with the navigation's badges
+    with django_assert_num_queries(13 if awaiting else 14):  # with the navigation's badges
         response = client.get(reverse("awards:review_queue"), {"unit": tree.unit_a.pk, **params})
     on_page = rows - PER_PAGE if params.get("page") == "2" and rows > PER_PAGE else rows
     assert len(response.context["page_obj"]) == min(on_page, PER_PAGE)
