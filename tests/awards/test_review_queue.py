@@ -139,3 +139,17 @@ def test_review_queue_queries_do_not_grow(client_for, users, tree, round_, kinds
         response = client.get(reverse("awards:review_queue"), {"unit": tree.unit_a.pk, **params})
     on_page = rows - PER_PAGE if params.get("page") == "2" and rows > PER_PAGE else rows
     assert len(response.context["page_obj"]) == min(on_page, PER_PAGE)
+
+
+def test_the_filter_choices_are_read_once_and_keep_the_chosen_one(client_for, users, scene):
+    """The movements, rounds and awards are plain choices (no server-side cursor per select),
+    the chosen one still selected and still validated against what the reviewer may see."""
+    nomination = scene[0]
+    client = client_for(users.city_reviewer)
+    params = {"state": "", "round": nomination.round_id, "award_kind": nomination.award_kind_id}
+    page = client.get(reverse("awards:review_queue"), params).content.decode()
+    for name, value in (("round", nomination.round_id), ("award_kind", nomination.award_kind_id)):
+        select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected>' in select
+    refused = client.get(reverse("awards:review_queue"), {"award_kind": 99999999})
+    assert refused.context["form"].errors["award_kind"]
