@@ -288,6 +288,16 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
         )
         self.fields["unit"].queryset = units  # after the widget: it gives the widget its choices
         self.fields["award_kind"].queryset = award_kinds
+        # The movements, rounds and awards to filter by are a few dozen rows, read once here
+        # into plain choices: a ModelChoiceField renders its select through queryset.iterator(),
+        # on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE) per field and page. The
+        # chosen value is still validated against the field's queryset.
+        for name in ("movement", "round", "award_kind"):
+            field = self.fields[name]
+            field.choices = [
+                ("", field.empty_label),
+                *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
+            ]
 
 
 class NominationFilterForm(BootstrapFormMixin, forms.Form):

@@ -191,6 +191,11 @@ class CertificateTemplateAdmin(admin.ModelAdmin):
         fields = ["award_kind", "unit", "source"]
         return [*fields, "version_history"] if obj is not None else fields
 
+    def get_autocomplete_fields(self, request):
+        # A clerk picks among their own few units; an administrator among every unit of the
+        # country (100,000 at national scale): searched (UnitAdmin.search_fields), not listed.
+        return ["unit"] if unions_scoping.is_superuser(request.user) else []
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             if unions_scoping.is_superuser(request.user):

@@ -28,12 +28,35 @@ from awards.forms import (
     ReviewScoreForm,
     VoteForm,
 )
+from awards.models import Nomination
 from awards.views.refusals import LIST_RELATED, PER_PAGE, error_text, guard
 from movements import scoping as movements_scoping
 from movements.models import Beneficiary, Round
 from unions.forms import unit_search_results
 from unions.query_params import page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
+
+# What a row of the queue shows (templates/awards/review_queue.html), and nothing more: the
+# dossier's achievement report, the movement's description and the award's legal basis are long
+# texts that the page would read 25 times and never show.
+QUEUE_ROW_FIELDS = (
+    "quick",
+    "deed_date",
+    "state",
+    "self_score_total",
+    "review_score",
+    "submitted_at",
+    "nominee_member__full_name",
+    "nominee_unit__name",
+    "award_kind__name_vi",
+    "award_kind__name_en",
+    "round__name",
+    "round__movement__code",
+    "proposing_unit__name",
+    "proposing_unit__short_name",
+    "reviewing_unit__name",
+    "reviewing_unit__short_name",
+)
 
 
 def _queue_choices(user):
@@ -86,13 +109,25 @@ def review_queue(request):
     user = request.user
     is_reviewer = scoping.sits_on_a_committee(user)
     form, nominations = filtered_review_queue(user, request.GET)
-    page = page_or_404(request, nominations, PER_PAGE)
-    awaiting_ids = set(
-        scoping.awaiting_decision_by(user)
-        .filter(pk__in=[n.pk for n in page.object_list])
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+    # The page's ids first, from the nomination table alone (the queue's scope, filters and
+    # sort), then those 25 rows with their units, award and round. Joined before OFFSET …
+    # LIMIT, PostgreSQL joined every dossier of the queue to six tables (a scan of every member)
+    # to keep 25 (docs/benchmarks.md, "National scale"). The ids come from the scoped queue in
+    # this request: the rows are read by id alone.
+    page = page_or_404(request, nominations.values_list("pk", flat=True), PER_PAGE)
+    ids = list(page.object_list)
+    rows = Nomination.objects.select_related(*LIST_RELATED).only(*QUEUE_ROW_FIELDS).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    if form.is_valid() and form.cleaned_data["state"] == AWAITING:
+        # That page is awaiting_decision_by() itself: every row on it awaits the user's decision.
+        awaiting_ids = {nomination.pk for nomination in page.object_list}
+    else:
+        awaiting_ids = set(
+            scoping.awaiting_decision_by(user)
+            .filter(pk__in=[n.pk for n in page.object_list])
+            .order_by()
+            .values_list("pk", flat=True)
+        )
     for nomination in page.object_list:
         nomination.selectable = nomination.pk in awaiting_ids
     return render(

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from awards import scoping, services
+from awards.forms import AWAITING
 from awards.models import NominationState
 from awards.views.refusals import PER_PAGE
 from tests.factories import MemberFactory, make_unit, nominate, register
@@ -128,9 +129,27 @@ def test_review_queue_queries_do_not_grow(client_for, users, tree, round_, kinds
                                           django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    # The same twelve at 1 and at 30 rows, in every state filter and on a later page; the unit
-    # filter reads its chosen unit only.
-    with django_assert_num_queries(13):  # with the navigation's badges
+    # The same at 1 and at 30 rows, in every state filter and on a later page: the page's ids,
+    # then its rows (with their units, award and round); the unit filter reads its chosen unit
+    # only, and a row reads no column it left out (QUEUE_ROW_FIELDS). "Awaiting our decision"
+    # has one query fewer: each of its rows awaits the user's decision, which the other states
+    # ask the database about.
+    awaiting = params.get("state", AWAITING) == AWAITING
+    with django_assert_num_queries(13 if awaiting else 14):  # with the navigation's badges
         response = client.get(reverse("awards:review_queue"), {"unit": tree.unit_a.pk, **params})
     on_page = rows - PER_PAGE if params.get("page") == "2" and rows > PER_PAGE else rows
     assert len(response.context["page_obj"]) == min(on_page, PER_PAGE)
+
+
+def test_the_filter_choices_are_read_once_and_keep_the_chosen_one(client_for, users, scene):
+    """The movements, rounds and awards are plain choices (no server-side cursor per select),
+    the chosen one still selected and still validated against what the reviewer may see."""
+    nomination = scene[0]
+    client = client_for(users.city_reviewer)
+    params = {"state": "", "round": nomination.round_id, "award_kind": nomination.award_kind_id}
+    page = client.get(reverse("awards:review_queue"), params).content.decode()
+    for name, value in (("round", nomination.round_id), ("award_kind", nomination.award_kind_id)):
+        select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected>' in select
+    refused = client.get(reverse("awards:review_queue"), {"award_kind": 99999999})
+    assert refused.context["form"].errors["award_kind"]

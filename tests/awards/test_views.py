@@ -485,7 +485,9 @@ def test_review_queue_query_count_does_not_grow(client_for, users, tree, round_,
                                                 django_assert_num_queries):  # fmt: skip
     _many(users, tree, round_, kinds, rows)
     client = client_for(users.city_reviewer)
-    with django_assert_num_queries(11):  # with the navigation's badges (one query)
+    # With the navigation's badges (one query); the page's ids, then its rows; "awaiting our
+    # decision" asks no more which rows await the user's decision: all of them do.
+    with django_assert_num_queries(11):
         response = client.get(reverse("awards:review_queue"))
     assert len(response.context["page_obj"]) == min(rows, PER_PAGE)
 
