@@ -3,12 +3,27 @@
 Each takes ids and is queued on commit by commendations.services; a chunk is stored at a fixed
 name, so a retried or resumed task overwrites instead of duplicating."""
 
+import gc
+
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
 
 from commendations import rendering
+
+
+@worker_process_init.connect
+def freeze_loaded_objects(**_kwargs):
+    """Move what a worker process holds when it starts (Django, the apps, WeasyPrint: some
+    200,000 objects) out of the garbage collector's sight.
+
+    Laying out a chunk makes enough short-lived objects to run a dozen full collections, and each
+    walked every object of the process again: frozen, a chunk of 50 took 13-15 % less CPU
+    (1.27 s against 1.50 s, eight chunks in one process, twice). They are never freed anyway.
+    """
+    gc.freeze()
 
 
 class RenderTask(Task):

@@ -12,6 +12,7 @@ rendered with `certificate` (a CertificateData) and `qr_code` (a data: URI) in i
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -121,8 +122,44 @@ def _document(styles, body, title):
     )
 
 
-def _static_base_url():
+def static_base_url():
     return Path(settings.STATICFILES_DIRS[0]).resolve().as_uri() + "/"
+
+
+# Markup that can add fonts of its own to a document: such a document gets a font configuration
+# of its own, so that the shared one only ever holds the project's fonts and no template's
+# fonts show up in another template's certificates.
+_OWN_FONTS = re.compile(r"@font-face|@import|<link", re.IGNORECASE)
+
+_fonts = threading.local()
+
+
+def _shared_fonts(extra_css):
+    """(font configuration, base stylesheet) of this thread, made once and reused by every
+    document it lays out.
+
+    A fresh FontConfiguration per document made fontconfig, Pango and HarfBuzz load and measure
+    the five font files again for each chunk; shared, they are loaded once per process.
+    Per thread because Pango's font map is not made to be used from two threads at once.
+    """
+    cache = getattr(_fonts, "sheets", None)
+    if cache is None:
+        cache = _fonts.sheets = {}
+    if extra_css not in cache:
+        font_config = getattr(_fonts, "config", None)
+        if font_config is None:
+            font_config = _fonts.config = FontConfiguration()
+        cache[extra_css] = (font_config, _base_stylesheet(font_config, extra_css))
+    return cache[extra_css]
+
+
+def _base_stylesheet(font_config, extra_css):
+    return CSS(
+        string=font_face_css() + "\n" + extra_css,
+        base_url=fonts_dir().resolve().as_uri() + "/",
+        url_fetcher=SafeURLFetcher(),
+        font_config=font_config,
+    )
 
 
 def lay_out(html, extra_css=""):
@@ -132,14 +169,12 @@ def lay_out(html, extra_css=""):
     document asked for in vain).
     """
     fetcher = SafeURLFetcher()
-    font_config = FontConfiguration()
-    base_css = CSS(
-        string=font_face_css() + "\n" + extra_css,
-        base_url=fonts_dir().resolve().as_uri() + "/",
-        url_fetcher=fetcher,
-        font_config=font_config,
-    )
-    document = HTML(string=html, base_url=_static_base_url(), url_fetcher=fetcher).render(
+    if _OWN_FONTS.search(html):
+        font_config = FontConfiguration()
+        base_css = _base_stylesheet(font_config, extra_css)
+    else:
+        font_config, base_css = _shared_fonts(extra_css)
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
         stylesheets=[base_css], font_config=font_config
     )
     return document, fetcher

@@ -23,3 +23,20 @@ def test_worker_memory_bound_is_set_by_the_environment():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "400000"
+
+
+def test_worker_process_freezes_what_it_loaded_at_start():
+    # Celery sends worker_process_init in each pool process it starts: what the process has
+    # loaded by then is left out of the garbage collector's full collections.
+    import gc
+
+    from celery.signals import worker_process_init
+
+    import commendations.tasks  # noqa: F401 - what the worker's autodiscovery imports
+
+    gc.unfreeze()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

@@ -17,7 +17,13 @@ from commendations.certificates import (
     sample_certificate,
     sample_decision,
 )
-from commendations.certificates.render import render_decision_pdf
+from commendations.certificates.render import (
+    SEPARATE_PAGES,
+    certificates_html,
+    lay_out,
+    render_decision_pdf,
+)
+from commendations.management.commands.bench_certificates import raw_write_pdf
 from tests.commendations.certificates.conftest import pdf_pages, pdf_text, poppler_text
 
 BANG_KHEN_SOURCE = default_template_source(BANG_KHEN)
@@ -308,3 +314,31 @@ def test_certificate_with_the_issuers_emblem_prints_one_page(template):
     assert len(pdf_pages(chunk.pdf)) == 1
     assert chunk.refused_urls == ()
     assert "Nguyễn Thị Hằng" in pdf_text(chunk.pdf)
+
+
+# --- Fonts loaded once per process -----------------------------------------------------------
+
+
+def test_chunk_with_the_shared_fonts_is_the_same_pdf_as_with_fonts_of_its_own():
+    # The fonts are loaded once per thread and reused by every chunk: the file must be exactly
+    # what WeasyPrint writes with a font configuration made for the one document.
+    html = certificates_html(BANG_KHEN_SOURCE, certificates())
+    lay_out(html, SEPARATE_PAGES)  # the shared configuration has laid out a chunk before
+    shared = lay_out(html, SEPARATE_PAGES)[0].write_pdf()
+    assert shared == raw_write_pdf(html)
+
+
+def test_fonts_a_template_declares_do_not_reach_another_templates_certificates():
+    # DejaVu Sans Bold under a family name of the template's own; a second template asks for
+    # that family without declaring it, and must print with the default fonts.
+    declaring = BANG_KHEN_SOURCE.replace(
+        "<style>\n",
+        '<style>@font-face { font-family: "Own"; src: url("fonts/DejaVuSans-Bold.ttf"); }\n'
+        ".awardee { font-family: Own; }\n",
+        1,
+    )
+    asking = BANG_KHEN_SOURCE.replace("<style>\n", "<style>.awardee { font-family: Own; }\n", 1)
+    first = render_certificate_pdf(declaring, sample_certificate(awardee_name="Lan Anh"))
+    assert any("Own" in name for name in embedded_fonts(first))
+    second = render_certificate_pdf(asking, sample_certificate(awardee_name="Lan Anh"))
+    assert not any("Own" in name for name in embedded_fonts(second))
