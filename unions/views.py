@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +15,14 @@ from unions.forms import (
     MemberSearchForm,
     MoveMemberForm,
 )
-from unions.models import Activity, Gender, MemberStatus, Unit, attach_member_counts
+from unions.models import (
+    Activity,
+    Gender,
+    MemberCount,
+    MemberStatus,
+    Unit,
+    attach_member_counts,
+)
 from unions.paging import bounded_page_or_404
 from unions.query_params import choice_or_404, page_or_404
 from unions.spreadsheets import build_workbook, xlsx_response
@@ -68,10 +76,11 @@ def unit_children(request, pk):
 def unit_detail(request, pk):
     user = request.user
     unit = scoping.get_unit_or_404(user, pk)
-    totals = (
-        scoping.readable_members(user)
-        .filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
-        .aggregate(members=Count("pk"), women=Count("pk", filter=Q(gender=Gender.FEMALE)))
+    # The unit is readable, so is its whole subtree: its active members are the counters' sum
+    # (a province's ~30,000 counter rows, not its ~100,000 members).
+    totals = MemberCount.objects.filter(unit__path__startswith=unit.path).aggregate(
+        members=Coalesce(Sum("count"), 0),
+        women=Coalesce(Sum("count", filter=Q(gender=Gender.FEMALE)), 0),
     )
     children_page = page_or_404(request, Unit.objects.get_children(unit), CHILDREN_PER_PAGE)
     children_page.object_list = attach_member_counts(children_page.object_list)

@@ -219,6 +219,25 @@ def test_unit_detail_and_tree_query_counts_do_not_grow(
             assert client.get(url).status_code == 200
 
 
+def test_unit_detail_totals_count_the_active_members_of_the_subtree(client_for, users, tree):
+    MemberFactory.create_batch(2, unit=tree.unit_a, gender=Gender.FEMALE)
+    MemberFactory(unit=tree.group_a1, gender=Gender.MALE)
+    MemberFactory(unit=tree.unit_b, gender=Gender.FEMALE, status="left")
+    MemberFactory(unit=tree.unit_c, gender=Gender.FEMALE)
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:unit_detail", args=[tree.city.pk])
+    )
+    assert response.context["totals"] == {"members": 3, "women": 2}
+    assert round(response.context["women_share"], 1) == 66.7
+    response = client_for(users.city_reviewer).get(
+        reverse("unions:unit_detail", args=[tree.unit_b.pk])
+    )
+    assert (response.context["totals"], response.context["women_share"]) == (
+        {"members": 0, "women": 0},
+        0,
+    )
+
+
 def test_unit_children_show_subtree_member_counts(client_for, users, tree):
     MemberFactory.create_batch(2, unit=tree.unit_a)
     MemberFactory.create_batch(3, unit=tree.group_a1)
