@@ -76,10 +76,12 @@ def _reached_q(roles):
     for held in roles:
         depth = Unit.depth_of(held.path)
         query |= Q(
-            proposing_unit__path__startswith=held.path,
-            proposing_unit__depth__gt=depth,
-            # A subquery of the few units at or above this level, not a join of the whole tree
-            # for one column (a national queue hashed all 100,000 units to read their depth).
+            # Two subqueries of units, each hashed once, rather than joins of the whole tree:
+            # the units below U (a range of the path index) and the few at or above its level.
+            # Joined, a province's queue hashed all 100,000 units to read their path and depth.
+            proposing_unit__in=Unit.objects.filter(
+                path__startswith=held.path, depth__gt=depth
+            ).values("pk"),
             furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
             guided_unit__isnull=True,
         ) & (
