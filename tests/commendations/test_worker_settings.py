@@ -1,6 +1,10 @@
 """The worker that renders certificates: its processes are bounded in memory."""
 
-from tests.test_settings import PRODUCTION, _load_settings
+import os
+import subprocess
+import sys
+
+from tests.test_settings import PRODUCTION, ROOT, _load_settings
 
 WORKER = (
     "s.app.conf.worker_max_memory_per_child, s.app.conf.worker_concurrency, "
@@ -40,3 +44,21 @@ def test_worker_process_freezes_what_it_loaded_at_start():
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+def test_worker_imports_the_url_configuration_before_starting_its_processes():
+    # Each certificate prints its verification address: the pool processes forked from the main
+    # one find the URL configuration imported instead of importing it on their first chunk.
+    # In a fresh interpreter, as the worker's main process starts.
+    script = (
+        "import sys, django; django.setup(); import commendations.tasks; "
+        "from celery.signals import worker_init; "
+        "before = 'config.urls' in sys.modules; worker_init.send(sender=None); "
+        "print(before, 'config.urls' in sys.modules)"
+    )
+    env = {**os.environ, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
