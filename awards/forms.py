@@ -1,3 +1,4 @@
+from functools import partial
 from typing import NamedTuple
 
 from django import forms
@@ -291,13 +292,17 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
         # The movements, rounds and awards to filter by are a few dozen rows, read once here
         # into plain choices: a ModelChoiceField renders its select through queryset.iterator(),
         # on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE) per field and page. The
-        # chosen value is still validated against the field's queryset.
+        # chosen value is still validated against the field's queryset. A callable, so that
+        # only a rendered form reads them (the export filters with the same form).
         for name in ("movement", "round", "award_kind"):
-            field = self.fields[name]
-            field.choices = [
-                ("", field.empty_label),
-                *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
-            ]
+            self.fields[name].choices = partial(_plain_choices, self.fields[name])
+
+
+def _plain_choices(field):
+    return [
+        ("", field.empty_label),
+        *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
+    ]
 
 
 class NominationFilterForm(BootstrapFormMixin, forms.Form):
