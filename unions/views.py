@@ -50,7 +50,7 @@ def _require(allowed):
 @login_required
 def home(request):
     user = request.user
-    units = scoping.top_units(user).with_member_counts()
+    units = attach_member_counts(scoping.top_units(user))
     return render(request, "unions/home.html", {"top_units": units})
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import MemberFactory
 from unions import services
 from unions.member_counts import member_count_problems, rebuild_member_counts
-from unions.models import Gender, Member, MemberCount, MemberStatus, attach_member_counts
+from unions.models import Gender, Member, MemberCount, MemberStatus, Unit, attach_member_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +84,17 @@ def test_attached_counts_sum_each_units_subtree_at_any_depth(tree, django_assert
         "HP": 1,
     }
     assert attach_member_counts([]) == []
+
+
+def test_a_roots_count_leaves_out_the_other_roots(tree, django_assert_num_queries):
+    # A root is summed without joining the counters to their units (Unit.within_q): the
+    # members of the other trees stay out of it, whichever side of it their paths lie.
+    level = tree.confederation.level
+    second = Unit.objects.add_root({"code": "ROOT-2", "name": "Cây thứ hai", "level": level})
+    MemberFactory(unit=second)
+    MemberFactory(unit=tree.unit_a)
+    third = Unit.objects.add_root({"code": "ROOT-3", "name": "Cây thứ ba", "level": level})
+    MemberFactory.create_batch(2, unit=third)
+    with django_assert_num_queries(3):  # one a root
+        counted = attach_member_counts([tree.confederation, second, third])
+    assert [unit.member_count for unit in counted] == [1, 1, 2]

@@ -213,7 +213,7 @@ def test_unit_detail_and_tree_query_counts_do_not_grow(
         (reverse("unions:unit_detail", args=[tree.unit_b.pk]), 13),
         (reverse("unions:unit_children", args=[tree.unit_b.pk]), 6),
         (reverse("unions:unit_tree"), 7),
-        (reverse("home"), 9),
+        (reverse("home"), 10),
     ]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
