@@ -92,10 +92,16 @@ def render_decision_chunk(decision_id, index):
     with transaction.atomic():
         # The chunk's rows stay locked while it renders: a second delivery of the same chunk (a
         # redelivered task, a sweep's resume) waits, then finds it done and renders nothing.
+        # Only the chunk's own rows: FOR UPDATE with OFFSET also locks the rows it skips, so
+        # each chunk waited for every chunk before it and the worker's processes rendered one
+        # at a time.
+        ids = decision.commendations.order_by("position").values_list("pk", flat=True)[
+            index * chunk_size : (index + 1) * chunk_size
+        ]
         commendations = list(
-            decision.commendations.select_for_update().order_by("position")[
-                index * chunk_size : (index + 1) * chunk_size
-            ]
+            Commendation.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(ids))
+            .order_by("position")
         )
         if not commendations:
             return False
