@@ -23,7 +23,7 @@ nominee's proposing unit.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,18 @@ def granted_q(prefix=""):
         Q(**{f"{prefix}award_kind__grantor": Grantor.UNION})
         | Q(**{f"{prefix}outside_grants__state": OutsideProposalState.DECIDED})
     )
+
+
+def refused_q():
+    """Nominations an outside authority decided on without granting them: proposed in a
+    recorded decision that does not name them. The union approved them, but no award followed,
+    so they do not stand in the way of another award for the same achievement."""
+    through = OutsideProposal.nominations.through
+    decided = through.objects.filter(
+        nomination_id=OuterRef("pk"), outsideproposal__state=OutsideProposalState.DECIDED
+    )
+    granted = OutsideProposal.granted.through.objects.filter(nomination_id=OuterRef("pk"))
+    return Q(Exists(decided)) & ~Q(Exists(granted))
 
 
 def proposable(unit, award_kind=None):

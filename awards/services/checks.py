@@ -119,6 +119,14 @@ def _check_duplicate(*, round_, award_kind, member, unit, exclude_pk=None, nomin
         raise _duplicate_error(nominee_name=nominee_name, award_kind=award_kind, round_=round_)
 
 
+def _standing():
+    """The nominations that stand in the way of another award for the same achievement: open or
+    granted, not revoked, and not refused by the outside authority that decides their award."""
+    return Nomination.objects.filter(state__in=OPEN_STATES, revoked_at__isnull=True).exclude(
+        outside.refused_q()
+    )
+
+
 def _check_one_award(
     *, round_, award_kind, member, unit, nominee_name, exclude_pk=None, deciding_unit=None
 ):
@@ -141,11 +149,8 @@ def _check_one_award(
     if award_kind.category != AwardCategory.COMMENDATION:
         return
     others = (
-        Nomination.objects.filter(
-            state__in=OPEN_STATES,
-            revoked_at__isnull=True,
-            award_kind__category=AwardCategory.COMMENDATION,
-        )
+        _standing()
+        .filter(award_kind__category=AwardCategory.COMMENDATION)
         .exclude(award_kind=award_kind)
         .select_related("award_kind", "round")
     )
@@ -206,14 +211,16 @@ def _check_general_and_thematic(
         return
     level = deciding_unit.level if deciding_unit is not None else award_kind.granting_level
     opposite = AwardScope.THEMATIC if award_kind.scope == AwardScope.GENERAL else AwardScope.GENERAL
-    others = Nomination.objects.filter(
-        state__in=OPEN_STATES,
-        revoked_at__isnull=True,
-        award_kind__category=AwardCategory.COMMENDATION,
-        award_kind__scope=opposite,
-        round__year=round_.year,
-    ).select_related(
-        "award_kind", "deciding_unit", "proposing_unit", "round__movement__launching_unit"
+    others = (
+        _standing()
+        .filter(
+            award_kind__category=AwardCategory.COMMENDATION,
+            award_kind__scope=opposite,
+            round__year=round_.year,
+        )
+        .select_related(
+            "award_kind", "deciding_unit", "proposing_unit", "round__movement__launching_unit"
+        )
     )
     others = others.filter(nominee_member=member) if member else others.filter(nominee_unit=unit)
     if exclude_pk:

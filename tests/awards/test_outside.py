@@ -246,3 +246,35 @@ def test_the_pages_propose_and_record(users, tree, ldtt, approved, client):
         reverse("awards:outside_proposal_create") + f"?unit={tree.unit_b.pk}&award_kind={ldtt.pk}"
     )
     assert client.get(other).status_code == 404
+
+
+@pytest.fixture
+def agency_commendation(db):
+    return kind(
+        "GK-STP",
+        UnitLevel.GRASSROOTS,
+        name_vi="Giấy khen của Giám đốc Sở Tư pháp",
+        category=AwardCategory.COMMENDATION,
+        grantor=Grantor.AGENCY_HEAD,
+    )
+
+
+@pytest.mark.parametrize("authority_grants", [False, True])
+def test_only_an_award_the_authority_refused_leaves_the_achievement_free(
+    users, tree, round_, kinds, reviewer_a, member_a, agency_commendation, authority_grants
+):
+    first = nominate(round_, agency_commendation, actor=users.officer_a, member=member_a,
+                     submit=True)  # fmt: skip
+    first = services.approve_nomination(first, actor=reviewer_a)
+    proposal = _send(users, tree, agency_commendation, [first])
+    with pytest.raises(ValidationError) as error:  # proposed, not decided yet: it stands
+        nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a)
+    assert error.value.code == "one_award"
+    _record(proposal, users.officer_a, granted=[first] if authority_grants else [])
+    if authority_grants:
+        with pytest.raises(ValidationError) as error:
+            nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a)
+        assert error.value.code == "one_award"
+    else:  # the authority granted nothing: the same achievement may go for a union award
+        second = nominate(round_, kinds.bk_city, actor=users.officer_a, member=member_a)
+        assert services.submit_nomination(second, actor=users.officer_a).state == "submitted"
