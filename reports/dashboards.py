@@ -12,6 +12,7 @@ The views check who may read the unit and the movement; nothing here looks at us
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
@@ -87,9 +88,26 @@ def percent(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
+@dataclass(frozen=True, slots=True)
+class UnitShown:
+    """What a dashboard row shows of a unit below, read as plain values: a province has
+    thousands of units directly below it, and building a model instance for each cost more than
+    all the numbers of its rows together."""
+
+    pk: int
+    path: str
+    code: str
+    name: str
+    short_name: str
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
 @dataclass
 class ChildRow:
-    unit: object
+    unit: object  # a UnitShown, or the dashboard's own Unit for its own row
     is_self: bool = False
     nominations: int = 0
     awaiting: int = 0
@@ -115,7 +133,7 @@ class Dashboard:
     coverage: dict = field(default_factory=dict)
     total: int = 0
 
-    @property
+    @cached_property  # the template and charts() both ask; ranking thousands of rows once
     def charted_children(self):
         """The units below that the bar chart shows: all, or the CHART_LIMIT with the most
         nominations (a province has hundreds of grassroots unions; the table lists them all)."""
@@ -124,7 +142,7 @@ class Dashboard:
         ranked = sorted(self.children, key=lambda row: (-row.nominations, row.unit.path))
         return sorted(ranked[:CHART_LIMIT], key=lambda row: row.unit.path)
 
-    @property
+    @cached_property
     def charted_coverage(self):
         """The units below in the coverage chart: all, or the CHART_LIMIT lagging the most."""
         if len(self.children) <= CHART_LIMIT:
@@ -326,9 +344,13 @@ def member_counts(scope):
 def by_child(scope, data):
     """One row per child unit (and one for the unit itself when it has data of its own):
     nominations, registrations and active members of the child's whole subtree."""
-    children = list(Unit.objects.filter(Unit.children_q([scope.unit.path])).order_by("path"))
+    children = (
+        Unit.objects.filter(Unit.children_q([scope.unit.path]))
+        .order_by("path")
+        .values_list("pk", "path", "code", "name", "short_name")
+    )
     rows = {scope.unit.path: ChildRow(unit=scope.unit, is_self=True)}
-    rows.update((child.path, ChildRow(unit=child)) for child in children)
+    rows.update((child[1], ChildRow(unit=UnitShown(*child))) for child in children)
 
     for bucket, (count, awaiting, approved) in data["children"].items():
         row = rows[bucket]
