@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from movements.models import AwardKind, Criterion, Round
-from unions.models import Member, Unit
+from unions.models import Gender, Member, Unit
 
 # --- Nominations ----------------------------------------------------------------------------
 
@@ -110,6 +110,11 @@ class Nomination(models.Model):
         blank=True,
         related_name="nominations",
         verbose_name=_("nominated member"),
+    )
+    # A copy of the member's gender kept by the database (awards.nominee_gender), for the
+    # dashboards' counts; NULL for a collective. Read it in queries: a save does not refresh it.
+    nominee_gender = models.CharField(
+        _("nominee's gender"), max_length=10, choices=Gender.choices, null=True, editable=False
     )
     nominee_unit = models.ForeignKey(
         Unit,

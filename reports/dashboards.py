@@ -275,15 +275,16 @@ def aggregates(scope):
 def _nomination_counts(scope, length):
     """The nominations' three tables (by award, state and year; by child unit; by the nominee's
     gender) from one scan of the movement's nominations grouped by all of those at once: each
-    table of its own read the nominations, their rounds and their units again, and the gender
-    joins the members (a million at national scale) whatever the grouping. Python adds up the
-    groups (at most one per nomination, far fewer in practice) into the three tables."""
+    table of its own read the nominations, their rounds and their units again. The gender is the
+    nomination's own copy (awards.nominee_gender): joining each nominee's member row was most of
+    a national recount. Python adds up the groups (at most one per nomination, far fewer in
+    practice) into the three tables."""
     groups = (
         scope.nominations()
         .order_by()
         .annotate(bucket=Substr("proposing_unit__path", 1, length))
         .values_list("award_kind__code", "award_kind__name_vi", "award_kind__name_en", "state",
-                     "round__year", "bucket", "nominee_member__gender")
+                     "round__year", "bucket", "nominee_gender")
         .annotate(count=Count("pk"))
     )  # fmt: skip
     nominations, children, genders = {}, {}, {}
