@@ -269,6 +269,26 @@ class Nomination(models.Model):
                 condition=Q(state__in=AWAITING_STATES),
                 name="nomination_awaiting_by_date",
             ),
+            # The review queue filtered by award in any state, newest submission first: the
+            # queue's scope (awards.scoping._reached_q, an OR over the proposing, furthest,
+            # guided and deciding units), its state filter and its sorts read from this index
+            # alone, not from the third of the table's rows that one award may have.
+            models.Index(
+                fields=[
+                    "award_kind",
+                    "-submitted_at",
+                    "-id",
+                    "proposing_unit",
+                    "furthest_unit",
+                    "guided_unit",
+                    "deciding_unit",
+                    "quick",
+                    "state",
+                    "self_score_total",
+                    "review_score",
+                ],
+                name="nomination_queue_by_award",
+            ),
         ]
 
     def __str__(self):

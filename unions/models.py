@@ -265,6 +265,18 @@ class Unit(NormalizedNames, MP_Node):
         return query
 
     @classmethod
+    def below_q(cls, path):
+        """A Q matching the units strictly below the unit at `path`.
+
+        Asked one depth at a time (`depth IN (d + 1, …)` up to the deepest a path can go), so
+        that each depth is one range of the (depth, path) index `unit_children`, which carries
+        the ids: with `depth > d`, PostgreSQL read every deeper unit of the country in that
+        index to keep a province's 14,000 (issue 13: the review queue's scope).
+        """
+        deepest = cls._meta.get_field("path").max_length // cls.steplen
+        return Q(path__startswith=path, depth__in=range(cls.depth_of(path) + 1, deepest + 1))
+
+    @classmethod
     def within_q(cls, paths, field):
         """A Q matching the rows whose foreign key `field` points at a unit at or below any of
         `paths`: the rows of subtrees_q(paths, prefix=f"{field}__"), asked without a join.

@@ -2,11 +2,14 @@
 must hold exactly the rows of the plain definition it replaced, which these tests keep as the
 reference, for every named user, on both lines of the tree and with a second root."""
 
+from datetime import date
+from itertools import product
+
 import pytest
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from awards import scoping as award_scoping
-from awards.models import EDITABLE_STATES, Nomination, NominationState
+from awards.models import EDITABLE_STATES, Nomination, NominationState, NominationTransition
 from movements import scoping as movement_scoping
 from movements.models import (
     SENDABLE_REGISTRATION_STATES,
@@ -14,7 +17,14 @@ from movements.models import (
     Registration,
     RegistrationState,
 )
-from tests.factories import MemberFactory, grant, make_movement, make_unit, nominate
+from tests.factories import (
+    MemberFactory,
+    NominationFactory,
+    grant,
+    make_movement,
+    make_unit,
+    nominate,
+)
 from unions import scoping
 from unions.models import Role, Unit
 
@@ -188,3 +198,110 @@ def test_within_q_is_subtrees_q_on_a_nullable_key(work, tree, other_root):
             Unit.objects.filter(Unit.subtrees_q(paths, prefix="guiding_unit__"))
         ), paths
     assert Unit.objects.filter(Unit.within_q([tree.confederation.path], "guiding_unit")).exists()
+
+
+def _reached_as_first_written(roles):
+    """awards.scoping._reached_q as it was before issue 13's filtered queue: the units below U
+    as `depth > d`, and the guidance line as a correlated EXISTS."""
+    query = Q(pk__in=[])
+    for held in roles:
+        depth = Unit.depth_of(held.path)
+        query |= Q(
+            proposing_unit__in=Unit.objects.filter(
+                path__startswith=held.path, depth__gt=depth
+            ).values("pk"),
+            furthest_unit__in=Unit.objects.filter(depth__lte=depth).values("pk"),
+            guided_unit__isnull=True,
+        ) & (Q(quick=False) | Q(deciding_unit_id=held.unit_id)) | Q(
+            proposing_unit_id=held.unit_id,
+            deciding_unit_id=held.unit_id,
+            furthest_unit__isnull=False,
+        )
+    unit_ids = {held.unit_id for held in roles}
+    if not unit_ids:
+        return query
+    sent = NominationTransition.objects.filter(
+        nomination_id=OuterRef("pk"),
+        to_unit_id__in=unit_ids,
+        to_state__in=(NominationState.SUBMITTED, NominationState.FORWARDED),
+    )
+    return query | Q(guided_unit__isnull=False) & Q(Exists(sent))
+
+
+@pytest.fixture
+def sent_everywhere(more_users, tree, other_root, round_, kinds):
+    """Nominations proposed by every unit and come up to every level, in every shape the
+    queue's scope tells apart: in a round or quick, decided by the proposer, by the furthest
+    unit or by another, on the administrative line or the guidance line (sent to the furthest
+    unit, or only through it). Their fields are written directly: the shapes, not the
+    services' rules, are under test. Closed states, so that one nominee serves them all."""
+    root, root_child = other_root
+    proposers = [tree.confederation, tree.national, tree.city, tree.unit_a, tree.group_a1,
+                 tree.unit_b, tree.other_city, tree.unit_c, tree.federation, tree.guided,
+                 tree.unit_g, root, root_child]  # fmt: skip
+    furthest = [None, tree.unit_a, tree.city, tree.national, tree.confederation,
+                tree.federation, tree.guided, root]  # fmt: skip
+    shapes = ["plain", "own", "quick", "quick elsewhere", "guided", "guided through"]
+    nominee = MemberFactory(unit=tree.unit_a)
+    closed = [NominationState.REJECTED, NominationState.WITHDRAWN]
+    for number, (proposing, far, shape) in enumerate(product(proposers, furthest, shapes)):
+        quick = shape.startswith("quick")
+        nomination = NominationFactory(
+            round=None if quick else round_,
+            quick=quick,
+            deed_date=date(2026, 3, 2) if quick else None,
+            award_kind=kinds.bk_city if number % 3 else kinds.bk_national,
+            nominee_member=nominee,
+            proposing_unit=proposing,
+            furthest_unit=far,
+            reviewing_unit=far,
+            deciding_unit={"own": proposing, "quick elsewhere": tree.city}.get(shape, far),
+            guided_unit=tree.guided if shape.startswith("guided") else None,
+            state=closed[number % 2],
+        )
+        if shape.startswith("guided") and far is not None:
+            # Sent to the furthest unit, or only returned from it after passing through.
+            to_state = NominationState.SUBMITTED if shape == "guided" else NominationState.RETURNED
+            NominationTransition.objects.create(
+                nomination=nomination, at_unit=proposing, to_unit=far, to_state=to_state
+            )
+            NominationTransition.objects.create(
+                nomination=nomination,
+                at_unit=proposing,
+                to_unit=tree.guided,
+                to_state=NominationState.FORWARDED,
+            )
+    return more_users
+
+
+def test_the_review_queue_is_what_reached_the_committee(sent_everywhere, kinds):
+    """review_queue_for() asks the units below a committee one depth at a time and the
+    guidance line as hashed ids (issue 13, the filtered queue): the same rows as before, for
+    every named user."""
+    seen = {}
+    for name in USER_NAMES:
+        user = _fresh(getattr(sent_everywhere, name))
+        roles = [held for held in scoping.held_roles(user) if held.role == Role.REVIEWER]
+        expected = Nomination.objects.filter(_reached_as_first_written(roles))
+        queue = award_scoping.review_queue_for(user)
+        assert _ids(queue) == _ids(expected), name
+        # As the page filters it (one award, every state), read from nomination_queue_by_award.
+        one_award = queue.filter(award_kind=kinds.bk_national).order_by("-submitted_at", "-pk")
+        assert _ids(one_award) == _ids(expected.filter(award_kind=kinds.bk_national)), name
+        seen[name] = len(_ids(expected))
+    # Not trivially empty: what the city's, the national union's and the guided union's
+    # committees hold, and nothing for an officer.
+    assert seen["city_reviewer"] and seen["national_reviewer"] and seen["guided_reviewer"]
+    assert seen["everywhere"] > seen["national_reviewer"]
+    assert seen["officer_a"] == 0
+
+
+def test_below_q_is_the_strict_subtree(tree, other_root):
+    """Unit.below_q asks the units below a path one depth at a time: the units of its subtree
+    deeper than it, nothing more."""
+    root, _ = other_root
+    for unit in (tree.confederation, tree.national, tree.city, tree.unit_a, tree.group_a1, root):
+        assert _ids(Unit.objects.filter(Unit.below_q(unit.path))) == _ids(
+            Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        ), unit.code
+    assert tree.group_a1.pk in _ids(Unit.objects.filter(Unit.below_q(tree.city.path)))
