@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     count nominations by it without joining every nominee's member row)."""
 
     dependencies = [
-        ("awards", "0011_home_worklist_indexes"),
+        ("awards", "0012_review_queue_by_award_index"),
         ("unions", "0006_unit_children_index"),
     ]
 
