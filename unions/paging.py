@@ -62,20 +62,28 @@ class _OpenPage(Page):
         return self.start_index() + len(self.object_list) - 1
 
 
-def bounded_page_or_404(request, object_list, per_page, *, cap=None):
+def bounded_page_or_404(request, object_list, per_page, *, cap=None, rows=None):
     """The page ?page= asks for, counting at most `cap` rows (two queries).
 
     Within the count, as `page_or_404`: a number past the end gives the last page. Past the cap,
     the page at that offset, and whether another follows; a number past the end gives an empty
     page (its Previous link leads back).
+
+    `rows`, when given, turns a slice of `object_list` (then a queryset of ids) into the rows to
+    show, in the same order, as one query: the list is walked and counted on ids alone, which an
+    index can answer without reading the table, and only the page's own rows are read.
     """
     paginator = BoundedPaginator(object_list, per_page, cap=cap)
     if paginator.exact:
-        return page_or_404(request, paginator.object_list, per_page, count=paginator.count)
+        page = page_or_404(request, paginator.object_list, per_page, count=paginator.count)
+        if rows is not None:
+            page.object_list = rows(page.object_list)
+        return page
     number = _page_number(request)
     offset = (number - 1) * per_page
-    rows = list(object_list[offset : offset + per_page + 1])
-    return _OpenPage(rows[:per_page], number, paginator, has_more=len(rows) > per_page)
+    found = object_list[offset : offset + per_page + 1]
+    found = list(found if rows is None else rows(found))
+    return _OpenPage(found[:per_page], number, paginator, has_more=len(found) > per_page)
 
 
 def _page_number(request):
