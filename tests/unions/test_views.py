@@ -186,6 +186,34 @@ def test_member_list_within_the_count_cap_is_numbered(client_for, users, tree, s
     assert "Trang 1/2" in response.content.decode()
 
 
+@pytest.mark.parametrize("cap", [3, 100])
+@pytest.mark.parametrize("q", ["", "nguyen thi", "Hằng"])
+def test_member_list_pages_are_the_search_in_vietnamese_order(
+    client_for, users, tree, small_cap, monkeypatch, cap, q
+):
+    """Paged on ids (unions.paging, rows=): page after page, past the cap or within it, the
+    list shows exactly the members of the subtree that the search finds, in Vietnamese order,
+    namesakes by id."""
+    monkeypatch.setattr("unions.paging.COUNT_CAP", cap)
+    names = ["Nguyễn Thị Hằng", "Trần Thị An", "Nguyễn Thị Hằng", "Lê Văn Đức", "Nguyễn Thị An"]
+    for index, name in enumerate(names):
+        MemberFactory(unit=[tree.unit_a, tree.group_a1, tree.unit_b][index % 3], full_name=name)
+    MemberFactory(unit=tree.unit_c, full_name="Nguyễn Thị Hằng")  # outside the city
+    expected = list(
+        Member.objects.filter(unit__path__startswith=tree.city.path).search(q).in_vietnamese_order()
+    )
+    client = client_for(users.city_reviewer)
+    url = reverse("unions:member_list", args=[tree.city.pk])
+    seen, number = [], 1
+    while True:
+        page = client.get(url, {"q": q, "page": number}).context["page_obj"]
+        seen += list(page)
+        if not page.has_next():
+            break
+        number += 1
+    assert seen == expected and len(expected) > 1
+
+
 @pytest.mark.parametrize("rows", [1, 12])
 def test_member_list_past_the_count_cap_query_count_does_not_grow(
     client_for, users, tree, rows, small_cap, django_assert_num_queries
