@@ -54,9 +54,9 @@ RENDER_OPTIONS = {
     "retry_backoff": 5,
     "retry_backoff_max": 120,
     "max_retries": 5,
-    # A chunk takes one to two seconds of CPU. On a machine whose two cores were shared by
-    # a dozen processes a chunk of 100 took over two minutes of wall clock, and failed the
-    # decision: two minutes, chunks of 50, and a chunk that overruns is retried. The hard
+    # A chunk of 25 takes about half a second of CPU. On a machine whose two cores were shared
+    # by a dozen processes a chunk of 100 took over two minutes of wall clock, and failed the
+    # decision: two minutes, chunks of 25, and a chunk that overruns is retried. The hard
     # limit stays below RENDER_STALE_SECONDS (180), after which the sweep resumes the rendering.
     "soft_time_limit": 120,
     "time_limit": 150,
