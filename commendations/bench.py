@@ -36,13 +36,20 @@ GIVEN = ["Hằng", "Hùng", "Anh", "Hà", "Bảo", "Dũng", "Phương", "Tuấn"
 def bench_decision(count):
     """(a draft decision of `count` awardees, the superuser who issues it)."""
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
-    root = Unit.add_root(
-        name=f"Công đoàn đo hiệu năng {stamp}", code=f"BENCH-{stamp}", level=UnitLevel.PROVINCIAL
+    root = Unit.objects.add_root(
+        {
+            "name": f"Công đoàn đo hiệu năng {stamp}",
+            "code": f"BENCH-{stamp}",
+            "level": UnitLevel.PROVINCIAL,
+        }
     )
-    grassroots = root.add_child(
-        name=f"Công đoàn cơ sở đo hiệu năng {stamp}",
-        code=f"BENCH-{stamp}-1",
-        level=UnitLevel.GRASSROOTS,
+    grassroots = Unit.objects.add_child(
+        root,
+        {
+            "name": f"Công đoàn cơ sở đo hiệu năng {stamp}",
+            "code": f"BENCH-{stamp}-1",
+            "level": UnitLevel.GRASSROOTS,
+        },
     )
     actor, _created = get_user_model().objects.get_or_create(
         username="bench-certificates", defaults={"is_superuser": True, "is_staff": True}
