@@ -9,6 +9,7 @@ from awards.models import (
     EDITABLE_STATES,
     ConflictOfInterest,
     CouncilVote,
+    Nomination,
     NominationTransition,
     ReviewScore,
 )
@@ -35,9 +36,9 @@ def _deadline_of(level):
 
 def _officer_part(user):
     """Drafts, returned dossiers (with the reason and the deadline) and recent outcomes of
-    the nominations of the officer's units: one query for the counts, then one query for each
-    list that has rows (the reason and the deadline are subqueries of the returned list's), and
-    one for the outcomes, which show no count."""
+    the nominations of the officer's units: one query for the counts of drafts and returned,
+    one for the ids of the outcomes, then one query for each list that has rows (the reason and
+    the deadline are subqueries of the returned list's)."""
     last_return = NominationTransition.objects.filter(
         nomination=OuterRef("pk"), to_state=S.RETURNED
     ).order_by("-at", "-pk")
@@ -70,12 +71,19 @@ def _officer_part(user):
             )
             .order_by("decided_at", "pk")[:HOME_ITEMS]
         )
-    # Read without counting them first: a count would read the subtree's units once more.
-    part["outcomes"] = list(
-        scoping.recent_outcomes_for(user, since)
-        .select_related(*related, "commendation__decision")
-        .order_by("-decided_at", "-pk")[:HOME_ITEMS]
-    )
+    # Not counted (a count would read the subtree's units once more, and none is shown): the
+    # first few ids read from the outcomes' partial index, stopping at the fifth, then their
+    # rows. Asked as one query, the planner joined every recent outcome of the country (31,000)
+    # to its nominee, award and commendation before keeping five: 400 ms to 1.6 s.
+    order = ("-decided_at", "-pk")
+    first = scoping.recent_outcomes_for(user, since).order_by(*order)[:HOME_ITEMS]
+    ids = list(first.values_list("pk", flat=True))
+    if ids:
+        part["outcomes"] = list(
+            Nomination.objects.filter(pk__in=ids)
+            .select_related(*related, "commendation__decision")
+            .order_by(*order)
+        )
     return part
 
 
@@ -131,7 +139,7 @@ def _reviewer_part(user):
 def awards_home_panel(context):
     """The home page's worklists of the awards app: the officer's and the reviewer's.
 
-    A bounded number of queries whatever the number of nominations (at most four for an
+    A bounded number of queries whatever the number of nominations (at most five for an
     officer, two for a reviewer), and none for a user without either role.
     """
     user = context["request"].user
