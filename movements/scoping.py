@@ -195,8 +195,24 @@ def registrations_to_file(user):
     returned, in a round of an open movement."""
     paths = scoping.role_paths(user, Role.OFFICER)
     # Sets of ids rather than joins (Unit.within_q): counted on every page of an officer.
+    return _to_file(Unit.within_q(paths, "unit"))
+
+
+def registrations_to_file_by_path(user):
+    """The rows of registrations_to_file(user), for a list in the order of the units' paths:
+    the subtree asked as a join on the unit's path (Unit.within_joined_q).
+
+    Asked as a set of ids, a province's subtree was read once for the filter and each row's
+    unit once more for its path (4,000 index pages for its 1,300 registrations to send);
+    joined, the path that filters is the one that sorts (180 pages).
+    """
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return _to_file(Unit.within_joined_q(paths, "unit"))
+
+
+def _to_file(subtree):
     return Registration.objects.filter(
-        Unit.within_q(paths, "unit"),
+        subtree,
         state__in=SENDABLE_REGISTRATION_STATES,
         round__in=Round.objects.filter(movement__state=MovementState.OPEN).values("pk"),
         filed_with__isnull=True,  # an annual list's lines are sent again with the list

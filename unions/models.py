@@ -319,6 +319,19 @@ class Unit(NormalizedNames, MP_Node):
         return query
 
     @classmethod
+    def within_joined_q(cls, paths, field):
+        """The rows of within_q(paths, field), the subtrees below the roots asked as a join on
+        the unit's path (subtrees_q): for a query that joins every row to its unit anyway, to
+        sort by its path. The join's path then filters too, read with the id from the covering
+        index `unit_subtree`, instead of a set of ids and a second visit to each row's unit.
+        A root's subtree stays "not outside it": joined, it would hash the whole tree.
+        """
+        roots, inner = [], []
+        for path in outermost_paths(paths):
+            (roots if cls.depth_of(path) == 1 else inner).append(path)
+        return cls.within_q(roots, field) | cls.subtrees_q(inner, prefix=f"{field}__")
+
+    @classmethod
     def _path_after_subtree(cls, path):
         """The first path after every path starting with `path` (its next sibling's), or None
         when `path` is the last one its parent can hold."""

@@ -36,13 +36,13 @@ def movements_home_panel(context):
     panel = {"movements": movements, "waiting": counts["registrations_waiting"], "to_file": [],
              "to_file_count": 0, "deadlines": None}  # fmt: skip
     if unions_scoping.role_paths(user, Role.OFFICER):
-        to_file = scoping.registrations_to_file(user)
         panel["to_file_count"] = count = counts["registrations_to_file"]
         if count:
             order = ("round__registration_deadline", "unit__path", "pk")
             # The first few chosen on the narrow rows (deadline, path), then read whole: an
             # officer high in the tree has thousands to send, and sorting them with every
             # joined column (the member's among them) cost more than the rest of the page.
+            to_file = scoping.registrations_to_file_by_path(user)
             first = to_file.order_by(*order).values("pk")[:HOME_ITEMS]
             panel["to_file"] = list(
                 Registration.objects.filter(pk__in=first)

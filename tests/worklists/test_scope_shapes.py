@@ -147,6 +147,13 @@ def test_the_registrations_to_file_are_the_subtrees(work, user_name):
         filed_with__isnull=True,
     )
     assert _ids(movement_scoping.registrations_to_file(user)) == _ids(expected)
+    # The home page's list, ordered by the units' paths, asks the subtree as a join.
+    assert _ids(movement_scoping.registrations_to_file_by_path(user)) == _ids(expected)
+    order = ("round__registration_deadline", "unit__path", "pk")
+    by_path = movement_scoping.registrations_to_file_by_path(user).order_by(*order)
+    assert list(by_path.values_list("pk", flat=True)[:5]) == list(
+        expected.order_by(*order).values_list("pk", flat=True)[:5]
+    )
 
 
 @pytest.mark.parametrize("user_name", USER_NAMES)
