@@ -171,10 +171,11 @@ class Unit(NormalizedNames, MP_Node):
         indexes = [
             # "The units at or above a level" (the review queue's scope): a few dozen of 100,000.
             models.Index(fields=["depth"], name="unit_depth"),
-            # A subtree's ids in path order, from the index alone: a province's member search
-            # counts its first thousand matches unit by unit, from its first units, instead of
-            # reading the unit table from its start (issue 13). PostgreSQL only: the pattern
-            # operator class (LIKE 'path%') and INCLUDE are left out on SQLite.
+            # A subtree's ids in path order, from the index alone (issue 13): within_q reads a
+            # province as one range of it (the worklists and badges), and a province's member
+            # search counts its first matches unit by unit, from its first units, instead of
+            # reading the unit table from its start. PostgreSQL only: the pattern operator
+            # class (LIKE 'path%') and INCLUDE are left out on SQLite.
             models.Index(
                 fields=["path"],
                 opclasses=["varchar_pattern_ops"],
