@@ -488,7 +488,7 @@ class Member(models.Model):
         # A list in Vietnamese order walks one of these two, and a search tests its words on the
         # included columns: on PostgreSQL the walk reads the index alone, not the table
         # (issue 13: a province's search for "nguyen thi" reads some 20,000 entries to find its
-        # page of 50, and the count of its first thousand matches goes unit by unit).
+        # page of 50, and the count of its first 500 matches goes unit by unit).
         indexes = [
             models.Index(
                 fields=["name_sort_key", "id"],

@@ -124,7 +124,7 @@ def member_list(request, pk):
     form = MemberSearchForm(request.GET)
     status = request.GET.get("status")
     members = filtered_members(user, unit, request.GET)
-    # A province reads ~100,000 members: counted up to a thousand, not every one of them, and
+    # A province reads ~100,000 members: counted up to COUNT_CAP (500), not every one, and
     # paged on ids (the walk reads an index, not the table; unions.models.Member's indexes).
     page = bounded_page_or_404(
         request,
