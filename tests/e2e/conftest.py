@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from awards import services
@@ -193,6 +194,9 @@ def named_site(live_server, page, tree, users):
 
 def _watched(live_server, page):
     page.set_default_timeout(15_000)
+    # expect() has a timeout of its own (5 s by default): the same allowance, or a search typed
+    # while the other test process renders certificates fails for want of a second or two.
+    expect.set_options(timeout=15_000)
     refused = []
     page.on(
         "console",
