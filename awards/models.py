@@ -238,6 +238,14 @@ class Nomination(models.Model):
             ),
             # The admin's changelist, in the model's order.
             models.Index(fields=["-created_at", "-id"], name="nomination_newest_first"),
+            # A dashboard counting one branch of the tree again after a change in it: the
+            # nominations of its units, and what it counts of them, from the index alone
+            # (reports.dashboards).
+            models.Index(
+                fields=["proposing_unit", "round"],
+                include=["id", "award_kind", "state", "nominee_gender"],
+                name="nomination_by_unit",
+            ),
             # The officers' "to complete" badge and worklist: the drafts and returned dossiers
             # of a subtree (a national officer's: of the whole country) from this small index
             # alone, not from every nomination.
@@ -534,6 +542,14 @@ class NominationTransition(models.Model):
         verbose_name = _("nomination history entry")
         verbose_name_plural = _("nomination history")
         ordering = ["at", "pk"]
+        indexes = [
+            # The decisions a dashboard counts for the nominations of one branch of the tree.
+            models.Index(
+                fields=["nomination"],
+                include=["to_state", "at_unit"],
+                name="transition_by_nomination",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.nomination} · {self.from_state or '-'} → {self.to_state}"

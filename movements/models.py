@@ -328,6 +328,11 @@ class Registration(models.Model):
         # The level above asks "what is the state of each child's registrations in this round".
         indexes = [
             models.Index(fields=["round", "unit", "state"]),
+            # A dashboard counting one branch of the tree again after a change in it: the
+            # registrations of its units from the index alone (reports.dashboards).
+            models.Index(
+                fields=["unit", "round"], include=["state", "member"], name="registration_by_unit"
+            ),
             # The navigation's badges and the home page's worklists: what awaits a reviewer's
             # decision, and what an officer's units still have to send, found by unit (an
             # annual list's lines go with their unit's registration: never counted alone).

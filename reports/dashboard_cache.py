@@ -6,97 +6,202 @@ per unit hold about one row per nomination at national scale (one or two nominat
 grassroots union and round), so summing them costs what counting does; counters rolled up to
 every ancestor would make each write in the country update the same national rows, in the
 same transactions that lock award kinds and nominations (awards.services), and deadlock. The
-aggregates are instead computed once per version of the data and kept in the cache.
+aggregates are instead counted once per version of the data and kept in the cache.
 
-The version: triggers on every table a dashboard reads (nominations, their history,
-registrations, commendations, award kinds, rounds, member counters, units, and a member's
-gender) insert a row into `reports_dashboardchange`; they never update a shared row, so
-writers never wait for one another. The version is the sum of the rows' weights: it grows with
-every committed change, in whatever order transactions commit, and `compact()` replaces the
-rows by one row carrying their total. Because triggers write it, every path counts: the
-services, the admin, bulk_create, queryset.update, raw SQL, COPY (seed_scale).
+Versions by branch: triggers on every table a dashboard reads insert a row into
+`reports_dashboardchange` naming the *branch* of the tree the changed rows lie in: the unit's
+path cut at depth 3 (BRANCH_DEPTH; a unit higher up is its own branch), or '' for a change
+that concerns every dashboard (an award kind renamed, a round changed, a unit moved, a member's
+gender corrected, a row whose unit is gone). A branch's version is the total weight of its rows
+and their last id; triggers only ever insert, so writers never wait for one another, and
+`compact()` replaces a branch's rows by one row with the same total and the same last id. A
+dashboard keeps, with what it counted, the versions it counted under: after a change in one
+grassroots union, a province recounts that union's branch and a national dashboard that
+province (reports.dashboards), instead of everything.
 
-Read before computing: an aggregate computed after reading version v includes every change
-committed up to v (and maybe later ones, which only carry a higher version and are recomputed
-under it). The version goes back only if the database itself does: restoring a backup (which
-clears the cache: unions.backups) or a test's rollback (the tests clear the local cache).
+The unit of a row: a nomination's proposing unit; for its history and its commendation, the
+nomination's proposing unit; a registration's and a member counter's unit. On PostgreSQL the
+triggers run once per statement over its transition tables, and an update counts only where a
+watched column really changed (a nomination is saved whole at every step of its review). On
+SQLite they run once per row. Because triggers write them, every path counts: the services,
+the admin, bulk_create, queryset.update, raw SQL, COPY (seed_scale).
 
-The public honour roll keeps what it counts under a version of its own (`PUBLIC_TABLE`, the
-same mechanism): it shows commendations, their decisions, the movements and what a nomination
-lets the public read, which change far less often than the nominations' states; with the
-dashboards' version every submission anywhere would make each public page count again.
+Read before counting: an aggregate counted after reading version v includes every change
+committed up to v (and maybe later ones, which only carry a higher version and are counted
+again under it). A version goes back only if the database itself does: restoring a backup
+(which clears the cache: unions.backups) or a rollback, which takes back the weight but, on
+PostgreSQL, not the ids: two different histories after a rollback (tests) never share a version.
+
+The public honour roll keeps what it counts under a version of its own (`PUBLIC_TABLE`, one
+row per statement, no branches): it shows commendations, their decisions, the movements and
+what a nomination lets the public read, which change far less often than the nominations'
+states; with the dashboards' versions every submission anywhere would make each public page
+count again.
 """
 
 from django.core.cache import cache
 from django.db import connection, transaction
 
 TABLE = "reports_dashboardchange"
-# Compact the change rows when there are more than this many (reading them is a sum).
+# A branch is the subtree of a unit at this depth (a province's children): the unit of
+# recounting after a change.
+BRANCH_DEPTH = 3
+BRANCH_LENGTH = 12  # BRANCH_DEPTH * Unit.steplen; unions.models is not imported by migrations
+EVERYTHING = ""  # the branch of a change that concerns every dashboard
+# Compact the change rows when there are more than this many.
 COMPACT_AFTER = 500
 # A cached aggregate lives at most this long even when nothing changed (seconds).
 TIMEOUT = 3600
 
-# (table, the columns whose update changes a dashboard; None: any)
-WATCHED = [
+
+def branch_of(path):
+    return path[:BRANCH_LENGTH]
+
+
+# The tables whose rows belong to a unit: (table, the columns whose change matters, how a row
+# of the transition table `rows` finds its unit: a SQL expression of the unit's id).
+_VIA_NOMINATION = "(SELECT proposing_unit_id FROM awards_nomination WHERE id = rows.nomination_id)"
+BRANCHED = [
     ("awards_nomination", ["state", "proposing_unit_id", "award_kind_id", "round_id",
-                           "nominee_member_id"]),
-    ("awards_nominationtransition", ["nomination_id", "to_state", "at_unit_id"]),
-    ("movements_registration", ["round_id", "unit_id", "member_id", "state"]),
-    ("commendations_commendation", ["nomination_id", "register_year", "revoked_at"]),
+                           "nominee_gender"], "rows.proposing_unit_id"),
+    ("awards_nominationtransition", ["nomination_id", "to_state", "at_unit_id"], _VIA_NOMINATION),
+    ("movements_registration", ["round_id", "unit_id", "member_id", "state"], "rows.unit_id"),
+    ("commendations_commendation", ["nomination_id", "register_year", "revoked_at"],
+     _VIA_NOMINATION),
+    ("unions_membercount", ["unit_id", "gender", "count"], "rows.unit_id"),
+]  # fmt: skip
+# The tables whose change concerns every dashboard: (table, the columns whose update matters).
+EVERYWHERE = [
     ("movements_awardkind", ["code", "name_vi", "name_en"]),
     ("movements_round", ["movement_id", "year"]),
-    ("unions_membercount", ["unit_id", "gender", "count"]),
     ("unions_unit", ["path", "level"]),
-]  # fmt: skip
-_INSERT = f"INSERT INTO {TABLE} (weight) VALUES (1)"
+]
+_INSERT_EVERYTHING = f"INSERT INTO {TABLE} (branch, weight) VALUES ('{EVERYTHING}', 1)"
 
 
-def _trigger(table):
-    return f"reports_dashboard_{table}"
+def _branch_sql(unit_id):
+    """The branch of the unit whose id `unit_id` is (a SQL expression); '' if it is gone."""
+    return (
+        f"COALESCE((SELECT substr(path, 1, {BRANCH_LENGTH}) FROM unions_unit "
+        f"WHERE id = {unit_id}), '{EVERYTHING}')"
+    )
 
+
+def _pg_function(table, columns, unit_id):
+    old = ", ".join(f"old_rows.{column}" for column in columns)
+    new = ", ".join(f"new_rows.{column}" for column in columns)
+    insert = f"INSERT INTO {TABLE} (branch, weight) SELECT DISTINCT {_branch_sql(unit_id)}, 1"
+    return f"""
+    CREATE FUNCTION reports_dashboard_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            {insert} FROM new_rows AS rows;
+        ELSIF TG_OP = 'DELETE' THEN
+            {insert} FROM old_rows AS rows;
+        ELSE
+            {insert} FROM (
+                SELECT old_rows.* FROM old_rows JOIN new_rows USING (id)
+                WHERE ({old}) IS DISTINCT FROM ({new})
+                UNION ALL
+                SELECT new_rows.* FROM old_rows JOIN new_rows USING (id)
+                WHERE ({old}) IS DISTINCT FROM ({new})
+            ) AS rows;
+        END IF;
+        RETURN NULL;
+    END $$
+    """
+
+
+# PostgreSQL allows transition tables on one event per trigger, without a column list.
+_PG_EVENTS = [
+    ("insert", "INSERT", "REFERENCING NEW TABLE AS new_rows"),
+    ("update", "UPDATE", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("delete", "DELETE", "REFERENCING OLD TABLE AS old_rows"),
+]
 
 POSTGRESQL = [
     f"""
     CREATE FUNCTION reports_dashboard_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        {_INSERT};
+        {_INSERT_EVERYTHING};
         RETURN NULL;
     END $$
     """,
+    *(_pg_function(table, columns, unit_id) for table, columns, unit_id in BRANCHED),
     *(
-        f"CREATE TRIGGER {_trigger(table)} AFTER INSERT OR UPDATE OF {', '.join(columns)} "
+        f"CREATE TRIGGER reports_dashboard_{table}_{name} AFTER {event} ON {table} "
+        f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION reports_dashboard_{table}()"
+        for table, _columns, _unit_id in BRANCHED
+        for name, event, referencing in _PG_EVENTS
+    ),
+    *(
+        f"CREATE TRIGGER reports_dashboard_{table}_truncate AFTER TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION reports_dashboard_changed()"
+        for table, _columns, _unit_id in BRANCHED
+    ),
+    *(
+        f"CREATE TRIGGER reports_dashboard_{table} AFTER INSERT OR UPDATE OF {', '.join(columns)} "
         f"OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT "
         "EXECUTE FUNCTION reports_dashboard_changed()"
-        for table, columns in WATCHED
+        for table, columns in EVERYWHERE
     ),
-    # A nominee's gender (the gender table counts nominations by it), members inactive too.
+    # A member's gender: the member counters and the nominations' copy of it change with it
+    # (and say where); a correction is rare enough to recount everything, as before.
     "CREATE TRIGGER reports_dashboard_member_gender AFTER UPDATE OF gender ON unions_member "
     "FOR EACH ROW WHEN (OLD.gender IS DISTINCT FROM NEW.gender) "
     "EXECUTE FUNCTION reports_dashboard_changed()",
 ]
 POSTGRESQL_DROP = [
-    *(f"DROP TRIGGER IF EXISTS {_trigger(table)} ON {table}" for table, _columns in WATCHED),
+    *(
+        f"DROP TRIGGER IF EXISTS reports_dashboard_{table}_{name} ON {table}"
+        for table, _columns, _unit_id in BRANCHED
+        for name in ("insert", "update", "delete", "truncate")
+    ),
+    *(f"DROP FUNCTION IF EXISTS reports_dashboard_{table}()" for table, _c, _u in BRANCHED),
+    *(f"DROP TRIGGER IF EXISTS reports_dashboard_{table} ON {table}" for table, _c in EVERYWHERE),
     "DROP TRIGGER IF EXISTS reports_dashboard_member_gender ON unions_member",
     "DROP FUNCTION IF EXISTS reports_dashboard_changed()",
 ]
+
+
+def _sqlite_insert(unit_id):
+    return f"INSERT INTO {TABLE} (branch, weight) VALUES ({_branch_sql(unit_id)}, 1);"
+
+
+def _sqlite_branched(table, columns, unit_id):
+    old, new = unit_id.replace("rows.", "OLD."), unit_id.replace("rows.", "NEW.")
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+    name = f"reports_dashboard_{table}"
+    return [
+        f"CREATE TRIGGER {name}_insert AFTER INSERT ON {table} BEGIN {_sqlite_insert(new)} END",
+        f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} WHEN {changed} "
+        f"BEGIN {_sqlite_insert(old)} {_sqlite_insert(new)} END",
+        f"CREATE TRIGGER {name}_delete AFTER DELETE ON {table} BEGIN {_sqlite_insert(old)} END",
+    ]
+
 
 # SQLite: row triggers only, one per event.
 _SQLITE_EVENTS = [("insert", "INSERT"), ("update", "UPDATE OF {columns}"), ("delete", "DELETE")]
 SQLITE = [
     *(
-        f"CREATE TRIGGER {_trigger(table)}_{name} AFTER "
-        f"{event.format(columns=', '.join(columns))} ON {table} BEGIN {_INSERT}; END"
-        for table, columns in WATCHED
+        statement
+        for table, columns, unit_id in BRANCHED
+        for statement in _sqlite_branched(table, columns, unit_id)
+    ),
+    *(
+        f"CREATE TRIGGER reports_dashboard_{table}_{name} AFTER "
+        f"{event.format(columns=', '.join(columns))} ON {table} BEGIN {_INSERT_EVERYTHING}; END"
+        for table, columns in EVERYWHERE
         for name, event in _SQLITE_EVENTS
     ),
     "CREATE TRIGGER reports_dashboard_member_gender AFTER UPDATE OF gender ON unions_member "
-    f"WHEN OLD.gender IS NOT NEW.gender BEGIN {_INSERT}; END",
+    f"WHEN OLD.gender IS NOT NEW.gender BEGIN {_INSERT_EVERYTHING}; END",
 ]
 SQLITE_DROP = [
     *(
-        f"DROP TRIGGER IF EXISTS {_trigger(table)}_{name}"
-        for table, _columns in WATCHED
-        for name, _event in _SQLITE_EVENTS
+        f"DROP TRIGGER IF EXISTS reports_dashboard_{table}_{name}"
+        for table in [*(t for t, _c, _u in BRANCHED), *(t for t, _c in EVERYWHERE)]
+        for name in ("insert", "update", "delete")
     ),
     "DROP TRIGGER IF EXISTS reports_dashboard_member_gender",
 ]
@@ -196,24 +301,63 @@ def uninstall_public(schema_editor):
     _execute(schema_editor, PUBLIC_POSTGRESQL_DROP, PUBLIC_SQLITE_DROP)
 
 
-def version(table=TABLE):
-    """The current version of what the dashboards count (`table`: of what the public pages
-    show, PUBLIC_TABLE); one query, compacts now and then.
+def versions(under, length=BRANCH_LENGTH):
+    """{key: version} of the branches under the path `under`, each branch cut to `length`
+    characters (8: the provinces' totals), and EVERYTHING's: one query, compacting now and
+    then. A branch nothing ever changed in has no version (none is "0")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT substr(branch, 1, %s), SUM(weight), MAX(id), COUNT(*) FROM {TABLE} "
+            "WHERE branch = %s OR branch LIKE %s GROUP BY 1",
+            [length, EVERYTHING, f"{under}%"],  # a path is digits and capitals only
+        )
+        rows = cursor.fetchall()
+    if sum(count for *_row, count in rows) - len(rows) > COMPACT_AFTER:
+        compact()
+    found = {key: f"{total}.{last}" for key, total, last, _count in rows}
+    found.setdefault(EVERYTHING, "0")
+    return found
 
-    The total weight is what makes it right; the last row's id is there because a rolled-back
-    transaction takes its weight back but not, on PostgreSQL, its id: two different histories
-    after a rollback (tests) cannot share a version."""
+
+def compact():
+    """Replace each branch's change rows by one row of their total weight and their last id:
+    every version stays. Rows that a transaction still in progress writes are not seen, so not
+    deleted: they add later."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} RETURNING branch, weight, id")
+        totals = {}
+        for branch, weight, row_id in cursor.fetchall():
+            total, last = totals.get(branch, (0, 0))
+            totals[branch] = (total + weight, max(last, row_id))
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (id, branch, weight) VALUES (%s, %s, %s)",
+            [(last, branch, total) for branch, (total, last) in totals.items()],
+        )
+
+
+def touch(branch=EVERYTHING):
+    """Record a change in `branch` (by default one concerning every dashboard) without changing
+    anything: what the triggers write (the page benchmark's dashboards after a change)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} (branch, weight) VALUES (%s, 1)", [branch])
+
+
+# --- The public pages: one version for everything they show ------------------------------------
+
+
+def version(table=PUBLIC_TABLE):
+    """The current version of what the public pages show; one query, compacts now and then."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id) FROM {table}")
         total, rows, last = cursor.fetchone()
     if rows > COMPACT_AFTER:
-        compact(table)
+        compact_public(table)
     return f"{total}.{last or 0}"
 
 
-def compact(table=TABLE):
-    """Replace the change rows by one row of their total weight: the version stays. Rows that
-    a transaction still in progress writes are not seen, so not deleted: they add later."""
+def compact_public(table=PUBLIC_TABLE):
+    """Replace the change rows by one row of their total weight (the version changes with the
+    last id, once per COMPACT_AFTER changes)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} RETURNING weight")
         total = sum(weight for (weight,) in cursor.fetchall())
@@ -221,18 +365,11 @@ def compact(table=TABLE):
             cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s)", [total])
 
 
-def touch(table=TABLE):
-    """Record a change without changing anything (the page benchmark's cold dashboards)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (weight) VALUES (1)")
-
-
-def cached(key, compute, table=TABLE, known_version=None):
-    """`compute()` for the current version of the data: from the cache, or computed and kept.
-    `known_version`: the version read earlier in the same request (a page caching several
-    values reads it once)."""
-    prefix = "dashboard" if table == TABLE else "public"
-    full_key = f"{prefix}:{known_version or version(table)}:{key}"
+def cached(key, compute, table=PUBLIC_TABLE, known_version=None):
+    """`compute()` for the current version of what the public pages show: from the cache, or
+    computed and kept. `known_version`: the version read earlier in the same request (a page
+    caching several values reads it once)."""
+    full_key = f"public:{known_version or version(table)}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

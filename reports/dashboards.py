@@ -11,10 +11,13 @@ years and genders, and of levels), never over members or registrations.
 The views check who may read the unit and the movement; nothing here looks at users.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,43 +47,6 @@ class Scope:
     @property
     def child_path_length(self):
         return self.unit.child_path_length
-
-    def cache_key(self):
-        round_pk = self.round.pk if self.round else ""
-        return f"{self.movement.pk}:{round_pk}:{self.unit.pk}:{self.unit.path}"
-
-    def nominations(self):
-        query = Nomination.objects.filter(
-            round__movement=self.movement, proposing_unit__path__startswith=self.unit.path
-        )
-        return query.filter(round=self.round) if self.round else query
-
-    def registrations(self):
-        query = Registration.objects.filter(
-            round__movement=self.movement, unit__path__startswith=self.unit.path
-        ).exclude(state=RegistrationState.DRAFT)
-        return query.filter(round=self.round) if self.round else query
-
-    def member_counts(self):
-        """The active members of the subtree, as the per-unit-and-gender counters hold them
-        (unions.models.MemberCount: a row per unit and gender, not a row per member)."""
-        return MemberCount.objects.filter(unit__path__startswith=self.unit.path, count__gt=0)
-
-    def commendations(self):
-        """Commendations of issued decisions that still stand."""
-        query = Commendation.objects.filter(
-            nomination__round__movement=self.movement,
-            nomination__proposing_unit__path__startswith=self.unit.path,
-            revoked_at__isnull=True,
-        )
-        return query.filter(nomination__round=self.round) if self.round else query
-
-    def transitions(self):
-        query = NominationTransition.objects.filter(
-            nomination__round__movement=self.movement,
-            nomination__proposing_unit__path__startswith=self.unit.path,
-        )
-        return query.filter(nomination__round=self.round) if self.round else query
 
 
 def percent(part, whole):
@@ -228,100 +194,309 @@ class Dashboard:
 
 
 def build(scope):
-    """Every aggregate of the dashboard. The numbers come from `aggregates()` through the
-    cache (reports.dashboard_cache: computed once per version of the data, five queries, or
-    one query to read the version); the units below are read fresh (their names may change)."""
-    data = dashboard_cache.cached(scope.cache_key(), lambda: aggregates(scope))
+    """Every aggregate of the dashboard. The numbers come through the cache (`counts()`); the
+    units below are read fresh (their names may change)."""
+    data = counts(scope)
+    total = data["total"]
     dashboard = Dashboard(scope=scope)
-    dashboard.states = by_state(data)
+    dashboard.states = by_state(total)
     dashboard.total = sum(row["count"] for row in dashboard.states)
-    dashboard.children = by_child(scope, data)
+    dashboard.children = by_child(scope, data["rows"])
     dashboard.coverage = coverage(dashboard.children)
-    dashboard.award_kinds = by_award_kind(data)
-    dashboard.genders = by_gender(data)
-    dashboard.levels = approval_by_level(data)
-    dashboard.years = approved_by_year(scope, data)
+    dashboard.award_kinds = by_award_kind(total, data["kinds"])
+    dashboard.genders = by_gender(total)
+    dashboard.levels = approval_by_level(total)
+    dashboard.years = approved_by_year(scope, total)
     return dashboard
 
 
-def aggregates(scope):
-    """The numbers of a dashboard as plain data (what the cache keeps): five GROUP BY queries
-    (nominations, registrations, history, commendations, member counters), whatever the
-    number of units, members or nominations below."""
-    length = scope.child_path_length
-    nominations, children, genders = _nomination_counts(scope, length)
-    registrations = _registered_members(scope, length)
-    levels = list(
-        scope.transitions()
-        .filter(to_state__in=DECISION_STATES)
-        .order_by()
-        .values_list("at_unit__level", "to_state")
-        .annotate(count=Count("pk"))
-    )
-    commended = dict(
-        scope.commendations().order_by().values_list("register_year").annotate(count=Count("pk"))
-    )
+# --- Counting ---------------------------------------------------------------------------------
+#
+# What a dashboard counts is kept by bucket (a unit below and its subtree, or the unit's own
+# rows) as *partials*, plain dicts that add up:
+#   nominations  {(award kind id, state, round year, nominee's gender or None): count}
+#   children     (nominations, awaiting a decision, approved)
+#   registered   members who registered (None: no registration at all, not even a collective)
+#   members      {gender: active members}
+#   levels       {(level of the deciding unit, state decided): count}
+#   commended    {year of the decision: standing commendations}
+# A dashboard reads its *summary*: one row per bucket (nominations, awaiting, approved,
+# registered, members), the total of the partials' dicts, and `kinds`, the award kinds counted
+# as (code, Vietnamese name, English name). The partials themselves are kept apart, one cache
+# entry each, read only to count a changed bucket again.
+
+TOTALLED = ("nominations", "members", "levels", "commended")
+# More stale buckets than this and the whole scope is counted again: the query filtering on
+# each of them would cost more than one filtering on the scope.
+MAX_STALE = 40
+# More stale provinces than this and a national dashboard counts them directly, without
+# keeping each one's branches (which its province's own dashboard will count when read).
+MAX_STALE_BY_BRANCH = 2
+
+
+def empty_partial():
+    return {"nominations": {}, "children": (0, 0, 0), "registered": None, "members": {},
+            "levels": {}, "commended": {}}  # fmt: skip
+
+
+def total_of(partials, minus=()):
+    """The sum of the partials' dicts, less those of `minus` (no zero left)."""
+    total = {name: {} for name in TOTALLED}
+    for sign, some in ((1, partials), (-1, minus)):
+        for partial in some:
+            for name in TOTALLED:
+                into = total[name]
+                for key, count in partial[name].items():
+                    into[key] = into.get(key, 0) + sign * count
+    for name in TOTALLED:
+        total[name] = {key: count for key, count in total[name].items() if count}
+    return total
+
+
+def row_of(partial):
+    return (*partial["children"], partial["registered"], sum(partial["members"].values()))
+
+
+def summary_of(partials, kinds, total=None):
+    total = total_of(partials.values()) if total is None else total
+    counted = {key[0] for key in total["nominations"]}
     return {
-        "nominations": nominations,
-        "children": children,
-        "registrations": registrations,
-        "members": member_counts(scope),
-        "genders": genders,
-        "levels": levels,
-        "commended": commended,
+        "rows": {bucket: row_of(partial) for bucket, partial in partials.items()},
+        "total": total,
+        "kinds": {kind: names for kind, names in kinds.items() if kind in counted},
     }
 
 
-def _nomination_counts(scope, length):
-    """The nominations' three tables (by award, state and year; by child unit; by the nominee's
-    gender) from one scan of the movement's nominations grouped by all of those at once: each
-    table of its own read the nominations, their rounds and their units again. The gender is the
-    nomination's own copy (awards.nominee_gender): joining each nominee's member row was most of
-    a national recount. Python adds up the groups (at most one per nomination, far fewer in
-    practice) into the three tables."""
-    groups = (
-        scope.nominations()
+def counts(scope):
+    """The summary of the scope's dashboard, through the cache."""
+    round_pk = scope.round.pk if scope.round else ""
+    summary = _counted(scope.movement.pk, round_pk, scope.unit.path, scope.child_path_length)
+    return {name: summary[name] for name in ("rows", "total", "kinds")}
+
+
+def aggregates(scope):
+    """The same summary as `counts()`, counted now without the cache (what the cache tests
+    compare with)."""
+    counted = count(scope.movement.pk, scope.round.pk if scope.round else "",
+                    [(scope.unit.path, False)], scope.child_path_length)  # fmt: skip
+    return summary_of(counted["partials"], counted["kinds"])
+
+
+def _counted(movement, round_pk, path, length):
+    """The summary of the rows under `path` by bucket of `length` characters, from the cache
+    when the versions it was counted under still hold (reports.dashboard_cache).
+
+    Above the branches (a province, the whole tree) each bucket is made of whole branches:
+    after a change, only the buckets whose branches changed are counted again, and a province
+    below the whole tree from its own dashboard's summary. Within a branch (a district, a
+    grassroots union) the dashboard is counted again whole: it is small."""
+    by_branch = length <= dashboard_cache.BRANCH_LENGTH
+    under = path if by_branch else dashboard_cache.branch_of(path)
+    current = dashboard_cache.versions(under, min(length, dashboard_cache.BRANCH_LENGTH))
+    key = f"dashboard:{movement}:{round_pk}:{path}:{length}"
+    summary = cache.get(key)
+    if summary is not None and summary["versions"] == current:
+        return summary
+    everything = dashboard_cache.EVERYTHING
+    stale = old = None  # None: all of them
+    if (
+        by_branch
+        and summary is not None
+        and summary["versions"][everything] == current[everything]
+        and summary["versions"].keys() <= current.keys()
+    ):
+        kept = summary["versions"]
+        stale = [b for b, version in current.items() if b != everything and kept.get(b) != version]
+        old = _kept_partials(key, summary, stale) if len(stale) <= MAX_STALE else None
+    if old is None:
+        counted = count(movement, round_pk, [(path, False)], length)
+        partials = counted["partials"]
+        summary = summary_of(partials, counted["kinds"])
+    else:
+        counted = _count_buckets(movement, round_pk, stale, length)
+        partials = counted["partials"]
+        rows = dict(summary["rows"])
+        for bucket in stale:
+            rows.pop(bucket, None)
+        rows.update((bucket, row_of(partial)) for bucket, partial in partials.items())
+        total = total_of([summary["total"], *partials.values()], minus=old.values())
+        summary = {**summary_of({}, {**summary["kinds"], **counted["kinds"]}, total), "rows": rows}
+    summary["versions"] = current
+    entries = {key: summary}
+    if by_branch:  # each bucket's partial, with the version it was counted under
+        entries.update(
+            (f"{key}:{bucket}", (current.get(bucket), partial))
+            for bucket, partial in partials.items()
+        )
+    cache.set_many(entries, dashboard_cache.TIMEOUT)
+    return summary
+
+
+def _kept_partials(key, summary, buckets):
+    """{bucket: partial} of the kept partials of `buckets` that the summary counted (a bucket
+    the summary has no row for has nothing to take away), or None if one of them is missing
+    or was counted under another version than the summary's."""
+    wanted = [bucket for bucket in buckets if bucket in summary["rows"]]
+    found = cache.get_many([f"{key}:{bucket}" for bucket in wanted])
+    kept = {}
+    for bucket in wanted:
+        entry = found.get(f"{key}:{bucket}")
+        if entry is None or entry[0] != summary["versions"].get(bucket):
+            return None
+        kept[bucket] = entry[1]
+    return kept
+
+
+def _count_buckets(movement, round_pk, buckets, length):
+    """The partials of some buckets (paths of `length` characters, or shorter: a unit's own
+    rows). Below the whole tree, a changed province is added up from its own dashboard's
+    summary, mostly still counted."""
+    provinces = [bucket for bucket in buckets if len(bucket) == length]
+    if length == dashboard_cache.BRANCH_LENGTH or len(provinces) > MAX_STALE_BY_BRANCH:
+        paths = [(bucket, len(bucket) < length) for bucket in buckets]
+        with _reading_scattered_rows():
+            return count(movement, round_pk, paths, length)
+    with _reading_scattered_rows():
+        counted = count(movement, round_pk, [(b, True) for b in buckets if len(b) < length], length)
+    for province in provinces:
+        summary = _counted(movement, round_pk, province, dashboard_cache.BRANCH_LENGTH)
+        if not summary["rows"]:
+            continue
+        rows = summary["rows"].values()
+        registered = [row[3] for row in rows if row[3] is not None]
+        counted["partials"][province] = {
+            **summary["total"],
+            "children": tuple(sum(row[index] for row in rows) for index in range(3)),
+            "registered": sum(registered) if registered else None,
+        }
+        counted["kinds"].update(summary["kinds"])
+    return counted
+
+
+@contextmanager
+def _reading_scattered_rows():
+    """Counting a few branches reads 1-3 % of each table, rows scattered through it: with the
+    default cost of a random page read (4, for spinning disks) PostgreSQL scans the whole
+    tables instead of following the unit indexes, three times slower on the scale data (kept
+    in memory or on SSD); and parallel workers cost more to start than such reads. The
+    settings hold for this transaction only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL random_page_cost = 1.1")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
+def count(movement, round_pk, paths, length):
+    """{"partials": {bucket: partial}, "kinds": {...}} of the rows whose unit lies under one
+    of `paths` ((path, True): the unit of that path itself), by bucket of `length` characters:
+    five GROUP BY queries (nominations, registrations, history, commendations, member
+    counters), whatever the number of units, members or nominations. A bucket is the first
+    `length` characters of a unit's path: `Substr(path, 1, n)` puts every row under the child
+    it lies below, without a join per child."""
+    if not paths:
+        return {"partials": {}, "kinds": {}}
+
+    def under(field):
+        condition = Q()
+        for path, exact in paths:
+            condition |= Q(**{field: path}) if exact else Q(**{f"{field}__startswith": path})
+        return condition
+
+    def of_movement(queryset, field):
+        queryset = queryset.filter(**{f"{field}movement": movement})
+        return queryset.filter(**{field[:-2]: round_pk}) if round_pk else queryset
+
+    partials = {}
+
+    def partial(bucket):
+        found = partials.get(bucket)
+        if found is None:
+            found = partials[bucket] = empty_partial()
+        return found
+
+    kinds = {}
+    nominations = (
+        of_movement(Nomination.objects.filter(under("proposing_unit__path")), "round__")
         .order_by()
         .annotate(bucket=Substr("proposing_unit__path", 1, length))
-        .values_list("award_kind__code", "award_kind__name_vi", "award_kind__name_en", "state",
-                     "round__year", "bucket", "nominee_gender")
+        .values_list("bucket", "award_kind", "award_kind__code", "award_kind__name_vi",
+                     "award_kind__name_en", "state", "round__year", "nominee_gender")
         .annotate(count=Count("pk"))
     )  # fmt: skip
-    nominations, children, genders = {}, {}, {}
-    for code, name_vi, name_en, state, year, bucket, gender, count in groups:
-        key = (code, name_vi, name_en, state, year)
-        nominations[key] = nominations.get(key, 0) + count
-        total, awaiting, approved = children.get(bucket, (0, 0, 0))
-        children[bucket] = (
-            total + count,
-            awaiting + (count if state in AWAITING_STATES else 0),
-            approved + (count if state == S.APPROVED else 0),
+    for bucket, kind, code, name_vi, name_en, state, year, gender, number in nominations:
+        kinds[kind] = (code, name_vi, name_en)
+        row = partial(bucket)
+        key = (kind, state, year, gender or None)
+        row["nominations"][key] = row["nominations"].get(key, 0) + number
+        total, awaiting, approved = row["children"]
+        row["children"] = (
+            total + number,
+            awaiting + (number if state in AWAITING_STATES else 0),
+            approved + (number if state == S.APPROVED else 0),
         )
-        gender = gender or COLLECTIVE
-        total, approved = genders.get(gender, (0, 0))
-        genders[gender] = (total + count, approved + (count if state == S.APPROVED else 0))
-    ordered = sorted(nominations.items(), key=lambda item: item[0][0::3] + (item[0][4],))
-    return [(*key, count) for key, count in ordered], children, genders
 
-
-def _registered_members(scope, length):
-    """{child bucket: members who registered}, every child with a registration (a collective
-    one counts the unit as registered, with no member) present. A member registers once per
-    round: over a movement's rounds the members are counted distinct. (Counting distinct
-    (bucket, member) pairs instead, which PostgreSQL hashes rather than sorts, measured the
-    same on the scale data, spilling to disk or not: the join to the units is the cost.)"""
-    return dict(
-        scope.registrations()
+    # A member registers once per round: over a movement's rounds the members are counted
+    # distinct, within a branch at most (a bucket above adds its branches up, as the coverage
+    # adds up the units below).
+    registrations = (
+        of_movement(Registration.objects.filter(under("unit__path")), "round__")
+        .exclude(state=RegistrationState.DRAFT)
         .order_by()
-        .annotate(bucket=Substr("unit__path", 1, length))
+        .annotate(bucket=Substr("unit__path", 1, max(length, dashboard_cache.BRANCH_LENGTH)))
         .values_list("bucket")
         .annotate(members=Count("member", distinct=True))
     )
+    for bucket, members in registrations:
+        row = partial(bucket[:length])
+        row["registered"] = (row["registered"] or 0) + members
+
+    levels = (
+        of_movement(
+            NominationTransition.objects.filter(under("nomination__proposing_unit__path")),
+            "nomination__round__",
+        )
+        .filter(to_state__in=DECISION_STATES)
+        .order_by()
+        .annotate(bucket=Substr("nomination__proposing_unit__path", 1, length))
+        .values_list("bucket", "at_unit__level", "to_state")
+        .annotate(count=Count("pk"))
+    )
+    for bucket, level, state, number in levels:
+        partial(bucket)["levels"][(level, state)] = number
+
+    commended = (
+        of_movement(
+            Commendation.objects.filter(under("nomination__proposing_unit__path")),
+            "nomination__round__",
+        )
+        .filter(revoked_at__isnull=True)
+        .order_by()
+        .annotate(bucket=Substr("nomination__proposing_unit__path", 1, length))
+        .values_list("bucket", "register_year")
+        .annotate(count=Count("pk"))
+    )
+    for bucket, year, number in commended:
+        partial(bucket)["commended"][year] = number
+
+    # The active members, from the per-unit-and-gender counters (unions.models.MemberCount: a
+    # national dashboard sums about 200,000 counter rows instead of a million members).
+    members = (
+        MemberCount.objects.filter(under("unit__path"), count__gt=0)
+        .order_by()
+        .annotate(bucket=Substr("unit__path", 1, length))
+        .values_list("bucket", "gender")
+        .annotate(count=Sum("count"))
+    )
+    for bucket, gender, number in members:
+        partial(bucket)["members"][gender] = number
+    return {"partials": partials, "kinds": kinds}
 
 
-def by_state(data):
+def by_state(total):
     counts = {}
-    for _code, _vi, _en, state, _year, count in data["nominations"]:
+    for (_kind, state, _year, _gender), count in total["nominations"].items():
         counts[state] = counts.get(state, 0) + count
     return [
         {"state": value, "label": label, "count": counts.get(value, 0)}
@@ -329,20 +504,7 @@ def by_state(data):
     ]
 
 
-def member_counts(scope):
-    """[(child bucket, gender, active members)]: the members of the subtree, read once for the
-    children's coverage and the gender table, added up from the member counters (a national
-    dashboard sums about 200,000 counter rows instead of grouping a million members)."""
-    return list(
-        scope.member_counts()
-        .order_by()
-        .annotate(bucket=Substr("unit__path", 1, scope.child_path_length))
-        .values_list("bucket", "gender")
-        .annotate(count=Sum("count"))
-    )
-
-
-def by_child(scope, data):
+def by_child(scope, rows_counted):
     """One row per child unit (and one for the unit itself when it has data of its own):
     nominations, registrations and active members of the child's whole subtree."""
     children = (
@@ -353,17 +515,14 @@ def by_child(scope, data):
     rows = {scope.unit.path: ChildRow(unit=scope.unit, is_self=True)}
     rows.update((child[1], ChildRow(unit=UnitShown(*child))) for child in children)
 
-    for bucket, (count, awaiting, approved) in data["children"].items():
+    for bucket, (nominations, awaiting, approved, registered, members) in rows_counted.items():
         row = rows[bucket]
-        row.nominations, row.awaiting, row.approved = count, awaiting, approved
-
-    for bucket, members in data["registrations"].items():
-        row = rows[bucket]
-        row.registered = True
-        row.registered_members = members
-
-    for bucket, _gender, count in data["members"]:
-        rows[bucket].members += count
+        row.nominations, row.awaiting, row.approved, row.members = (
+            nominations, awaiting, approved, members
+        )  # fmt: skip
+        if registered is not None:
+            row.registered = True
+            row.registered_members = registered
 
     own = rows.pop(scope.unit.path)
     result = list(rows.values())
@@ -388,38 +547,33 @@ def coverage(children):
     }
 
 
-def by_award_kind(data):
-    kinds = {}
-    for code, name_vi, name_en, state, _year, count in data["nominations"]:
-        row = kinds.setdefault(code, {"code": code, "vi": name_vi, "en": name_en, "count": 0,
-                                      "approved": 0})  # fmt: skip
+def by_award_kind(total, kinds):
+    counted = {}
+    for (kind, state, _year, _gender), count in total["nominations"].items():
+        row = counted.setdefault(kind, {"count": 0, "approved": 0})
         row["count"] += count
         if state == S.APPROVED:
             row["approved"] += count
     english = translation.get_language() == "en"
-    return [
-        {
-            "code": row["code"],
-            "name": (english and row["en"]) or row["vi"],
-            "count": row["count"],
-            "approved": row["approved"],
-        }
-        for row in sorted(kinds.values(), key=lambda row: (-row["count"], row["code"]))
-    ]
+    rows = []
+    for kind, row in counted.items():
+        code, name_vi, name_en = kinds[kind]
+        rows.append({"code": code, "name": (english and name_en) or name_vi, **row})
+    return sorted(rows, key=lambda row: (-row["count"], row["code"]))
 
 
 COLLECTIVE = "collective"
 
 
-def by_gender(data):
+def by_gender(total):
     """Members, nominations and approvals by gender; collectives apart (they have none)."""
-    nominations = {
-        gender: {"count": count, "approved": approved}
-        for gender, (count, approved) in data["genders"].items()
-    }
-    members = {}
-    for _bucket, gender, count in data["members"]:
-        members[gender] = members.get(gender, 0) + count
+    nominations = {}
+    for (_kind, state, _year, gender), count in total["nominations"].items():
+        row = nominations.setdefault(gender or COLLECTIVE, {"count": 0, "approved": 0})
+        row["count"] += count
+        if state == S.APPROVED:
+            row["approved"] += count
+    members = total["members"]
     total_members = sum(members.values())
     rows = []
     for value, label in [*Gender.choices, (COLLECTIVE, _("Collectives"))]:
@@ -440,7 +594,7 @@ def by_gender(data):
     return rows
 
 
-def approval_by_level(data):
+def approval_by_level(total):
     """Per level of the deciding committee: what it decided on the dossiers before it.
 
     The approval rate is the share of its decisions that let a dossier through: approved there,
@@ -448,7 +602,7 @@ def approval_by_level(data):
     found them incomplete), so a level that returns a lot shows it.
     """
     counts = {}
-    for level, state, count in data["levels"]:
+    for (level, state), count in total["levels"].items():
         counts.setdefault(level, {})[state] = count
     rows = []
     for value, label in reversed(UnitLevel.choices):  # from the grassroots up
@@ -472,15 +626,15 @@ def approval_by_level(data):
     return rows
 
 
-def approved_by_year(scope, data):
+def approved_by_year(scope, total):
     """Per year over the movement's whole phase (a year without any shows as 0): nominations
     approved, by the year of their round, and commendations issued (not revoked), by the year of
     their decision."""
     approved = {}
-    for _code, _vi, _en, state, year, count in data["nominations"]:
+    for (_kind, state, year, _gender), count in total["nominations"].items():
         if state == S.APPROVED:
             approved[year] = approved.get(year, 0) + count
-    commended = data["commended"]
+    commended = total["commended"]
     movement = scope.movement
     first = movement.starts_on.year
     last = (movement.ends_on or timezone.localdate()).year

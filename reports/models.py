@@ -3,11 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DashboardChange(models.Model):
-    """A change to what the dashboards count, written by database triggers (one row per
-    statement on PostgreSQL, per row on SQLite; reports/dashboard_cache.py). The total weight
-    of the rows is the version the cached aggregates are filed under: every committed change
-    adds to it, and compacting the rows keeps it."""
+    """A change to what the dashboards count in one branch of the tree, written by database
+    triggers (one row per branch and statement on PostgreSQL, per row on SQLite;
+    reports/dashboard_cache.py). A branch's rows add up to its version, which the cached
+    aggregates are filed under: every committed change adds to it, and compacting the rows
+    keeps it."""
 
+    # The path of the changed rows' unit cut at depth 3; "" for a change concerning everything.
+    branch = models.CharField(max_length=12, blank=True, default="", db_index=True)
     weight = models.BigIntegerField(default=1)
 
     class Meta:
@@ -15,7 +18,7 @@ class DashboardChange(models.Model):
         verbose_name_plural = _("dashboard changes")
 
     def __str__(self):
-        return f"+{self.weight}"
+        return f"{self.branch or '*'} +{self.weight}"
 
 
 class PublicChange(models.Model):

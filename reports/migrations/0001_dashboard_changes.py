@@ -2,15 +2,15 @@
 
 from django.db import migrations, models
 
-from reports import dashboard_cache
+from reports.migrations import _dashboard_triggers_v1 as dashboard_triggers
 
 
 def install_triggers(apps, schema_editor):
-    dashboard_cache.install(schema_editor)
+    dashboard_triggers.install(schema_editor)
 
 
 def drop_triggers(apps, schema_editor):
-    dashboard_cache.uninstall(schema_editor)
+    dashboard_triggers.uninstall(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,7 @@ The dataset is tests/reports/conftest.py's.
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from awards import services
@@ -27,12 +28,14 @@ S = NominationState
 
 
 def _scopes(tree, movement):
-    units = (tree.national, tree.city, tree.unit_a, tree.other_city)
+    # The whole tree (by province, from their branches), a national union (by branch), a city
+    # and a grassroots union (within one branch), and a city elsewhere.
+    units = (tree.confederation, tree.national, tree.city, tree.unit_a, tree.other_city)
     return [dashboards.Scope(movement=movement, unit=unit) for unit in units]
 
 
 def _through_cache(scope):
-    return dashboard_cache.cached(scope.cache_key(), lambda: dashboards.aggregates(scope))
+    return dashboards.counts(scope)
 
 
 @pytest.fixture
@@ -243,26 +246,72 @@ def test_the_gender_of_a_nominee_who_left_the_union(check, dataset):
     check(lambda: Member.objects.filter(pk=nominee.pk).update(gender=Gender.FEMALE))
 
 
+def _changes():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT branch, weight, id FROM {dashboard_cache.TABLE} ORDER BY id")
+        return cursor.fetchall()
+
+
 def test_writes_that_change_no_count_keep_the_cache(tree, movement, dataset):
     scope = dashboards.Scope(movement=movement, unit=tree.city)
-    version = dashboard_cache.version()
+    changes = _changes()
     Member.objects.filter(pk=dataset.members["a1"].pk).update(full_name="Nguyễn Thị Hằng Nga")
     Unit.objects.filter(pk=tree.unit_a.pk).update(name="Công đoàn cơ sở A mới")
-    assert dashboard_cache.version() == version
+    # A nomination saved whole, as every step of a review does, with nothing counted changed.
+    Nomination.objects.get(pk=dataset.nominations["n1"].pk).save()
+    assert _changes() == changes
     assert _through_cache(scope) == dashboards.aggregates(scope)
 
 
-def test_compacting_the_changes_keeps_the_total(tree, movement, dataset, settings):
+def test_a_change_names_the_branch_it_falls_in(tree, dataset):
+    changes = _changes()
+    Nomination.objects.filter(pk=dataset.nominations["n1"].pk).update(state=S.WITHDRAWN)
+    new = _changes()[len(changes) :]
+    # (SQLite writes one row for the row before the change and one for after it.)
+    assert {branch for branch, _weight, _id in new} == {dashboard_cache.branch_of(tree.unit_a.path)}
+
+
+def test_a_change_elsewhere_keeps_what_was_counted(tree, movement, dataset):
+    """A change in grassroots A counts A's branch again, and only it: the other branches of the
+    national union, and the other provinces of the whole tree, are read as they were kept."""
+    scopes = {
+        unit: dashboards.Scope(movement=movement, unit=unit)
+        for unit in (tree.national, tree.confederation)
+    }
+    a = dashboard_cache.branch_of(tree.unit_a.path)
+    marked = []
+    for unit, scope in scopes.items():
+        dashboards.counts(scope)
+        # Mark the rows of the branches and provinces A is not in, as they are kept.
+        key = f"dashboard:{movement.pk}::{unit.path}:{unit.child_path_length}"
+        kept = cache.get(key)
+        for bucket, row in kept["rows"].items():
+            if not a.startswith(bucket):
+                kept["rows"][bucket] = (*row[:4], 10**6)
+                marked.append((unit, bucket))
+        cache.set(key, kept)
+    assert marked
+    Nomination.objects.filter(pk=dataset.nominations["n1"].pk).update(state=S.WITHDRAWN)
+    rows = {unit: dashboards.counts(scope)["rows"] for unit, scope in scopes.items()}
+    for unit, bucket in marked:
+        assert rows[unit][bucket][4] == 10**6
+    assert rows[tree.national][a] == dashboards.aggregates(scopes[tree.national])["rows"][a]
+
+
+def test_compacting_the_changes_keeps_every_version(tree, movement, dataset):
     for _number in range(dashboard_cache.COMPACT_AFTER + 1):
         Unit.objects.filter(pk=tree.unit_a.pk).update(level=tree.unit_a.level)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT SUM(weight), COUNT(*) FROM {dashboard_cache.TABLE}")
-        total, rows = cursor.fetchone()
-    assert rows > dashboard_cache.COMPACT_AFTER
-    dashboard_cache.version()  # compacts
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT SUM(weight), COUNT(*) FROM {dashboard_cache.TABLE}")
-        assert cursor.fetchone() == (total, 1)
+    Nomination.objects.filter(pk=dataset.nominations["n1"].pk).update(state=S.WITHDRAWN)
+    changes = _changes()
+    branches = {branch for branch, _weight, _id in changes}
+    assert len(changes) > dashboard_cache.COMPACT_AFTER + len(branches)
+    by_branch = dashboard_cache.versions(tree.confederation.path, dashboard_cache.BRANCH_LENGTH)
+    dashboard_cache.versions(tree.confederation.path)  # compacts
+    assert len(_changes()) == len(branches)
+    assert (
+        dashboard_cache.versions(tree.confederation.path, dashboard_cache.BRANCH_LENGTH)
+        == by_branch
+    )
 
 
 # --- PostgreSQL: one change row per statement, COPY as seed_scale writes ----------------------
@@ -282,12 +331,12 @@ def test_a_copy_into_the_registrations(postgresql, check, round_, kinds, dataset
     )  # fmt: skip
 
 
-def test_one_change_row_per_statement_on_postgresql(postgresql, dataset):
+def test_one_change_row_per_branch_and_statement_on_postgresql(postgresql, dataset):
     need_postgresql()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {dashboard_cache.TABLE}")
-        (before,) = cursor.fetchone()
+    changes = _changes()
     Nomination.objects.update(state=S.WITHDRAWN)  # six rows, one statement
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {dashboard_cache.TABLE}")
-        assert cursor.fetchone() == (before + 1,)
+    units = Nomination.objects.values_list("proposing_unit__path", flat=True)
+    new = _changes()[len(changes) :]
+    assert sorted(branch for branch, _weight, _id in new) == sorted(
+        {dashboard_cache.branch_of(path) for path in units}
+    )
