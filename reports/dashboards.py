@@ -354,10 +354,9 @@ def _count_buckets(movement, round_pk, buckets, length):
     provinces = [bucket for bucket in buckets if len(bucket) == length]
     if length == dashboard_cache.BRANCH_LENGTH or len(provinces) > MAX_STALE_BY_BRANCH:
         paths = [(bucket, len(bucket) < length) for bucket in buckets]
-        with _reading_scattered_rows():
-            return count(movement, round_pk, paths, length)
-    with _reading_scattered_rows():
-        counted = count(movement, round_pk, [(b, True) for b in buckets if len(b) < length], length)
+        return count(movement, round_pk, paths, length, few=True)
+    own = [(bucket, True) for bucket in buckets if len(bucket) < length]
+    counted = count(movement, round_pk, own, length, few=True)
     for province in provinces:
         summary = _counted(movement, round_pk, province, dashboard_cache.BRANCH_LENGTH)
         if not summary["rows"]:
@@ -383,21 +382,29 @@ def _reading_scattered_rows():
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL random_page_cost = 1.1")
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                cursor.execute(
+                    "SELECT set_config('random_page_cost', '1.1', true), "
+                    "set_config('max_parallel_workers_per_gather', '0', true)"
+                )
         yield
 
 
-def count(movement, round_pk, paths, length):
+def count(movement, round_pk, paths, length, few=False):
     """{"partials": {bucket: partial}, "kinds": {...}} of the rows whose unit lies under one
     of `paths` ((path, True): the unit of that path itself), by bucket of `length` characters:
     five GROUP BY queries (nominations, registrations, history, commendations, member
     counters), whatever the number of units, members or nominations. A bucket is the first
     `length` characters of a unit's path: `Substr(path, 1, n)` puts every row under the child
-    it lies below, without a join per child."""
+    it lies below, without a join per child. `few`: the paths are a few branches."""
     if not paths:
         return {"partials": {}, "kinds": {}}
+    if few:
+        with _reading_scattered_rows():
+            return _count(movement, round_pk, paths, length)
+    return _count(movement, round_pk, paths, length)
 
+
+def _count(movement, round_pk, paths, length):
     def under(field):
         condition = Q()
         for path, exact in paths:

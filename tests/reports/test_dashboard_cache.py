@@ -298,6 +298,20 @@ def test_a_change_elsewhere_keeps_what_was_counted(tree, movement, dataset):
     assert rows[tree.national][a] == dashboards.aggregates(scopes[tree.national])["rows"][a]
 
 
+def test_after_a_change_in_one_branch_the_whole_tree_counts_in_a_few_queries(
+    tree, movement, dataset, django_assert_max_num_queries
+):
+    scope = dashboards.Scope(movement=movement, unit=tree.confederation)
+    dashboards.counts(dashboards.Scope(movement=movement, unit=tree.national))
+    dashboards.counts(scope)
+    Nomination.objects.filter(pk=dataset.nominations["n1"].pk).update(state=S.WITHDRAWN)
+    # The versions by province, the national union's by branch, the settings for reading a
+    # few branches (PostgreSQL) and their savepoint (the test's transaction), five counts.
+    with django_assert_max_num_queries(10):
+        counted = dashboards.counts(scope)
+    assert counted == dashboards.aggregates(scope)
+
+
 def test_compacting_the_changes_keeps_every_version(tree, movement, dataset):
     for _number in range(dashboard_cache.COMPACT_AFTER + 1):
         Unit.objects.filter(pk=tree.unit_a.pk).update(level=tree.unit_a.level)
