@@ -342,34 +342,47 @@ def touch(branch=EVERYTHING):
         cursor.execute(f"INSERT INTO {TABLE} (branch, weight) VALUES (%s, 1)", [branch])
 
 
-# --- The public pages: one version for everything they show ------------------------------------
+# --- One version for everything: the public pages, and values over the whole tree ------------
 
 
-def version(table=PUBLIC_TABLE):
-    """The current version of what the public pages show; one query, compacts now and then."""
+def version(table=TABLE):
+    """The current version of everything the dashboards count (`table`: of what the public
+    pages show, PUBLIC_TABLE): one query, compacting now and then. The version a reader gets
+    is the one the next reader finds, compacted or not, so that what it caches is found again."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id) FROM {table}")
-        total, rows, last = cursor.fetchone()
-    if rows > COMPACT_AFTER:
-        compact_public(table)
+        cursor.execute(
+            f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id), "
+            f"{'COUNT(DISTINCT branch)' if table == TABLE else '1'} FROM {table}"
+        )
+        total, rows, last, kept = cursor.fetchone()
+    if rows - kept > COMPACT_AFTER:
+        if table == TABLE:
+            compact()  # each branch keeps its total and its last id: so does the whole
+        else:
+            return compact_public(table)
     return f"{total}.{last or 0}"
 
 
 def compact_public(table=PUBLIC_TABLE):
-    """Replace the change rows by one row of their total weight (the version changes with the
-    last id, once per COMPACT_AFTER changes)."""
+    """Replace the change rows by one row of their total weight; returns the version after it
+    (the row's id is new). Rows that a transaction still in progress writes are not seen, so
+    not deleted: they add later."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} RETURNING weight")
         total = sum(weight for (weight,) in cursor.fetchall())
-        if total:
-            cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s)", [total])
+        if not total:
+            return "0.0"
+        cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s) RETURNING id", [total])
+        (last,) = cursor.fetchone()
+    return f"{total}.{last}"
 
 
-def cached(key, compute, table=PUBLIC_TABLE, known_version=None):
-    """`compute()` for the current version of what the public pages show: from the cache, or
-    computed and kept. `known_version`: the version read earlier in the same request (a page
-    caching several values reads it once)."""
-    full_key = f"public:{known_version or version(table)}:{key}"
+def cached(key, compute, table=TABLE, known_version=None):
+    """`compute()` for the current version of everything (`table`: of what the public pages
+    show): from the cache, or computed and kept. `known_version`: the version read earlier in
+    the same request (a page caching several values reads it once)."""
+    prefix = "dashboard" if table == TABLE else "public"
+    full_key = f"{prefix}:{known_version or version(table)}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

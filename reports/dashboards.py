@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone, translation
@@ -375,18 +375,20 @@ def _count_buckets(movement, round_pk, buckets, length):
 @contextmanager
 def _reading_scattered_rows():
     """Counting a few branches reads 1-3 % of each table, rows scattered through it: with the
-    default cost of a random page read (4, for spinning disks) PostgreSQL scans the whole
-    tables instead of following the unit indexes, three times slower on the scale data (kept
-    in memory or on SSD); and parallel workers cost more to start than such reads. The
-    settings hold for this transaction only."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('random_page_cost', '1.1', true), "
-                    "set_config('max_parallel_workers_per_gather', '0', true)"
-                )
+    default cost of a random page read (4, for spinning disks) PostgreSQL reads whole tables
+    instead of following the unit indexes, about three times slower on the scale data (kept in
+    memory or on SSD). Set for these queries only (a transaction to scope it would cost two
+    more queries on a page that has few to spare)."""
+    if connection.vendor != "postgresql":
         yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET random_page_cost = 1.1")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET random_page_cost")
 
 
 def count(movement, round_pk, paths, length, few=False):
