@@ -207,18 +207,24 @@ def version(table=TABLE):
         cursor.execute(f"SELECT COALESCE(SUM(weight), 0), COUNT(*), MAX(id) FROM {table}")
         total, rows, last = cursor.fetchone()
     if rows > COMPACT_AFTER:
-        compact(table)
+        # The version after compacting: the one the next reader finds, so that what this one
+        # caches is found again (the row's id changes, so would the version read before it).
+        return compact(table)
     return f"{total}.{last or 0}"
 
 
 def compact(table=TABLE):
-    """Replace the change rows by one row of their total weight: the version stays. Rows that
-    a transaction still in progress writes are not seen, so not deleted: they add later."""
+    """Replace the change rows by one row of their total weight; returns the version after it.
+    Rows that a transaction still in progress writes are not seen, so not deleted: they add
+    later."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} RETURNING weight")
         total = sum(weight for (weight,) in cursor.fetchall())
-        if total:
-            cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s)", [total])
+        if not total:
+            return "0.0"
+        cursor.execute(f"INSERT INTO {table} (weight) VALUES (%s) RETURNING id", [total])
+        (last,) = cursor.fetchone()
+    return f"{total}.{last}"
 
 
 def touch(table=TABLE):
