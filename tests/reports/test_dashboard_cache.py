@@ -265,6 +265,16 @@ def test_compacting_the_changes_keeps_the_total(tree, movement, dataset, setting
         assert cursor.fetchone() == (total, 1)
 
 
+def test_the_reader_that_compacts_gets_the_version_the_next_reader_finds(tree):
+    """What it caches under that version is found again (the home page's member totals)."""
+    for _number in range(dashboard_cache.COMPACT_AFTER + 1):
+        Unit.objects.filter(pk=tree.unit_a.pk).update(level=tree.unit_a.level)
+    compacted = dashboard_cache.version()
+    assert dashboard_cache.version() == compacted
+    Unit.objects.filter(pk=tree.unit_a.pk).update(level=tree.unit_a.level)
+    assert dashboard_cache.version() != compacted
+
+
 # --- PostgreSQL: one change row per statement, COPY as seed_scale writes ----------------------
 
 
