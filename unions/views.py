@@ -52,7 +52,7 @@ def _require(allowed):
 @login_required
 def home(request):
     user = request.user
-    units = attach_cached_member_counts(scoping.top_units(user))
+    units = attach_cached_member_counts(scoping.top_units_of_roles(user))
     return render(request, "unions/home.html", {"top_units": units})
 
 
