@@ -270,6 +270,15 @@ def proposed_by_units_of(user):
     return Nomination.objects.filter(Unit.within_q(paths, "proposing_unit"))
 
 
+def proposed_by_units_of_joined(user):
+    """The rows of proposed_by_units_of(user), the subtree asked on the proposing unit's path
+    (Unit.within_joined_q): for a list that joins that unit anyway. The set of ids would be
+    one more relation for the planner to order besides the list's joins: the home page's
+    returned dossiers took 25 to 90 ms to plan (1 to 3 ms to run), a third of that without it."""
+    paths = scoping.role_paths(user, Role.OFFICER)
+    return Nomination.objects.filter(Unit.within_joined_q(paths, "proposing_unit"))
+
+
 def recent_outcomes_for(user, since):
     """What the officer's units proposed and a committee approved or rejected since `since`."""
     return proposed_by_units_of(user).filter(

@@ -7,7 +7,12 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from unions import page_slots
+        from reports import dashboard_cache
+        from unions import member_counts, page_slots
+
+        # The home page's member totals change with the counters and the units' paths, both
+        # under the version of everything the dashboards count (reports.dashboard_cache).
+        member_counts.cache_totals_with(dashboard_cache.cached)
 
         page_slots.fill("nav", "reports/_nav.html", order=30)
         page_slots.fill("public_nav", "reports/_public_nav.html", order=10)

@@ -21,10 +21,10 @@ class _RoleList:
 
     def _load(self):
         if self._items is None:
-            from unions.models import Role, Unit
+            from unions.models import Role
 
             held = scoping.held_roles(self.user)
-            units = Unit.objects.in_bulk({h.unit_id for h in held})
+            units = scoping.held_role_units(self.user)
             labels = dict(Role.choices)
             self._items = [
                 {"role": h.role, "role_label": labels[h.role], "unit": units[h.unit_id]}

@@ -8,6 +8,8 @@ A member counts when its status is "active". A change of unit, gender or status 
 the old (unit, gender) to the new one; an insert adds, a delete subtracts. Rows at zero stay.
 """
 
+import hashlib
+
 from django.db import connection, transaction
 from django.db.models import Count
 
@@ -74,6 +76,27 @@ SQLITE = [
 SQLITE_DROP = [
     f"DROP TRIGGER IF EXISTS {name}" for name in (*TRIGGER_NAMES, "unions_member_count_update_old")
 ]
+
+# How the subtree totals of the home page's units are cached (unions.models.
+# attach_cached_member_counts): reports fills it in its AppConfig.ready() with its cache under
+# the trigger-backed version of the data (reports.dashboard_cache.cached), which every write to
+# the counters and to the units' paths moves on. Unset (no cache), the totals are summed.
+_totals_cache = None
+
+
+def cache_totals_with(cached):
+    """`cached(key, compute)`: compute() for the current version of the counters and the units'
+    paths, from a cache or computed and kept."""
+    global _totals_cache
+    _totals_cache = cached
+
+
+def cached_totals(paths, compute):
+    if _totals_cache is None:
+        return compute()
+    key = hashlib.sha1(",".join(sorted(paths)).encode()).hexdigest()
+    return _totals_cache(f"member-totals:{key}", compute)
+
 
 _RECOUNT = (
     f"INSERT INTO {TABLE} (unit_id, gender, count) "

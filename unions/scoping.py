@@ -62,6 +62,17 @@ def held_roles(user):
 def forget_roles(user):
     """Drop the cached roles after a change of assignments within the same request."""
     user.__dict__.pop("_held_roles", None)
+    user.__dict__.pop("_held_role_units", None)
+
+
+def held_role_units(user):
+    """{id: unit} of the units where the user holds a current role, read once per user object:
+    the navigation's "my roles" and the home page's top units share the query."""
+    cached = getattr(user, "_held_role_units", None)
+    if cached is None:
+        cached = Unit.objects.in_bulk({held.unit_id for held in held_roles(user)})
+        user._held_role_units = cached
+    return cached
 
 
 def role_paths(user, *roles):
@@ -176,6 +187,16 @@ def top_units(user):
     if is_superuser(user):
         return Unit.objects.get_root_nodes()
     return Unit.objects.filter(path__in=outermost_paths(role_paths(user))).order_by("path")
+
+
+def top_units_of_roles(user):
+    """The units of top_units(user) as a list in path order, taken from held_role_units (no
+    query of their own when the navigation has read them)."""
+    if is_superuser(user):
+        return list(top_units(user))
+    outermost = set(outermost_paths(role_paths(user)))
+    units = [unit for unit in held_role_units(user).values() if unit.path in outermost]
+    return sorted(units, key=lambda unit: unit.path)
 
 
 def get_unit_or_404(user, pk):

@@ -22,6 +22,7 @@ from unions.models import (
     MemberCount,
     MemberStatus,
     Unit,
+    attach_cached_member_counts,
     attach_member_counts,
 )
 from unions.paging import bounded_page_or_404
@@ -51,7 +52,7 @@ def _require(allowed):
 @login_required
 def home(request):
     user = request.user
-    units = attach_member_counts(scoping.top_units(user))
+    units = attach_cached_member_counts(scoping.top_units_of_roles(user))
     return render(request, "unions/home.html", {"top_units": units})
 
 

@@ -61,8 +61,10 @@ def _officer_part(user):
             .order_by("-updated_at", "-pk")[:HOME_ITEMS]
         )
     if counts["returned"]:
+        # The proposing unit is joined for its level (the deadline): its path filters too.
         part["returned"] = list(
-            mine.filter(state=S.RETURNED)
+            scoping.proposed_by_units_of_joined(user)
+            .filter(state=S.RETURNED)
             .select_related(*related)
             .annotate(
                 deadline=_deadline_of(OuterRef("proposing_unit__level")),

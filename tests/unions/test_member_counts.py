@@ -9,7 +9,15 @@ import pytest
 from tests.factories import MemberFactory
 from unions import services
 from unions.member_counts import member_count_problems, rebuild_member_counts
-from unions.models import Gender, Member, MemberCount, MemberStatus, Unit, attach_member_counts
+from unions.models import (
+    Gender,
+    Member,
+    MemberCount,
+    MemberStatus,
+    Unit,
+    attach_cached_member_counts,
+    attach_member_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +106,36 @@ def test_a_roots_count_leaves_out_the_other_roots(tree, django_assert_num_querie
     with django_assert_num_queries(3):  # one a root
         counted = attach_member_counts([tree.confederation, second, third])
     assert [unit.member_count for unit in counted] == [1, 1, 2]
+
+
+def test_cached_counts_sum_disjoint_subtrees_and_follow_the_members(
+    tree, django_assert_num_queries
+):
+    # The home page's "My units": kept under the dashboards' version of the counters and the
+    # units' paths (reports.dashboard_cache), so any change of a member is seen at once.
+    MemberFactory.create_batch(2, unit=tree.unit_a, gender=Gender.FEMALE)
+    MemberFactory(unit=tree.group_a1, gender=Gender.MALE)
+    MemberFactory(unit=tree.unit_c, gender=Gender.OTHER)
+    MemberFactory(unit=tree.unit_g, gender=Gender.FEMALE)
+    units = [tree.confederation, tree.other_city, tree.unit_a, tree.guided]
+    with django_assert_num_queries(3):  # the version, the root, the others at any depth
+        counted = attach_cached_member_counts(units)
+    assert {unit.code: unit.member_count for unit in counted} == {
+        "TLD": 5,
+        "DN": 1,
+        "HN-A": 3,
+        "HP": 1,
+    }
+    with django_assert_num_queries(1):  # the version: the totals come from the cache
+        attach_cached_member_counts(units)
+
+    Member.objects.filter(unit=tree.unit_c).update(unit=tree.unit_a)
+    MemberFactory(unit=tree.unit_g, gender=Gender.MALE, status=MemberStatus.LEFT)
+    counted = attach_cached_member_counts(units)
+    assert {unit.code: unit.member_count for unit in counted} == {
+        "TLD": 5,
+        "DN": 0,
+        "HN-A": 4,
+        "HP": 1,
+    }
+    assert attach_cached_member_counts([]) == []
