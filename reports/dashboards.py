@@ -354,7 +354,9 @@ def _count_buckets(movement, round_pk, buckets, length):
     provinces = [bucket for bucket in buckets if len(bucket) == length]
     if length == dashboard_cache.BRANCH_LENGTH or len(provinces) > MAX_STALE_BY_BRANCH:
         paths = [(bucket, len(bucket) < length) for bucket in buckets]
-        return count(movement, round_pk, paths, length, few=True)
+        # A few branches are a small read; several provinces may be a third of the country.
+        few = length == dashboard_cache.BRANCH_LENGTH
+        return count(movement, round_pk, paths, length, few=few)
     own = [(bucket, True) for bucket in buckets if len(bucket) < length]
     counted = count(movement, round_pk, own, length, few=True)
     for province in provinces:
