@@ -307,14 +307,16 @@ def versions(under, length=BRANCH_LENGTH):
     then. A branch nothing ever changed in has no version (none is "0")."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT substr(branch, 1, %s), SUM(weight), MAX(id), COUNT(*) FROM {TABLE} "
+            f"SELECT substr(branch, 1, %s), SUM(weight), MAX(id), "
+            f"COUNT(*) - COUNT(DISTINCT branch) FROM {TABLE} "
             "WHERE branch = %s OR branch LIKE %s GROUP BY 1",
             [length, EVERYTHING, f"{under}%"],  # a path is digits and capitals only
         )
         rows = cursor.fetchall()
-    if sum(count for *_row, count in rows) - len(rows) > COMPACT_AFTER:
+    # Compacted, each branch has one row: only the rows beyond those count.
+    if sum(beyond for *_row, beyond in rows) > COMPACT_AFTER:
         compact()
-    found = {key: f"{total}.{last}" for key, total, last, _count in rows}
+    found = {key: f"{total}.{last}" for key, total, last, _beyond in rows}
     found.setdefault(EVERYTHING, "0")
     return found
 

@@ -312,16 +312,28 @@ def test_after_a_change_in_one_branch_the_whole_tree_counts_in_a_few_queries(
     assert counted == dashboards.aggregates(scope)
 
 
-def test_compacting_the_changes_keeps_every_version(tree, movement, dataset):
+def test_compacting_the_changes_keeps_every_version(
+    tree, movement, dataset, monkeypatch, django_assert_num_queries
+):
     for _number in range(dashboard_cache.COMPACT_AFTER + 1):
         Unit.objects.filter(pk=tree.unit_a.pk).update(level=tree.unit_a.level)
-    Nomination.objects.filter(pk=dataset.nominations["n1"].pk).update(state=S.WITHDRAWN)
+    # Nominations in two branches of the national union (Hanoi's and Da Nang's).
+    pks = [dataset.nominations[name].pk for name in ("n1", "n5")]
+    Nomination.objects.filter(pk__in=pks).update(state=S.WITHDRAWN)
     changes = _changes()
     branches = {branch for branch, _weight, _id in changes}
     assert len(changes) > dashboard_cache.COMPACT_AFTER + len(branches)
     by_branch = dashboard_cache.versions(tree.confederation.path, dashboard_cache.BRANCH_LENGTH)
     dashboard_cache.versions(tree.confederation.path)  # compacts
-    assert len(_changes()) == len(branches)
+    compacted = _changes()
+    assert len(compacted) == len(branches)
+    # One row per branch is compacted: reading the versions, by province or by branch, leaves
+    # them alone, however low the threshold.
+    monkeypatch.setattr(dashboard_cache, "COMPACT_AFTER", 0)
+    with django_assert_num_queries(2):
+        dashboard_cache.versions(tree.confederation.path, tree.confederation.child_path_length)
+        dashboard_cache.versions(tree.national.path)
+    assert _changes() == compacted
     assert (
         dashboard_cache.versions(tree.confederation.path, dashboard_cache.BRANCH_LENGTH)
         == by_branch
