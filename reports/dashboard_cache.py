@@ -48,7 +48,7 @@ TABLE = "reports_dashboardchange"
 BRANCH_DEPTH = 3
 BRANCH_LENGTH = 12  # BRANCH_DEPTH * Unit.steplen; unions.models is not imported by migrations
 EVERYTHING = ""  # the branch of a change that concerns every dashboard
-# Compact the change rows when there are more than this many.
+# Compact the change rows when there are more than this many beyond one per branch.
 COMPACT_AFTER = 500
 # A cached aggregate lives at most this long even when nothing changed (seconds).
 TIMEOUT = 3600
