@@ -351,6 +351,7 @@ def _count_buckets(movement, round_pk, buckets, length):
     """The partials of some buckets (paths of `length` characters, or shorter: a unit's own
     rows). Below the whole tree, a changed province is added up from its own dashboard's
     summary, mostly still counted."""
+    # Buckets of a whole subtree (a province below the whole tree), not a unit's own rows.
     provinces = [bucket for bucket in buckets if len(bucket) == length]
     if length == dashboard_cache.BRANCH_LENGTH or len(provinces) > MAX_STALE_BY_BRANCH:
         paths = [(bucket, len(bucket) < length) for bucket in buckets]
@@ -415,9 +416,15 @@ def _count(movement, round_pk, paths, length):
             condition |= Q(**{field: path}) if exact else Q(**{f"{field}__startswith": path})
         return condition
 
-    def of_movement(queryset, field):
-        queryset = queryset.filter(**{f"{field}movement": movement})
-        return queryset.filter(**{field[:-2]: round_pk}) if round_pk else queryset
+    def bucketed(queryset, unit_path, round_field=None, bucket_length=length):
+        """The rows under `paths`, of the movement (and round) when `round_field` says how to
+        reach it, each with its bucket."""
+        queryset = queryset.filter(under(unit_path))
+        if round_field:
+            queryset = queryset.filter(**{f"{round_field}__movement": movement})
+            if round_pk:
+                queryset = queryset.filter(**{round_field: round_pk})
+        return queryset.order_by().annotate(bucket=Substr(unit_path, 1, bucket_length))
 
     partials = {}
 
@@ -429,9 +436,7 @@ def _count(movement, round_pk, paths, length):
 
     kinds = {}
     nominations = (
-        of_movement(Nomination.objects.filter(under("proposing_unit__path")), "round__")
-        .order_by()
-        .annotate(bucket=Substr("proposing_unit__path", 1, length))
+        bucketed(Nomination.objects, "proposing_unit__path", "round")
         .values_list("bucket", "award_kind", "award_kind__code", "award_kind__name_vi",
                      "award_kind__name_en", "state", "round__year", "nominee_gender")
         .annotate(count=Count("pk"))
@@ -452,10 +457,10 @@ def _count(movement, round_pk, paths, length):
     # distinct, within a branch at most (a bucket above adds its branches up, as the coverage
     # adds up the units below).
     registrations = (
-        of_movement(Registration.objects.filter(under("unit__path")), "round__")
+        bucketed(
+            Registration.objects, "unit__path", "round", max(length, dashboard_cache.BRANCH_LENGTH)
+        )
         .exclude(state=RegistrationState.DRAFT)
-        .order_by()
-        .annotate(bucket=Substr("unit__path", 1, max(length, dashboard_cache.BRANCH_LENGTH)))
         .values_list("bucket")
         .annotate(members=Count("member", distinct=True))
     )
@@ -464,13 +469,10 @@ def _count(movement, round_pk, paths, length):
         row["registered"] = (row["registered"] or 0) + members
 
     levels = (
-        of_movement(
-            NominationTransition.objects.filter(under("nomination__proposing_unit__path")),
-            "nomination__round__",
+        bucketed(
+            NominationTransition.objects, "nomination__proposing_unit__path", "nomination__round"
         )
         .filter(to_state__in=DECISION_STATES)
-        .order_by()
-        .annotate(bucket=Substr("nomination__proposing_unit__path", 1, length))
         .values_list("bucket", "at_unit__level", "to_state")
         .annotate(count=Count("pk"))
     )
@@ -478,13 +480,8 @@ def _count(movement, round_pk, paths, length):
         partial(bucket)["levels"][(level, state)] = number
 
     commended = (
-        of_movement(
-            Commendation.objects.filter(under("nomination__proposing_unit__path")),
-            "nomination__round__",
-        )
+        bucketed(Commendation.objects, "nomination__proposing_unit__path", "nomination__round")
         .filter(revoked_at__isnull=True)
-        .order_by()
-        .annotate(bucket=Substr("nomination__proposing_unit__path", 1, length))
         .values_list("bucket", "register_year")
         .annotate(count=Count("pk"))
     )
@@ -494,9 +491,8 @@ def _count(movement, round_pk, paths, length):
     # The active members, from the per-unit-and-gender counters (unions.models.MemberCount: a
     # national dashboard sums about 200,000 counter rows instead of a million members).
     members = (
-        MemberCount.objects.filter(under("unit__path"), count__gt=0)
-        .order_by()
-        .annotate(bucket=Substr("unit__path", 1, length))
+        bucketed(MemberCount.objects, "unit__path")
+        .filter(count__gt=0)
         .values_list("bucket", "gender")
         .annotate(count=Sum("count"))
     )
