@@ -50,6 +50,7 @@ from awards import scoping as awards_scoping
 from awards.models import AWAITING_STATES, Nomination, NominationTransition
 from awards.views.refusals import PER_PAGE
 from commendations.models import Commendation
+from config.startup import freeze_loaded_objects
 from movements.models import AwardKind, Movement
 from reports import dashboard_cache, scale_data
 from unions import demo
@@ -223,6 +224,9 @@ class Command(BaseCommand):
             # WhiteNoise warns, once per client, that STATIC_ROOT was never collected: the
             # pages measured here serve no static file.
             warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+            # What the server's processes do once loaded (config/wsgi.py): what is loaded by
+            # now is left out of the garbage collector's full collections.
+            freeze_loaded_objects()
             for page in pages:
                 self.measure(page, requests, warmup)
         self.table(pages)
