@@ -12,6 +12,10 @@ class DashboardChange(models.Model):
     # The path of the changed rows' unit cut at depth 3; "" for a change concerning everything.
     branch = models.CharField(max_length=12, blank=True, default="", db_index=True)
     weight = models.BigIntegerField(default=1)
+    # Set on the rows compact() writes, one per branch; the triggers' rows take the default.
+    # Reading the versions counts the others to know when to compact, without sorting every
+    # branch to count them (reports/dashboard_cache.py).
+    compacted = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         verbose_name = _("dashboard change")

@@ -19,6 +19,7 @@ from commendations import services as commendation_services
 from commendations.models import Commendation
 from movements.models import AwardKind, Registration, RegistrationState
 from reports import dashboard_cache, dashboards, scale_data
+from reports.models import DashboardChange
 from tests.conftest import need_postgresql
 from tests.factories import MemberFactory, backdate_approvals, nominate, register
 from unions import services as unions_services
@@ -338,6 +339,12 @@ def test_compacting_the_changes_keeps_every_version(
         dashboard_cache.versions(tree.confederation.path, dashboard_cache.BRANCH_LENGTH)
         == by_branch
     )
+    # The readers count what the triggers wrote since: the compacted rows say they are.
+    assert set(DashboardChange.objects.values_list("compacted", flat=True)) == {True}
+    nomination = Nomination.objects.select_related("proposing_unit").get(pk=pks[0])
+    Nomination.objects.filter(pk=nomination.pk).update(state=S.DRAFT)
+    written = DashboardChange.objects.filter(compacted=False).values_list("branch", flat=True)
+    assert set(written) == {dashboard_cache.branch_of(nomination.proposing_unit.path)}
 
 
 def test_the_reader_that_compacts_gets_the_version_the_next_reader_finds(tree):
