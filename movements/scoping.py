@@ -146,22 +146,17 @@ def registrations_reviewable_by(user):
     reviewer_ids = sorted(
         {held.unit_id for held in scoping.held_roles(user) if held.role == Role.REVIEWER}
     )
-    children = Unit.objects.filter(Unit.children_q(reviewer_paths)).values("pk")
-    # Unit first: an OR of the two lines over the registrations made PostgreSQL read every
-    # registration and every unit (200 ms for a province reviewer's badge, issue 13). The
-    # registering unit is one of a few known units (the children, the guided units), found
-    # through the registrations' unit index; then each row is told apart by its line, as
-    # _guided_registrations_q does (the movement launched by the unit's own guiding unit).
-    units = Unit.objects.filter(
-        Unit.children_q(reviewer_paths) | Q(guiding_unit_id__in=reviewer_ids)
-    ).values("pk")
-    line = Q(unit__in=children)
+    # Both lines asked of the joined unit, so that PostgreSQL reads the few units concerned
+    # first (the children through `unit_children`, the guided units through their guiding
+    # unit's index) and then each one's registrations through the registrations' unit index.
+    # Asked as sets of ids with an OR over the registrations, it read every registration
+    # awaiting a decision in the country to keep a province's (30,000 for 578: 6.6 ms of every
+    # page of a province reviewer, for the badge; 1.8 ms so). The guided line: a unit the
+    # reviewer's unit guides, in a movement that unit launched (_guided_registrations_q).
+    line = Unit.children_q(reviewer_paths, prefix="unit__")
     for unit_id in reviewer_ids:
-        line |= Q(
-            unit__in=Unit.objects.filter(guiding_unit_id=unit_id).values("pk"),
-            round__in=Round.objects.filter(movement__launching_unit_id=unit_id).values("pk"),
-        )
-    return Registration.objects.filter(line, unit__in=units, filed_with__isnull=True)
+        line |= Q(unit__guiding_unit_id=unit_id, round__movement__launching_unit_id=unit_id)
+    return Registration.objects.filter(line, filed_with__isnull=True)
 
 
 def get_registration_or_404(user, pk):
