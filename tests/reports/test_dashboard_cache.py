@@ -21,7 +21,15 @@ from movements.models import AwardKind, Registration, RegistrationState
 from reports import dashboard_cache, dashboards, scale_data
 from reports.models import DashboardChange
 from tests.conftest import need_postgresql
-from tests.factories import MemberFactory, backdate_approvals, nominate, register
+from tests.factories import (
+    AwardKindFactory,
+    MemberFactory,
+    RoundFactory,
+    UnitFactory,
+    backdate_approvals,
+    nominate,
+    register,
+)
 from unions import services as unions_services
 from unions.models import Gender, Member, MemberStatus, Unit
 
@@ -260,6 +268,10 @@ def test_writes_that_change_no_count_keep_the_cache(tree, movement, dataset):
     Unit.objects.filter(pk=tree.unit_a.pk).update(name="Công đoàn cơ sở A mới")
     # A nomination saved whole, as every step of a review does, with nothing counted changed.
     Nomination.objects.get(pk=dataset.nominations["n1"].pk).save()
+    # A grassroots union founded, a new award kind, a new round: nothing of them is counted yet.
+    UnitFactory(parent=tree.city, name="Công đoàn cơ sở mới thành lập")
+    AwardKindFactory(code="BK-MOI")
+    RoundFactory(movement=movement, name="Đợt bổ sung")
     assert _changes() == changes
     assert _through_cache(scope) == dashboards.aggregates(scope)
 
