@@ -11,8 +11,8 @@ aggregates are instead counted once per version of the data and kept in the cach
 Versions by branch: triggers on every table a dashboard reads insert a row into
 `reports_dashboardchange` naming the *branch* of the tree the changed rows lie in: the unit's
 path cut at depth 3 (BRANCH_DEPTH; a unit higher up is its own branch), or '' for a change
-that concerns every dashboard (an award kind renamed, a round changed, a unit moved, a member's
-gender corrected, a row whose unit is gone). A branch's version is the total weight of its rows
+that concerns every dashboard (an award kind renamed, a round changed, a unit moved, a row
+whose unit is gone). A branch's version is the total weight of its rows
 and their last id; triggers only ever insert, so writers never wait for one another, and
 `compact()` replaces a branch's rows by one row with the same total and the same last id. A
 dashboard keeps, with what it counted, the versions it counted under: after a change in one
@@ -154,11 +154,9 @@ POSTGRESQL = [
         "EXECUTE FUNCTION reports_dashboard_changed()"
         for table, columns in EVERYWHERE
     ),
-    # A member's gender: the member counters and the nominations' copy of it change with it
-    # (and say where); a correction is rare enough to recount everything, as before.
-    "CREATE TRIGGER reports_dashboard_member_gender AFTER UPDATE OF gender ON unions_member "
-    "FOR EACH ROW WHEN (OLD.gender IS DISTINCT FROM NEW.gender) "
-    "EXECUTE FUNCTION reports_dashboard_changed()",
+    # No trigger on a member's gender: the member counters and the nominations' copy of it
+    # (awards.nominee_gender) change with it, and their triggers say in which branch. Until
+    # migration reports 0005 a correction also counted everything again.
 ]
 POSTGRESQL_DROP = [
     *(
@@ -203,8 +201,6 @@ SQLITE = [
         for table, columns in EVERYWHERE
         for name, event in _SQLITE_EVENTS
     ),
-    "CREATE TRIGGER reports_dashboard_member_gender AFTER UPDATE OF gender ON unions_member "
-    f"WHEN OLD.gender IS NOT NEW.gender BEGIN {_INSERT_EVERYTHING}; END",
 ]
 SQLITE_DROP = [
     *(

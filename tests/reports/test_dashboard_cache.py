@@ -284,6 +284,23 @@ def test_a_change_names_the_branch_it_falls_in(tree, dataset):
     assert {branch for branch, _weight, _id in new} == {dashboard_cache.branch_of(tree.unit_a.path)}
 
 
+def test_a_gender_corrected_names_the_branches_it_falls_in(dataset):
+    # The member counters and the nominations' copy of the gender say where; nothing else.
+    nominee = dataset.members["a2"]
+    branches = {dashboard_cache.branch_of(nominee.unit.path)} | {
+        dashboard_cache.branch_of(path)
+        for path in Nomination.objects.filter(nominee_member=nominee).values_list(
+            "proposing_unit__path", flat=True
+        )
+    }
+    changes = _changes()
+    gender = Gender.FEMALE if nominee.gender == Gender.MALE else Gender.MALE
+    Member.objects.filter(pk=nominee.pk).update(gender=gender)
+    new = _changes()[len(changes) :]
+    assert {branch for branch, _weight, _id in new} == branches
+    assert dashboard_cache.EVERYTHING not in branches
+
+
 def test_a_change_elsewhere_keeps_what_was_counted(tree, movement, dataset):
     """A change in grassroots A counts A's branch again, and only it: the other branches of the
     national union, and the other provinces of the whole tree, are read as they were kept."""
