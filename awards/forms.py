@@ -1,4 +1,3 @@
-from functools import partial
 from typing import NamedTuple
 
 from django import forms
@@ -17,6 +16,7 @@ from unions.forms import (
     DateInput,
     ModelIdsField,
     SearchSelect,
+    plain_choices,
     plausible_date,
 )
 from unions.models import Unit
@@ -289,20 +289,9 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
         )
         self.fields["unit"].queryset = units  # after the widget: it gives the widget its choices
         self.fields["award_kind"].queryset = award_kinds
-        # The movements, rounds and awards to filter by are a few dozen rows, read once here
-        # into plain choices: a ModelChoiceField renders its select through queryset.iterator(),
-        # on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE) per field and page. The
-        # chosen value is still validated against the field's queryset. A callable, so that
-        # only a rendered form reads them (the export filters with the same form).
+        # Read only when rendered: the export filters with the same form.
         for name in ("movement", "round", "award_kind"):
-            self.fields[name].choices = partial(_plain_choices, self.fields[name])
-
-
-def _plain_choices(field):
-    return [
-        ("", field.empty_label),
-        *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
-    ]
+            self.fields[name].choices = plain_choices(self.fields[name])
 
 
 class NominationFilterForm(BootstrapFormMixin, forms.Form):

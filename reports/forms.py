@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from movements.models import Round
-from unions.forms import BootstrapFormMixin
+from unions.forms import BootstrapFormMixin, plain_choices
 from unions.models import Unit
 
 
@@ -28,6 +28,8 @@ class DashboardFilterForm(BootstrapFormMixin, forms.Form):
             "movement"
         )
         self.fields["round"].label_from_instance = lambda r: f"{r.movement.code} · {r.name}"
+        for name in ("movement", "round"):
+            self.fields[name].choices = plain_choices(self.fields[name])
 
     def clean(self):
         data = super().clean()

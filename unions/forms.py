@@ -1,3 +1,4 @@
+import functools
 from datetime import date
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
@@ -83,6 +84,24 @@ def unit_search_results(units, text, limit=20):
 # typing slip (0024 for 2024) or a hostile value, and would print as nonsense or overflow a
 # computation on the date.
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def plain_choices(field):
+    """The choices of a ModelChoiceField as plain (value, label) pairs, read once and only when
+    the form is rendered: a callable to set as the field's choices.
+
+    Rendered, a ModelChoiceField reads its queryset through queryset.iterator(), on PostgreSQL a
+    server-side cursor (DECLARE, FETCH, CLOSE), and its select reads it twice: once to know
+    whether its first option is empty, once to list them. For the few dozen movements, rounds or
+    awards of a filter, one plain query. The chosen value is still validated against the field's
+    queryset."""
+
+    @functools.cache
+    def choices():
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return [*empty, *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset)]
+
+    return choices
 
 
 def plausible_date(value):
