@@ -151,12 +151,11 @@ def registrations_reviewable_by(user):
     # unit's index) and then each one's registrations through the registrations' unit index.
     # Asked as sets of ids with an OR over the registrations, it read every registration
     # awaiting a decision in the country to keep a province's (30,000 for 578: 6.6 ms of every
-    # page of a province reviewer, for the badge; 1.8 ms so). The guided line: a unit the
-    # reviewer's unit guides, in a movement that unit launched (_guided_registrations_q).
-    line = Unit.children_q(reviewer_paths, prefix="unit__")
-    for unit_id in reviewer_ids:
-        line |= Q(unit__guiding_unit_id=unit_id, round__movement__launching_unit_id=unit_id)
-    return Registration.objects.filter(line, filed_with__isnull=True)
+    # page of a province reviewer, for the badge; 1.8 ms so).
+    return Registration.objects.filter(
+        Unit.children_q(reviewer_paths, prefix="unit__") | _guided_registrations_q(reviewer_ids),
+        filed_with__isnull=True,
+    )
 
 
 def get_registration_or_404(user, pk):

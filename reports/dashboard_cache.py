@@ -355,9 +355,9 @@ def version(table=TABLE):
     pages show, PUBLIC_TABLE): one query, compacting now and then. The version a reader gets
     is the one the next reader finds, compacted or not, so that what it caches is found again."""
     # The public changes are compacted to one row.
-    written = _NOT_COMPACTED if table == TABLE else "COUNT(*) - 1"
+    not_compacted = _NOT_COMPACTED if table == TABLE else "COUNT(*) - 1"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(SUM(weight), 0), MAX(id), {written} FROM {table}")
+        cursor.execute(f"SELECT COALESCE(SUM(weight), 0), MAX(id), {not_compacted} FROM {table}")
         total, last, written = cursor.fetchone()
     if (written or 0) > COMPACT_AFTER:
         if table == TABLE:
